@@ -1,0 +1,97 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// One set of settings for every target: Swift 6 language mode (strict concurrency) and the
+// upcoming features that keep imports and existentials explicit.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "sinchform",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sinchform", targets: ["sinchform"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    ],
+    targets: [
+        .target(
+            name: "SinchformManifest",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ProvisioningAPI",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SinchformEngine",
+            dependencies: [
+                "SinchformManifest",
+                "ProvisioningAPI",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ProvisioningEmulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "sinchform",
+            dependencies: [
+                "SinchformManifest",
+                "ProvisioningAPI",
+                "SinchformEngine",
+                "ProvisioningEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SinchformManifestTests",
+            dependencies: ["SinchformManifest"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ProvisioningEmulatorTests",
+            dependencies: ["ProvisioningEmulator", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ProvisioningAPITests",
+            dependencies: ["ProvisioningAPI", "ProvisioningEmulator"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SinchformEngineTests",
+            dependencies: ["SinchformEngine", "ProvisioningEmulator"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "sinchformTests",
+            dependencies: ["ProvisioningEmulator"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
