@@ -1,0 +1,548 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// A client for the Sinch Provisioning API: authentication, retries, pagination, limits and typed resource calls.
+///
+/// Create one per process, share it between tasks, and call ``shutdown()`` when done (or use
+/// ``withProvisioningClient(configuration:logger:_:)``).
+///
+/// ## POST and unknown outcomes
+/// GET, PUT, PATCH and DELETE are idempotent and are retried on `429`, `502`, `503`, `504`, timeouts and broken
+/// connections. A POST is sent again only when it certainly was not applied:
+/// - a `429` response (the server refused it; honouring `Retry-After`),
+/// - a `401` answered once by renewing the token,
+/// - a connection that could not be established (nothing was sent).
+///
+/// A POST answered by any `5xx`, a POST that timed out or lost its connection after being sent, and a `2xx` POST
+/// whose body cannot be read all end as ``PostResult/outcomeUnknown(_:)``: the caller resolves them by looking the
+/// resource up by identity before sending anything again. Other `4xx` answers are thrown as ``APIError``.
+public final class ProvisioningClient: Sendable {
+    /// The configuration the client was created with.
+    public let configuration: ProvisioningConfiguration
+    let logger: Logger
+    let httpClient: HTTPClient
+    private let tokens: TokenCache
+    private let limiters = Mutex<[String: AsyncSemaphore]>([:])
+
+    /// Creates a client. Call ``shutdown()`` before releasing it.
+    ///
+    /// - Parameters:
+    ///   - configuration: Endpoints, credentials and limits.
+    ///   - logger: Receives one debug line per request and response, and redacted bodies at trace level.
+    public init(configuration: ProvisioningConfiguration, logger: Logger = Logger(label: "sinchform.provisioning")) {
+        self.configuration = configuration
+        self.logger = logger
+        var httpConfiguration = HTTPClient.Configuration()
+        httpConfiguration.redirectConfiguration = .disallow
+        // Connection failures surface at once; this client decides about retries itself.
+        httpConfiguration.connectionPool.retryConnectionEstablishment = false
+        httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(
+            1, configuration.maxConcurrentRequestsPerHost)
+        httpConfiguration.timeout = .init(connect: .seconds(10))
+        httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: httpConfiguration)
+        tokens = TokenCache()
+    }
+
+    /// Shuts the underlying HTTP client down; the client cannot be used afterwards.
+    ///
+    /// - Throws: When the HTTP client was already shut down.
+    public func shutdown() async throws {
+        try await httpClient.shutdown()
+    }
+
+    // MARK: - Raw calls
+
+    /// Sends one API request: authenticated, retried per the rules above, limited per host, with a deadline.
+    ///
+    /// - Parameters:
+    ///   - method: The HTTP method.
+    ///   - path: The path after the base URL, percent-encoded; build it with ``projectPath(_:)``.
+    ///   - query: Query items in order; repeated names are sent as repeated keys.
+    ///   - body: A JSON body, if any.
+    ///   - operation: What the call does, for errors and logs (e.g. `create webhook`).
+    ///   - label: The resource the call concerns (e.g. `webhook.ops-events`), for errors.
+    /// - Returns: The successful (2xx) response.
+    /// - Throws: ``APIError``; for a POST whose outcome is unknown, one of kind `outcomeUnknown`.
+    public func send(
+        _ method: APIMethod, path: String, query: [QueryItem] = [], body: JSONValue? = nil, operation: String,
+        label: String? = nil
+    ) async throws -> APIResponse {
+        var url = configuration.provisioningURL + path
+        if !query.isEmpty {
+            url +=
+                "?"
+                + query.map { "\(Self.encodeQuery($0.name))=\(Self.encodeQuery($0.value))" }
+                .joined(separator: "&")
+        }
+        var bodyBytes: [UInt8]?
+        if let body {
+            do {
+                bodyBytes = Array(try body.jsonData())
+            } catch {
+                throw APIError(
+                    kind: .configuration, operation: operation, message: "the request body is not valid JSON: \(error)",
+                    resource: label)
+            }
+        }
+        let exchange = Exchange(
+            method: method, url: url, body: bodyBytes, contentType: bodyBytes == nil ? nil : "application/json",
+            operation: operation, label: label, authentication: .api)
+        let raw = try await execute(exchange)
+        let decoded: JSONValue?
+        if raw.body.isEmpty {
+            decoded = nil
+        } else {
+            do {
+                decoded = try JSONValue(bytes: raw.body)
+            } catch {
+                let failure = APIError(
+                    kind: .undecodableResponse, operation: operation, message: "the body is not JSON",
+                    status: raw.status, resource: label, url: exchange.urlWithoutQuery)
+                throw method == .post ? APIError.outcomeUnknown(failure) : failure
+            }
+        }
+        return APIResponse(status: raw.status, headers: raw.headers, body: decoded)
+    }
+
+    /// Sends a POST and turns an unknown outcome into a value the caller must resolve.
+    ///
+    /// - Throws: ``APIError`` when the server refused the request (it was not applied).
+    public func post(
+        path: String, body: JSONValue?, operation: String, label: String? = nil
+    ) async throws
+        -> PostResult
+    {
+        do {
+            let response = try await send(.post, path: path, body: body, operation: operation, label: label)
+            return .completed(response.body)
+        } catch let error as APIError where error.kind == .outcomeUnknown {
+            logger.warning("\(error.description)")
+            return .outcomeUnknown(error)
+        }
+    }
+
+    /// `/v1/projects/{projectId}/` followed by the given segments, each percent-encoded (so `+` becomes `%2B`).
+    public func projectPath(_ segments: String...) -> String {
+        projectPath(segments)
+    }
+
+    func projectPath(_ segments: [String]) -> String {
+        (["v1", "projects", configuration.projectId] + segments).map { "/" + Self.encodePathSegment($0) }.joined()
+    }
+
+    /// Every item of a paginated list: follows `nextPageToken` until it is absent, failing on a repeated token.
+    ///
+    /// - Parameters:
+    ///   - path: The list path (from ``projectPath(_:)``).
+    ///   - itemsKey: The member holding the page's items (`webhooks`, `templates`, `senders`).
+    ///   - pageSize: The page size to ask for: the endpoint's largest.
+    ///   - query: Further query items (filters).
+    /// - Throws: ``APIError``; kind `invalidPagination` when a page token repeats.
+    public func listAll(
+        path: String, itemsKey: String, pageSize: Int, query: [QueryItem] = [], operation: String,
+        label: String? = nil
+    ) async throws -> [JSONValue] {
+        var items: [JSONValue] = []
+        var token: String?
+        var seenTokens: Set<String> = []
+        var emptyPagesInARow = 0
+        repeat {
+            var pageQuery = query + [QueryItem("pageSize", String(pageSize))]
+            if let token { pageQuery.append(QueryItem("pageToken", token)) }
+            let response = try await send(.get, path: path, query: pageQuery, operation: operation, label: label)
+            guard let page = response.body?[itemsKey]?.arrayValue else {
+                throw APIError(
+                    kind: .undecodableResponse, operation: operation,
+                    message: "the list has no \"\(itemsKey)\" array", status: response.status, resource: label,
+                    url: configuration.provisioningURL + path)
+            }
+            items += page
+            token = response.body?["nextPageToken"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+            emptyPagesInARow = page.isEmpty ? emptyPagesInARow + 1 : 0
+            if let next = token {
+                guard seenTokens.insert(next).inserted, emptyPagesInARow < 3 else {
+                    throw APIError(
+                        kind: .invalidPagination, operation: operation,
+                        message: "the server's page tokens do not lead to the end of the list "
+                            + "(token repeated after \(items.count) items); try again later",
+                        resource: label, url: configuration.provisioningURL + path)
+                }
+            }
+        } while token != nil
+        return items
+    }
+}
+
+/// Creates a ``ProvisioningClient``, runs `body` with it, and shuts it down whether `body` throws or not.
+///
+/// - Throws: What `body` throws, or a shutdown failure.
+public func withProvisioningClient<Result: Sendable>(
+    configuration: ProvisioningConfiguration, logger: Logger = Logger(label: "sinchform.provisioning"),
+    _ body: (ProvisioningClient) async throws -> Result
+) async throws -> Result {
+    let client = ProvisioningClient(configuration: configuration, logger: logger)
+    let result: Result
+    do {
+        result = try await body(client)
+    } catch {
+        try? await client.shutdown()
+        throw error
+    }
+    try await client.shutdown()
+    return result
+}
+
+// MARK: - Public value types
+
+/// An HTTP method of the Provisioning API.
+public enum APIMethod: String, Sendable, Hashable {
+    /// GET: read.
+    case get = "GET"
+    /// POST: create, or a lifecycle action (register, verify, launch).
+    case post = "POST"
+    /// PUT: replace.
+    case put = "PUT"
+    /// PATCH: partial update.
+    case patch = "PATCH"
+    /// DELETE: remove.
+    case delete = "DELETE"
+
+    /// Whether sending the request twice has the same effect as once (everything but POST).
+    public var isIdempotent: Bool { self != .post }
+
+    var nio: HTTPMethod {
+        switch self {
+        case .get: .GET
+        case .post: .POST
+        case .put: .PUT
+        case .patch: .PATCH
+        case .delete: .DELETE
+        }
+    }
+}
+
+/// One query parameter; repeat the name to send an array (`filterStates=A&filterStates=B`).
+public struct QueryItem: Sendable, Hashable {
+    /// The parameter name.
+    public var name: String
+    /// The value, sent percent-encoded.
+    public var value: String
+
+    /// Creates a query item.
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// A successful response.
+public struct APIResponse: Sendable {
+    /// The HTTP status (2xx).
+    public var status: Int
+    /// Response headers, in order.
+    public var headers: [(name: String, value: String)]
+    /// The parsed body; `nil` when the body was empty (e.g. `204`).
+    public var body: JSONValue?
+}
+
+/// What became of a POST.
+public enum PostResult: Sendable {
+    /// The server applied it; the body it returned, if any.
+    case completed(JSONValue?)
+    /// It may or may not have been applied (see ``ProvisioningClient`` for when); look the resource up by identity
+    /// before sending it again.
+    case outcomeUnknown(APIError)
+
+    /// The body of a completed POST.
+    ///
+    /// - Throws: The ``APIError`` of an unknown outcome.
+    public func get() throws -> JSONValue? {
+        switch self {
+        case .completed(let body): return body
+        case .outcomeUnknown(let error): throw error
+        }
+    }
+}
+
+// MARK: - Transport
+
+extension ProvisioningClient {
+    enum Authentication {
+        /// The API's mode: bearer token (renewed once on 401) or Basic.
+        case api
+        /// A fixed header (the token request's Basic credentials).
+        case fixed(String)
+    }
+
+    struct Exchange {
+        var method: APIMethod
+        var url: String
+        var body: [UInt8]?
+        var contentType: String?
+        var operation: String
+        var label: String?
+        var authentication: Authentication
+        /// Whether a POST may be sent again like an idempotent request: true for the token request, which creates
+        /// nothing.
+        var resendable = false
+
+        /// Whether the request may be sent again after its outcome became unknown.
+        var mayResend: Bool { method.isIdempotent || resendable }
+
+        var urlWithoutQuery: String {
+            String(url.prefix { $0 != "?" })
+        }
+    }
+
+    struct RawResponse {
+        var status: Int
+        var headers: [(name: String, value: String)]
+        var body: [UInt8]
+    }
+
+    /// An attempt that failed before a response arrived.
+    private struct TransportFailure: Error {
+        var error: APIError
+        /// The connection was never established, so nothing reached the server.
+        var notSent: Bool
+    }
+
+    /// The retry loop shared by API calls and token requests.
+    func execute(_ exchange: Exchange) async throws -> RawResponse {
+        let policy = configuration.retry
+        var attempt = 0
+        var renewedToken = false
+        while true {
+            attempt += 1
+            let (authorization, bearer) = try await authorizationHeader(for: exchange)
+            let delay: Duration
+            do {
+                let response = try await sendOnce(exchange, authorization: authorization, attempt: attempt)
+                if (200..<300).contains(response.status) { return response }
+                if response.status == 401, let bearer, !renewedToken {
+                    // The token may have expired early or been revoked: renew it once and resend (not applied).
+                    renewedToken = true
+                    await tokens.invalidate(bearer)
+                    attempt -= 1
+                    continue
+                }
+                let failure = apiError(from: response, exchange: exchange)
+                let retryable = RetryPolicy.retryableStatuses.contains(response.status)
+                if !exchange.mayResend && response.status >= 500 {
+                    throw APIError.outcomeUnknown(failure)
+                }
+                guard retryable, attempt < policy.maxAttempts else { throw failure }
+                let retryAfter = response.headers.first { $0.name.lowercased() == "retry-after" }
+                    .flatMap { RetryPolicy.parseRetryAfter($0.value) }
+                delay = policy.delay(afterAttempt: attempt, retryAfter: retryAfter)
+            } catch let failure as TransportFailure {
+                if !exchange.mayResend && !failure.notSent {
+                    throw APIError.outcomeUnknown(failure.error)
+                }
+                guard attempt < policy.maxAttempts, failure.error.kind != .cancelled,
+                    failure.error.kind != .responseTooLarge
+                else { throw failure.error }
+                delay = policy.delay(afterAttempt: attempt, retryAfter: nil)
+            }
+            logger.debug(
+                "retrying \(exchange.method.rawValue) \(exchange.urlWithoutQuery) in \(Self.milliseconds(delay)) ms")
+            do {
+                try await Task.sleep(for: delay)
+            } catch {
+                throw APIError(
+                    kind: .cancelled, operation: exchange.operation, message: "cancelled while waiting to retry",
+                    resource: exchange.label, url: exchange.urlWithoutQuery)
+            }
+        }
+    }
+
+    /// The `Authorization` header, and the bearer token it carries (to renew it on a 401).
+    private func authorizationHeader(for exchange: Exchange) async throws -> (String, String?) {
+        switch exchange.authentication {
+        case .fixed(let header):
+            return (header, nil)
+        case .api:
+            switch configuration.authMode {
+            case .basic:
+                return (basicCredentials, nil)
+            case .oauth:
+                let token = try await tokens.token { try await self.fetchToken(label: exchange.label) }
+                return ("Bearer \(token)", token)
+            }
+        }
+    }
+
+    var basicCredentials: String {
+        "Basic " + Data("\(configuration.keyId):\(configuration.keySecret)".utf8).base64EncodedString()
+    }
+
+    /// One HTTP attempt, holding a permit of the host's limiter.
+    private func sendOnce(_ exchange: Exchange, authorization: String, attempt: Int) async throws -> RawResponse {
+        var request = HTTPClientRequest(url: exchange.url)
+        request.method = exchange.method.nio
+        request.headers.add(name: "Authorization", value: authorization)
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "sinchform")
+        if let body = exchange.body {
+            request.headers.add(name: "Content-Type", value: exchange.contentType ?? "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let method = exchange.method.rawValue
+        let url = exchange.url
+        logger.debug("→ \(method) \(url) (attempt \(attempt))")
+        if logger.logLevel <= .trace {
+            logger.trace("→ headers: Authorization: \(Redaction.placeholder)")
+            if let body = exchange.body {
+                logger.trace("→ body: \(Redaction.describeBody(body))")
+            }
+        }
+        let limiter = limiter(for: exchange.url)
+        do {
+            try await limiter.acquire()
+        } catch {
+            throw TransportFailure(
+                error: APIError(
+                    kind: .cancelled, operation: exchange.operation, message: "cancelled", resource: exchange.label,
+                    url: exchange.urlWithoutQuery), notSent: true)
+        }
+        defer { limiter.release() }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let timeout = configuration.requestTimeout
+        let deadline = NIODeadline.now() + .nanoseconds(Self.nanoseconds(timeout))
+        do {
+            let response = try await httpClient.execute(request, deadline: deadline)
+            let status = Int(response.status.code)
+            let headers = response.headers.map { (name: $0.name, value: $0.value) }
+            let buffer = try await response.body.collect(upTo: configuration.maxResponseBodyBytes)
+            let bytes = Array(buffer.readableBytesView)
+            let elapsed = Self.milliseconds(clock.now - start)
+            logger.debug("← \(status) \(method) \(url) in \(elapsed) ms (attempt \(attempt))")
+            if logger.logLevel <= .trace {
+                logger.trace("← body: \(Redaction.describeBody(bytes))")
+            }
+            return RawResponse(status: status, headers: headers, body: bytes)
+        } catch {
+            let elapsed = Self.milliseconds(clock.now - start)
+            let failure = transportFailure(error, exchange: exchange, timeout: timeout)
+            logger.debug(
+                "← \(method) \(url) failed after \(elapsed) ms (attempt \(attempt)): \(failure.error.message)")
+            throw failure
+        }
+    }
+
+    private func limiter(for url: String) -> AsyncSemaphore {
+        let key = URL(string: url).map { "\($0.scheme ?? "")://\($0.host ?? ""):\($0.port ?? 0)" } ?? url
+        let permits = configuration.maxConcurrentRequestsPerHost
+        return limiters.withLock { limiters in
+            if let existing = limiters[key] { return existing }
+            let created = AsyncSemaphore(permits: permits)
+            limiters[key] = created
+            return created
+        }
+    }
+
+    private func transportFailure(_ error: any Error, exchange: Exchange, timeout: Duration) -> TransportFailure {
+        func make(_ kind: APIError.Kind, _ message: String, notSent: Bool) -> TransportFailure {
+            TransportFailure(
+                error: APIError(
+                    kind: kind, operation: exchange.operation, message: message, resource: exchange.label,
+                    url: exchange.urlWithoutQuery), notSent: notSent)
+        }
+        if error is CancellationError || Task.isCancelled {
+            return make(.cancelled, "cancelled", notSent: false)
+        }
+        if error is NIOTooManyBytesError {
+            return make(
+                .responseTooLarge,
+                "the body exceeds the limit of \(configuration.maxResponseBodyBytes) bytes", notSent: false)
+        }
+        if let httpError = error as? HTTPClientError {
+            switch httpError {
+            case .deadlineExceeded, .readTimeout, .writeTimeout:
+                return make(.timeout, "deadline of \(Self.milliseconds(timeout)) ms exceeded", notSent: false)
+            case .connectTimeout, .tlsHandshakeTimeout, .getConnectionFromPoolTimeout:
+                return make(.timeout, "connecting timed out", notSent: true)
+            case .remoteConnectionClosed:
+                return make(.network, "connection closed by the server", notSent: false)
+            case .cancelled:
+                return make(.cancelled, "cancelled", notSent: false)
+            default:
+                return make(.network, httpError.description, notSent: false)
+            }
+        }
+        let text = String(describing: error)
+        let typeName = String(describing: type(of: error))
+        if text.lowercased().contains("refused") {
+            return make(.network, "connection refused", notSent: true)
+        }
+        if typeName.contains("NIOConnectionError") || typeName.contains("DNS") {
+            return make(.network, text, notSent: true)
+        }
+        if let ioError = error as? IOError {
+            return make(.network, ioError.description, notSent: false)
+        }
+        return make(.network, text, notSent: false)
+    }
+
+    /// The ``APIError`` for a non-2xx response, from the API's error body when it has one.
+    func apiError(from response: RawResponse, exchange: Exchange) -> APIError {
+        let body = try? JSONValue(bytes: response.body)
+        let errorCode = body?["errorCode"]?.stringValue
+        var message = body?["message"]?.stringValue ?? ""
+        if message.isEmpty && errorCode == nil {
+            message = HTTPResponseStatus(statusCode: response.status).reasonPhrase
+        }
+        let information = body?["additionalInformation"].flatMap { $0.isNull ? nil : $0 }
+        return APIError(
+            kind: response.status == 401 ? .unauthorized : .api, operation: exchange.operation, message: message,
+            status: response.status, errorCode: errorCode, resolution: body?["resolution"]?.stringValue,
+            additionalInformation: information, resource: exchange.label, url: exchange.urlWithoutQuery)
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int {
+        Int((RetryPolicy.seconds(duration) * 1000).rounded())
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
+    // MARK: - Encoding
+
+    private static let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
+
+    /// Percent-encodes everything except unreserved characters and `@` (KakaoTalk ids start with it).
+    static func encodePathSegment(_ segment: String) -> String {
+        percentEncode(segment, keeping: unreserved.union("@".utf8))
+    }
+
+    /// Percent-encodes everything except unreserved characters (`+` and spaces included).
+    static func encodeQuery(_ value: String) -> String {
+        percentEncode(value, keeping: unreserved)
+    }
+
+    private static func percentEncode(_ text: String, keeping allowed: Set<UInt8>) -> String {
+        var result = ""
+        for byte in text.utf8 {
+            if allowed.contains(byte) {
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                let hex = String(byte, radix: 16, uppercase: true)
+                result += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return result
+    }
+}
+
+extension JSONValue {
+    init(bytes: [UInt8]) throws {
+        try self.init(data: Data(bytes))
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// When and how long to wait before sending a request again.
+///
+/// Retried: `429`, `502`, `503`, `504` and connection failures, for GET, PUT, PATCH and DELETE. POST follows the rules
+/// in ``ProvisioningClient`` (see "POST and unknown outcomes" there). Waits use capped exponential backoff with full
+/// jitter; a `Retry-After` header (seconds or an HTTP date) replaces the backoff, up to ``maxRetryAfter``.
+public struct RetryPolicy: Sendable, Hashable {
+    /// Attempts in total, including the first (1 disables retries).
+    public var maxAttempts: Int
+    /// The backoff before the second attempt, before jitter; it doubles with each further attempt.
+    public var baseDelay: Duration
+    /// The largest backoff, before jitter.
+    public var maxDelay: Duration
+    /// The longest wait a `Retry-After` header may ask for; longer requests are shortened to this.
+    public var maxRetryAfter: Duration
+
+    /// Creates a policy; the defaults suit the real API (5 attempts, 200 ms doubling up to 10 s, Retry-After ≤ 60 s).
+    public init(
+        maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(200), maxDelay: Duration = .seconds(10),
+        maxRetryAfter: Duration = .seconds(60)
+    ) {
+        self.maxAttempts = max(1, maxAttempts)
+        self.baseDelay = baseDelay
+        self.maxDelay = maxDelay
+        self.maxRetryAfter = maxRetryAfter
+    }
+
+    /// HTTP statuses that mean "not done, try again later".
+    static let retryableStatuses: Set<Int> = [429, 502, 503, 504]
+
+    /// The wait after failed attempt number `attempt` (1-based): a `Retry-After` value when given, else a random
+    /// duration in `0...min(maxDelay, baseDelay × 2^(attempt-1))`.
+    func delay(afterAttempt attempt: Int, retryAfter: Duration?) -> Duration {
+        if let retryAfter {
+            return min(max(retryAfter, .zero), maxRetryAfter)
+        }
+        let exponent = min(max(attempt - 1, 0), 30)
+        let ceiling = min(maxDelay, baseDelay * (1 << exponent))
+        let ceilingSeconds = Self.seconds(ceiling)
+        guard ceilingSeconds > 0 else { return .zero }
+        return .milliseconds(Int64((Double.random(in: 0...ceilingSeconds) * 1000).rounded()))
+    }
+
+    /// Parses a `Retry-After` value: delay-seconds or an HTTP date (IMF-fixdate).
+    static func parseRetryAfter(_ value: String, now: Date = Date()) -> Duration? {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        if let seconds = Double(trimmed), seconds.isFinite, seconds >= 0 {
+            return .milliseconds(Int64((seconds * 1000).rounded()))
+        }
+        guard let date = parseHTTPDate(trimmed) else { return nil }
+        let interval = max(0, date.timeIntervalSince(now))
+        return .milliseconds(Int64((interval * 1000).rounded()))
+    }
+
+    /// Parses `Sun, 06 Nov 1994 08:49:37 GMT`.
+    static func parseHTTPDate(_ text: String) -> Date? {
+        let parts = text.split(separator: " ")
+        guard parts.count == 6, parts[5] == "GMT" || parts[5] == "UTC" else { return nil }
+        let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        let time = parts[4].split(separator: ":")
+        guard let day = Int(parts[1]), let monthIndex = months.firstIndex(of: parts[2].lowercased()),
+            let year = Int(parts[3]), time.count == 3, let hour = Int(time[0]), let minute = Int(time[1]),
+            let second = Int(time[2])
+        else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        guard let utc = TimeZone(identifier: "UTC") else { return nil }
+        calendar.timeZone = utc
+        let components = DateComponents(
+            year: year, month: monthIndex + 1, day: day, hour: hour, minute: minute, second: second)
+        return calendar.date(from: components)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,72 @@
+import Logging
+
+/// The current OAuth2 access token, shared by every request of a client.
+///
+/// Concurrent callers that find no valid token wait for one fetch instead of each fetching their own.
+actor TokenCache {
+    struct Token: Sendable {
+        var value: String
+        var renewAt: ContinuousClock.Instant
+    }
+
+    private var current: Token?
+    private var inFlight: Task<Token, any Error>?
+
+    /// A valid token: the cached one, the one being fetched, or a new one from `fetch`.
+    func token(fetch: @escaping @Sendable () async throws -> Token) async throws -> String {
+        if let current, ContinuousClock.now < current.renewAt {
+            return current.value
+        }
+        if let inFlight {
+            return try await inFlight.value.value
+        }
+        let task = Task { try await fetch() }
+        inFlight = task
+        defer { inFlight = nil }
+        let token = try await task.value
+        current = token
+        return token.value
+    }
+
+    /// Forgets `value` if it is still the current token (a 401 proved it stale); a newer token is kept.
+    func invalidate(_ value: String) {
+        if current?.value == value {
+            current = nil
+        }
+    }
+}
+
+extension ProvisioningClient {
+    /// Requests a client-credentials token from the configured token URL.
+    func fetchToken(label: String?) async throws -> TokenCache.Token {
+        let operation = "obtain an access token"
+        let exchange = Exchange(
+            method: .post, url: configuration.authURL, body: Array("grant_type=client_credentials".utf8),
+            contentType: "application/x-www-form-urlencoded", operation: operation, label: label,
+            authentication: .fixed(basicCredentials), resendable: true)
+        let requested = ContinuousClock.now
+        let raw: RawResponse
+        do {
+            raw = try await execute(exchange)
+        } catch let error as APIError where error.kind == .unauthorized || error.status == 401 {
+            throw APIError(
+                kind: .unauthorized, operation: operation,
+                message: "the token endpoint refused the access key \(configuration.keyId)",
+                status: error.status, errorCode: error.errorCode,
+                resolution: "check SINCH_KEY_ID and SINCH_KEY_SECRET", resource: label, url: configuration.authURL)
+        }
+        guard let body = try? JSONValue(bytes: raw.body), let value = body["access_token"]?.stringValue,
+            !value.isEmpty
+        else {
+            throw APIError(
+                kind: .undecodableResponse, operation: operation, message: "the response has no access_token",
+                status: raw.status, resource: label, url: configuration.authURL)
+        }
+        // Without expires_in, assume a short life rather than risk using an expired token.
+        let lifetimeSeconds = max(1, body["expires_in"]?.doubleValue ?? 300)
+        let lifetime = Duration.milliseconds(Int64(lifetimeSeconds * 1000))
+        let margin = min(configuration.tokenRenewalMargin, lifetime / 10)
+        logger.debug("obtained an access token valid for \(Int(lifetimeSeconds)) s")
+        return TokenCache.Token(value: value, renewAt: requested + lifetime - margin)
+    }
+}
