@@ -1,0 +1,319 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// The answer to one HTTP request: a response, or a dropped connection.
+enum Outcome: Sendable {
+    case response(status: Int, headers: [(String, String)], body: [UInt8])
+    case drop
+}
+
+/// The emulator without the HTTP server: state, auth, routing, faults, request log and persistence.
+final class EmulatorEngine: Sendable {
+    let configuration: EmulatorConfiguration
+    let logger: Logger
+    let world: Mutex<World>
+    private let tokens = Mutex<[String: Double]>([:])
+    private let faults = Mutex(FaultSet())
+    private let log = Mutex(RequestLog())
+    private let persistence = Mutex(PersistenceState())
+    let table: RouteTable
+
+    struct PersistenceState {
+        var dirty = false
+        var writer: Task<Void, Never>?
+    }
+
+    init(configuration: EmulatorConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        self.world = Mutex(World())
+        self.table = RouteTable(
+            routes: Webhooks.routes + WhatsAppTemplates.routes + KakaoTalk.routes + RcsSenders.routes
+                + WhatsAppSenders.routes)
+    }
+
+    /// Emulator-clock now, in seconds since 1970.
+    func now() -> Double {
+        Date().timeIntervalSince1970 + world.withLock { $0.clockOffset }
+    }
+
+    // MARK: Request processing
+
+    func process(_ request: APIRequest) async -> Outcome {
+        let actions = faults.withLock { $0.fire(method: request.method, path: request.path) }
+        var dropAfter = false
+        for action in actions {
+            switch action {
+            case .delay(let milliseconds):
+                try? await Task.sleep(for: .milliseconds(milliseconds))
+            case .respond(let status, let retryAfter):
+                let fault = EmulatorDefaults.faultErrorCode(for: status)
+                var error = APIError(
+                    status, fault.code, fault.message, "Please wait and try again (fault injected by the emulator).")
+                if let retryAfter { error.headers.append(("Retry-After", String(retryAfter))) }
+                if !request.path.hasPrefix("/_emulator/") { record(request, status: status, template: nil) }
+                return respond(error)
+            case .drop(let afterProcessing):
+                if !afterProcessing {
+                    if !request.path.hasPrefix("/_emulator/") { record(request, status: 0, template: nil) }
+                    return .drop
+                }
+                dropAfter = true
+            }
+        }
+        let outcome: Outcome
+        if request.path.hasPrefix("/_emulator/") || request.path == "/_emulator" {
+            outcome = control(request)
+        } else if request.path == "/oauth2/token" {
+            outcome = token(request)
+        } else {
+            outcome = api(request)
+        }
+        return dropAfter ? .drop : outcome
+    }
+
+    private func record(_ request: APIRequest, status: Int, template: String?) {
+        let entry = RequestLog.Entry(
+            method: request.method, path: request.path, query: request.rawQuery, status: status, at: now())
+        log.withLock { $0.record(entry, template: template ?? request.path) }
+    }
+
+    private func respond(_ error: APIError) -> Outcome {
+        .response(status: error.status, headers: error.headers, body: error.body.serialized())
+    }
+
+    private func respond(_ reply: Reply) -> Outcome {
+        .response(status: reply.status, headers: reply.headers, body: reply.raw ?? reply.body?.serialized() ?? [])
+    }
+
+    private func api(_ request: APIRequest) -> Outcome {
+        let segments = request.segments
+        let resolved = table.resolve(method: request.method, segments: segments)
+        let template = resolved?.0.template
+        let outcome: Outcome
+        let mutated: Bool
+        do {
+            let credentialsOK = authenticate(request)
+            guard segments.count >= 3, segments[0] == "v1", segments[1] == "projects" else {
+                throw credentialsOK ? APIError.routeNotFound : APIError.unauthorized
+            }
+            guard credentialsOK, configuration.projects.contains(segments[2]) else { throw APIError.unauthorized }
+            guard let (route, params) = resolved else { throw APIError.routeNotFound }
+            let now = self.now()
+            let call = Call(
+                request: request, params: params, query: request.query, now: now, configuration: configuration)
+            let reply = try world.withLock { world -> Reply in
+                world.projects[call.projectId, default: ProjectState()].settleReviews(now: now)
+                return try route.handler(call, &world)
+            }
+            outcome = respond(reply)
+            mutated = request.method != "GET"
+        } catch let error as APIError {
+            outcome = respond(error)
+            mutated = false
+        } catch {
+            logger.error("handler failed", metadata: ["error": "\(error)"])
+            outcome = respond(APIError.internalError)
+            mutated = false
+        }
+        if case .response(let status, _, _) = outcome { record(request, status: status, template: template) }
+        if mutated { schedulePersist() }
+        return outcome
+    }
+
+    // MARK: Auth
+
+    private func authenticate(_ request: APIRequest) -> Bool {
+        guard let header = request.headers["authorization"] else { return false }
+        if let credentials = basicCredentials(header) {
+            return configuration.credentials[credentials.0] == credentials.1
+        }
+        let prefix = "bearer "
+        if header.lowercased().hasPrefix(prefix) {
+            let token = String(header.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
+            let now = self.now()
+            return tokens.withLock { ($0[token] ?? -.infinity) > now }
+        }
+        return false
+    }
+
+    private func basicCredentials(_ header: String) -> (String, String)? {
+        let prefix = "basic "
+        guard header.lowercased().hasPrefix(prefix),
+            let data = Data(base64Encoded: String(header.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces))
+        else { return nil }
+        let text = String(decoding: data, as: UTF8.self)
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        return (String(text[..<colon]), String(text[text.index(after: colon)...]))
+    }
+
+    private func token(_ request: APIRequest) -> Outcome {
+        let outcome: Outcome
+        if request.method != "POST" {
+            outcome = .response(status: 405, headers: [], body: (["error": "invalid_request"] as JSON).serialized())
+        } else if let header = request.headers["authorization"], let credentials = basicCredentials(header),
+            configuration.credentials[credentials.0] == credentials.1
+        {
+            let form = APIRequest(
+                method: "POST", target: "/?" + String(decoding: request.body, as: UTF8.self),
+                headers: [:], body: []
+            ).query
+            if form["grant_type"]?.first == "client_credentials" {
+                let token = randomString(length: 48, alphabet: alphanumerics)
+                let lifetime = configuration.tokenLifetime.seconds
+                let now = self.now()
+                tokens.withLock { tokens in
+                    tokens = tokens.filter { $0.value > now }
+                    tokens[token] = now + lifetime
+                }
+                let body: JSON = [
+                    "access_token": .string(token), "token_type": .string(EmulatorDefaults.tokenType),
+                    "expires_in": .number(lifetime.rounded()),
+                ]
+                outcome = .response(status: 200, headers: [], body: body.serialized())
+            } else {
+                outcome = .response(
+                    status: 400, headers: [], body: (["error": "unsupported_grant_type"] as JSON).serialized())
+            }
+        } else {
+            outcome = .response(status: 401, headers: [], body: (["error": "invalid_client"] as JSON).serialized())
+        }
+        if case .response(let status, _, _) = outcome { record(request, status: status, template: "/oauth2/token") }
+        return outcome
+    }
+
+    // MARK: Persistence
+
+    /// Loads state from `statePath` when the file exists.
+    func load() throws {
+        guard let path = configuration.statePath, FileManager.default.fileExists(atPath: path) else { return }
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let loaded = try JSONDecoder().decode(World.self, from: data)
+        world.withLock { $0 = loaded }
+    }
+
+    /// Writes state now (temp file + rename, via `.atomic`).
+    func persistNow() throws {
+        guard let path = configuration.statePath else { return }
+        persistence.withLock { $0.dirty = false }
+        let snapshot = world.withLock { $0 }
+        let data = try JSONEncoder().encode(snapshot)
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(
+            at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: url, options: .atomic)
+    }
+
+    func schedulePersist() {
+        guard configuration.statePath != nil else { return }
+        persistence.withLock { state in
+            state.dirty = true
+            guard state.writer == nil else { return }
+            state.writer = Task { [weak self] in
+                try? await Task.sleep(for: .milliseconds(100))
+                guard let self else { return }
+                self.persistence.withLock { $0.writer = nil }
+                do {
+                    try self.persistNow()
+                } catch {
+                    self.logger.error("could not persist emulator state", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    /// Waits for a pending debounced write, then writes the final state.
+    func flush() async throws {
+        let writer = persistence.withLock { $0.writer }
+        await writer?.value
+        try persistNow()
+    }
+
+    // MARK: Control API
+
+    private func control(_ request: APIRequest) -> Outcome {
+        do {
+            let reply = try controlReply(request)
+            return respond(reply)
+        } catch let error as APIError {
+            return respond(error)
+        } catch {
+            return respond(APIError.invalidPayload)
+        }
+    }
+
+    private func controlReply(_ request: APIRequest) throws -> Reply {
+        let call = Call(request: request, params: [:], query: request.query, now: now(), configuration: configuration)
+        switch (request.method, request.path) {
+        case ("POST", "/_emulator/reset"):
+            world.withLock { $0 = World() }
+            faults.withLock { $0 = FaultSet() }
+            log.withLock { $0.clear() }
+            schedulePersist()
+            return .noContent
+        case ("GET", "/_emulator/state"):
+            let now = self.now()
+            let snapshot = world.withLock { world -> World in
+                for key in world.projects.keys { world.projects[key]?.settleReviews(now: now) }
+                return world
+            }
+            let data = try JSONEncoder().encode(snapshot)
+            return Reply(status: 200, body: nil).withRaw(Array(data))
+        case ("PUT", "/_emulator/state"):
+            let decoded: World
+            do {
+                decoded = try JSONDecoder().decode(World.self, from: Data(request.body))
+            } catch {
+                throw APIError.invalidPayload
+            }
+            world.withLock { $0 = decoded }
+            schedulePersist()
+            return .noContent
+        case ("GET", "/_emulator/clock"):
+            return .ok(["now": .string(isoTimestamp(call.now))])
+        case ("POST", "/_emulator/clock/advance"):
+            let body = try call.jsonObject()
+            var validation = Validation()
+            let seconds = validation.number(body, "seconds", required: true, range: 0...1e10) ?? 0
+            try validation.check()
+            world.withLock { $0.clockOffset += seconds }
+            schedulePersist()
+            return .ok(["now": .string(isoTimestamp(now()))])
+        case ("POST", "/_emulator/review"):
+            let body = try call.jsonObject()
+            let count = try world.withLock { world in try Reviews.force(body, world: &world, now: call.now) }
+            schedulePersist()
+            return .ok(["completed": .number(Double(count))])
+        case ("PUT", "/_emulator/faults"):
+            let body = try call.jsonObject()
+            guard case .array(let items)? = body["rules"] else {
+                throw APIError.invalidInput(["rules must be an array"])
+            }
+            let rules = try items.map(FaultRule.init)
+            faults.withLock { $0.rules = rules }
+            return .ok(["rules": .array(rules.map(\.json))])
+        case ("GET", "/_emulator/faults"):
+            return .ok(["rules": .array(faults.withLock { $0.rules.map(\.json) })])
+        case ("DELETE", "/_emulator/faults"):
+            faults.withLock { $0 = FaultSet() }
+            return .noContent
+        case ("GET", "/_emulator/requests"):
+            return .ok(log.withLock { $0.json })
+        case ("DELETE", "/_emulator/requests"):
+            log.withLock { $0.clear() }
+            return .noContent
+        default:
+            throw APIError.routeNotFound
+        }
+    }
+}
+
+extension Reply {
+    /// A reply whose body bytes are already serialised (large state dumps).
+    func withRaw(_ bytes: [UInt8]) -> Reply {
+        var copy = self
+        copy.raw = bytes
+        return copy
+    }
+}

@@ -1,0 +1,112 @@
+import Hummingbird
+import Logging
+import NIOCore
+import Synchronization
+
+/// A local stand-in for the Sinch Provisioning API, served over HTTP by Hummingbird.
+///
+/// Start it with ``start(host:port:)`` (port 0 picks a free port) and stop it with ``stop()``. The control API under
+/// `/_emulator/` resets state, advances the clock, forces reviews, injects faults and reports recorded requests.
+public final class EmulatorServer: Sendable {
+    let engine: EmulatorEngine
+    private let logger: Logger
+    private let running = Mutex<Task<Void, any Error>?>(nil)
+
+    /// Creates an emulator; nothing listens until ``start(host:port:)``.
+    public init(configuration: EmulatorConfiguration = .init(), logger: Logger = Logger(label: "emulator")) {
+        self.engine = EmulatorEngine(configuration: configuration, logger: logger)
+        self.logger = logger
+    }
+
+    /// Binds and starts serving in the background; returns the base URL, e.g. "http://127.0.0.1:54321".
+    public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> String {
+        try engine.load()
+        let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let application = Application(
+            responder: EmulatorResponder(engine: engine),
+            configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { channel in
+                portContinuation.yield(channel.localAddress?.port ?? port)
+                portContinuation.finish()
+            },
+            logger: logger
+        )
+        let task = Task {
+            defer { portContinuation.finish() }
+            try await application.run()
+        }
+        running.withLock { $0 = task }
+        var iterator = portStream.makeAsyncIterator()
+        guard let boundPort = await iterator.next() else {
+            try await task.value
+            throw EmulatorServerError.notStarted
+        }
+        logger.info("emulator listening", metadata: ["host": "\(host)", "port": "\(boundPort)"])
+        return "http://\(host):\(boundPort)"
+    }
+
+    /// Graceful stop; persists state when statePath is set.
+    public func stop() async throws {
+        let task = running.withLock { current -> Task<Void, any Error>? in
+            defer { current = nil }
+            return current
+        }
+        task?.cancel()
+        _ = await task?.result
+        try await engine.flush()
+    }
+}
+
+/// Why the server could not start.
+enum EmulatorServerError: Error, CustomStringConvertible {
+    case notStarted
+
+    var description: String { "the emulator server stopped before it was listening" }
+}
+
+/// Request context that keeps the channel, so a fault can drop the connection.
+struct EmulatorRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.channel = source.channel
+    }
+
+    var maxUploadSize: Int { 1 << 30 }
+}
+
+/// The single responder: hands every request to the engine.
+struct EmulatorResponder: HTTPResponder {
+    typealias Context = EmulatorRequestContext
+    let engine: EmulatorEngine
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        var headers: [String: String] = [:]
+        for field in request.headers {
+            headers[field.name.canonicalName.lowercased()] = field.value
+        }
+        let apiRequest = APIRequest(
+            method: request.method.rawValue, target: request.uri.description, headers: headers,
+            body: Array(buffer.readableBytesView))
+        switch await engine.process(apiRequest) {
+        case .drop:
+            try? await context.channel.close()
+            throw ConnectionDropped()
+        case .response(let status, let extraHeaders, let body):
+            var fields = HTTPFields()
+            if !body.isEmpty { fields[.contentType] = "application/json" }
+            for (name, value) in extraHeaders where name == "Retry-After" {
+                fields[.retryAfter] = value
+            }
+            return Response(
+                status: .init(code: status), headers: fields,
+                body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
+    }
+}
+
+/// Thrown after a fault closed the connection on purpose.
+struct ConnectionDropped: Error {}

@@ -1,0 +1,138 @@
+import Foundation
+
+/// One stored resource: its API-visible body plus what the API never shows.
+struct Resource: Codable, Sendable {
+    /// The body GET returns (the live view).
+    var doc: [String: JSON]
+    /// Write-only value (webhook `secret`), never echoed.
+    var secret: String?
+    /// Emulator-clock time (seconds since 1970) at which the pending review completes on its own.
+    var reviewDue: Double?
+    /// Activities, oldest first.
+    var activities: [JSON] = []
+    /// When the resource was deleted (removal grace), emulator clock.
+    var deletedAt: Double?
+    /// Whether anything was ever submitted for review.
+    var submitted = false
+    /// Creation order, for stable sorting.
+    var seq = 0
+
+    init(doc: [String: JSON], seq: Int) {
+        self.doc = doc
+        self.seq = seq
+    }
+}
+
+/// Resources of one kind in one project, keyed by their natural key, with a cached sort order.
+struct ResourceCollection: Codable, Sendable {
+    private(set) var items: [String: Resource] = [:]
+    private(set) var pending: Set<String> = []
+    private var orderCache: [String: [String]] = [:]
+
+    enum CodingKeys: String, CodingKey {
+        case items
+        case pending
+    }
+
+    init() {}
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        items = try container.decode([String: Resource].self, forKey: .items)
+        pending = Set(items.filter { $0.value.reviewDue != nil }.keys)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(items, forKey: .items)
+    }
+
+    var count: Int { items.count }
+    var values: Dictionary<String, Resource>.Values { items.values }
+
+    subscript(key: String) -> Resource? {
+        get { items[key] }
+        set {
+            let isInsertOrRemove = (items[key] == nil) != (newValue == nil)
+            items[key] = newValue
+            if newValue?.reviewDue != nil { pending.insert(key) } else { pending.remove(key) }
+            if isInsertOrRemove { orderCache.removeAll() }
+        }
+    }
+
+    /// Drops cached orderings; call when a sort-relevant field changes.
+    mutating func invalidateOrder() { orderCache.removeAll() }
+
+    /// Keys in the order given by `areInOrder`, cached under `cacheKey` until the set of keys changes.
+    mutating func orderedKeys(cacheKey: String, by areInOrder: (Resource, Resource) -> Bool) -> [String] {
+        if let cached = orderCache[cacheKey] { return cached }
+        let keys = items.sorted { areInOrder($0.value, $1.value) }.map(\.key)
+        orderCache[cacheKey] = keys
+        return keys
+    }
+
+    /// Keys whose review is due at or before `now`.
+    func dueKeys(now: Double) -> [String] {
+        pending.filter { key in (items[key]?.reviewDue ?? .infinity) <= now }.sorted()
+    }
+}
+
+/// Everything one project holds.
+struct ProjectState: Codable, Sendable {
+    var webhooks = ResourceCollection()
+    /// Keyed by `name/LANGUAGE`.
+    var whatsappTemplates = ResourceCollection()
+    /// Template name → deletion time (30-day name block).
+    var whatsappTemplateNameBlocks: [String: Double] = [:]
+    var whatsappSenders = ResourceCollection()
+    /// Keyed by `plusFriendId`.
+    var kakaotalkSenders = ResourceCollection()
+    /// Keyed by `plusFriendId/code`.
+    var kakaotalkTemplates = ResourceCollection()
+    var rcsSenders = ResourceCollection()
+}
+
+/// The whole emulated world: what `GET /_emulator/state` dumps and `PUT` replaces.
+struct World: Codable, Sendable {
+    var projects: [String: ProjectState] = [:]
+    /// Seconds added to real time to get the emulator clock.
+    var clockOffset: Double = 0
+    /// Monotonic counter for creation order.
+    var seq = 0
+
+    mutating func nextSeq() -> Int {
+        seq += 1
+        return seq
+    }
+}
+
+/// Formats emulator-clock times as UTC ISO-8601 with milliseconds (`2023-01-19T13:11:08.204Z`).
+func isoTimestamp(_ seconds: Double) -> String {
+    Date(timeIntervalSince1970: seconds).formatted(
+        Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+}
+
+/// A random UUIDv4 string in lower case.
+func newUUID() -> String {
+    UUID().uuidString.lowercased()
+}
+
+/// Whether `value` is a UUID in its canonical textual form.
+func isUUID(_ value: String) -> Bool {
+    value.count == 36 && UUID(uuidString: value) != nil
+}
+
+/// A random string from `alphabet`.
+func randomString(length: Int, alphabet: String) -> String {
+    let characters = Array(alphabet)
+    return String((0..<length).map { _ in characters.randomElement() ?? "A" })
+}
+
+let alphanumerics = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+extension World {
+    /// Runs `body` on a project's state in place (no copy of its collections).
+    mutating func withProject<T>(_ id: String, _ body: (inout ProjectState) throws -> T) rethrows -> T {
+        try body(&projects[id, default: ProjectState()])
+    }
+}
