@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(
             name: "SinchformManifestTests",
             dependencies: ["SinchformManifest"],
-            resources: [.copy("Fixtures")],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,132 @@
+/// Rules that look at more than one field or resource: limits and uniqueness the API enforces, so a plan never
+/// discovers them half-way through an apply.
+enum CrossChecks {
+    /// The API's limit of webhooks per project (part A §2.3, `webhook_limit_reached`).
+    static let maxWebhooks = 15
+
+    static func run(resources: [DesiredResource], projects: [(String, SourceLocation)]) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        let ordered = resources.sorted { $0.location < $1.location }
+
+        if let (first, firstLocation) = projects.min(by: { $0.1 < $1.1 }) {
+            for (other, location) in projects where other != first {
+                diagnostics.append(
+                    .error(at: location, "project '\(other)' differs from project '\(first)' set at \(firstLocation)"))
+            }
+        }
+
+        unique(ordered, key: { $0.address }, diagnostics: &diagnostics) { resource, first in
+            "duplicate address \(resource.address): also defined at \(first.location)"
+        }
+
+        let webhooks = ordered.filter { $0.kind == .webhook }
+        if webhooks.count > maxWebhooks {
+            diagnostics.append(
+                .error(
+                    at: webhooks[maxWebhooks].location,
+                    "\(webhooks[maxWebhooks].address): \(webhooks.count) webhooks declared; a project may have at most \(maxWebhooks)"
+                ))
+        }
+        unique(webhooks, key: { $0.spec["target"]?.string }, diagnostics: &diagnostics) { resource, first in
+            "\(resource.address).target: the same target as \(first.address) (\(first.location)); targets are unique per project"
+        }
+        for webhook in webhooks {
+            if let triggers = webhook.spec["triggers"]?.array, triggers.count > 1,
+                let all = triggers.first(where: { $0.string == "ALL" })
+            {
+                diagnostics.append(
+                    .error(
+                        at: all.location,
+                        "\(webhook.address).triggers: ALL already receives every event; remove the other triggers or ALL"
+                    ))
+            }
+        }
+
+        for template in ordered where template.kind == .whatsappTemplate {
+            diagnostics += whatsappTemplateChecks(template)
+        }
+
+        let kakaoSenders = ordered.filter { $0.kind == .kakaotalkSender }
+        unique(kakaoSenders, key: { $0.spec["plusFriendId"]?.string }, diagnostics: &diagnostics) { resource, first in
+            "\(resource.address).plusFriendId: already used by \(first.address) (\(first.location)); plusFriendId is unique"
+        }
+        let senderIds = Set(kakaoSenders.compactMap { $0.spec["plusFriendId"]?.string })
+        let kakaoTemplates = ordered.filter { $0.kind == .kakaotalkTemplate }
+        for template in kakaoTemplates {
+            if let sender = template.spec["plusFriendId"], let id = sender.string, !senderIds.contains(id) {
+                diagnostics.append(
+                    .warning(
+                        at: sender.location,
+                        "\(template.address).plusFriendId: no kakaotalkSender in these manifests has plusFriendId '\(id)'; it must exist in the project already"
+                    ))
+            }
+        }
+        unique(
+            kakaoTemplates,
+            key: { t in
+                t.spec["plusFriendId"]?.string.flatMap { p in
+                    t.spec.value(at: ["details", "name"])?.string.map { p + "\u{0}" + $0 }
+                }
+            },
+            diagnostics: &diagnostics
+        ) { resource, first in
+            "\(resource.address).details.name: the same name as \(first.address) (\(first.location)) for one sender; names are unique per sender"
+        }
+
+        unique(
+            ordered.filter { $0.kind == .whatsappSender },
+            key: { s in
+                guard let code = s.spec.value(at: ["details", "countryCode"])?.string,
+                    let number = s.spec.value(at: ["details", "phoneNumber"])?.string
+                else { return nil }
+                return code + number
+            }, diagnostics: &diagnostics
+        ) { resource, first in
+            "\(resource.address).details.phoneNumber: the same phone number as \(first.address) (\(first.location))"
+        }
+        return diagnostics
+    }
+
+    /// Delivery time-to-live per category (part A §3.3).
+    static let ttlRanges: [String: ClosedRange<Double>] = [
+        "AUTHENTICATION": 10...900, "UTILITY": 30...43200, "MARKETING": 43200...2_592_000,
+    ]
+
+    private static func whatsappTemplateChecks(_ template: DesiredResource) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        guard let details = template.spec["details"] else { return [] }
+        let components = details["components"]?.array ?? []
+        if !components.isEmpty, !components.contains(where: { $0["type"]?.string == "BODY" }) {
+            diagnostics.append(
+                .error(
+                    at: details["components"]?.location ?? details.location,
+                    "\(template.address).details.components: a template needs a BODY component"))
+        }
+        if let ttl = details["messageSendTtlSeconds"], let seconds = ttl.number,
+            let category = template.spec["category"]?.string, let range = ttlRanges[category], !range.contains(seconds)
+        {
+            diagnostics.append(
+                .error(
+                    at: ttl.location,
+                    "\(template.address).details.messageSendTtlSeconds: \(Int(seconds)) is outside \(Int(range.lowerBound))–\(Int(range.upperBound)) seconds allowed for \(category) templates"
+                ))
+        }
+        return diagnostics
+    }
+
+    /// Reports every resource whose key repeats an earlier one's.
+    private static func unique(
+        _ resources: [DesiredResource], key: (DesiredResource) -> String?, diagnostics: inout [Diagnostic],
+        message: (DesiredResource, DesiredResource) -> String
+    ) {
+        var seen: [String: DesiredResource] = [:]
+        for resource in resources {
+            guard let value = key(resource) else { continue }
+            if let first = seen[value] {
+                diagnostics.append(.error(at: resource.location, message(resource, first)))
+            } else {
+                seen[value] = resource
+            }
+        }
+    }
+}

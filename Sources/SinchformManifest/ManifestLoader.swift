@@ -1,0 +1,204 @@
+import Foundation
+
+/// Loads a directory of manifests into a validated `ManifestSet`.
+public struct ManifestLoader: Sendable {
+    /// Values for `${env.NAME}`.
+    public var environment: [String: String]
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    /// Reads every manifest under `path` (a directory or one file), in parallel, and checks the whole set.
+    public func load(_ path: String) async -> ManifestLoadResult {
+        let (files, findDiagnostics) = ManifestFiles().find(in: path)
+        let environment = self.environment
+        let parsed = await withTaskGroup(of: (Int, FileContents).self) { group in
+            var results = [FileContents?](repeating: nil, count: files.count)
+            var next = 0
+            let width = max(2, ProcessInfo.processInfo.activeProcessorCount)
+            func add(_ index: Int) {
+                group.addTask { (index, FileContents.read(files[index], environment: environment)) }
+            }
+            while next < min(width, files.count) {
+                add(next)
+                next += 1
+            }
+            for await (index, contents) in group {
+                results[index] = contents
+                if next < files.count {
+                    add(next)
+                    next += 1
+                }
+            }
+            return results.compactMap { $0 }
+        }
+        var diagnostics = findDiagnostics
+        var resources: [DesiredResource] = []
+        var projects: [(String, SourceLocation)] = []
+        for contents in parsed {
+            diagnostics += contents.diagnostics
+            resources += contents.resources
+            projects += contents.projects
+        }
+        diagnostics += CrossChecks.run(resources: resources, projects: projects)
+        diagnostics.sort()
+        let errors = diagnostics.contains { $0.severity == .error }
+        var unique: [String: DesiredResource] = [:]
+        for resource in resources where unique[resource.address] == nil { unique[resource.address] = resource }
+        let manifests = ManifestSet(
+            project: projects.first?.0,
+            resources: unique.values.sorted { ($0.kind, $0.address) < ($1.kind, $1.address) },
+            files: files)
+        return ManifestLoadResult(manifests: errors ? nil : manifests, diagnostics: diagnostics)
+    }
+}
+
+/// What one file declares.
+struct FileContents: Sendable {
+    var resources: [DesiredResource] = []
+    var projects: [(String, SourceLocation)] = []
+    var diagnostics: [Diagnostic] = []
+
+    static func read(_ file: String, environment: [String: String]) -> FileContents {
+        var contents = FileContents()
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+            contents.diagnostics.append(
+                .error(at: SourceLocation(file: file, line: 1, column: 1), "cannot read the file"))
+            return contents
+        }
+        return parse(data, file: file, environment: environment)
+    }
+
+    /// What the bytes of one file declare, as if read from `file`.
+    static func parse(_ data: Data, file: String, environment: [String: String]) -> FileContents {
+        var contents = FileContents()
+        switch YAMLLoader().load(data: data, file: file) {
+        case let .failure(errors):
+            contents.diagnostics = errors.diagnostics
+        case let .success(documents):
+            var validator = SchemaValidator(environment: environment)
+            for document in documents {
+                contents.add(document, validator: &validator)
+            }
+            contents.diagnostics += validator.diagnostics
+        }
+        return contents
+    }
+
+    private static let topLevelKeys = ["project"] + ResourceKind.allCases.map(\.manifestKey)
+
+    private mutating func add(_ document: YAMLNode, validator: inout SchemaValidator) {
+        if document.isNull { return }
+        guard case let .mapping(pairs) = document.kind else {
+            validator.error(
+                document.location, "",
+                "a manifest file holds a mapping with keys \(Self.topLevelKeys.joined(separator: ", ")); found \(document.kindDescription)"
+            )
+            return
+        }
+        for (key, value) in pairs {
+            guard let name = key.scalarText else {
+                validator.error(key.location, "", "a top-level key must be a plain value")
+                continue
+            }
+            if name == "project" {
+                if let project = validator.check(value, .string(StringRules(minLength: 1)), path: "project")?.string {
+                    projects.append((project, value.location))
+                }
+                continue
+            }
+            guard let kind = ResourceKind(manifestKey: name) else {
+                var message = "unknown top-level key '\(name)'"
+                if let suggestion = Suggestion.closest(to: name, in: Self.topLevelKeys) {
+                    message += "; did you mean '\(suggestion)'?"
+                } else {
+                    message += "; expected one of \(Self.topLevelKeys.joined(separator: ", "))"
+                }
+                validator.error(key.location, "", message)
+                continue
+            }
+            if value.isNull { continue }
+            guard case let .mapping(entries) = value.kind else {
+                validator.error(
+                    value.location, name,
+                    "expected a mapping from resource names to specs, found \(value.kindDescription)")
+                continue
+            }
+            for (entryKey, spec) in entries {
+                addResource(kind, entryKey, spec, validator: &validator)
+            }
+        }
+    }
+
+    private mutating func addResource(
+        _ kind: ResourceKind, _ key: YAMLNode, _ spec: YAMLNode, validator: inout SchemaValidator
+    ) {
+        let definition = ResourceDefinition.definition(for: kind)
+        guard let name = key.scalarText else {
+            validator.error(key.location, kind.manifestKey, "a resource name must be a plain value")
+            return
+        }
+        let address = definition.address(name: name)
+        validator.checkName(name, definition.nameRules, at: key.location, path: address)
+        let schema = ObjectSchema(
+            definition.manifestSpec.description, definition.manifestSpec.fields + [ResourceDefinition.lifecycle])
+        guard var value = validator.check(spec, .object(schema), path: address), var fields = value.object else {
+            return
+        }
+        let lifecycle = readLifecycle(fields.removeValue(forKey: "lifecycle"), definition, address, &validator)
+        value.kind = .object(fields)
+
+        guard kind == .whatsappTemplate else {
+            resources.append(
+                DesiredResource(
+                    kind: kind, name: name, language: nil, address: address, spec: value, lifecycle: lifecycle,
+                    location: key.location))
+            return
+        }
+        let languages = fields.removeValue(forKey: "languages")?.object ?? [:]
+        for (language, entry) in languages.sorted(by: { $0.key < $1.key }) {
+            var perLanguage = fields
+            for (field, fieldValue) in entry.object ?? [:] { perLanguage[field] = fieldValue }
+            resources.append(
+                DesiredResource(
+                    kind: kind, name: name, language: language,
+                    address: definition.address(name: name, language: language),
+                    spec: ManifestValue(.object(perLanguage), at: entry.location), lifecycle: lifecycle,
+                    location: entry.location))
+        }
+    }
+
+    private func readLifecycle(
+        _ value: ManifestValue?, _ definition: ResourceDefinition, _ address: String, _ validator: inout SchemaValidator
+    ) -> Lifecycle {
+        guard let value else { return Lifecycle() }
+        var lifecycle = Lifecycle(protect: value["protect"]?.bool ?? false)
+        for entry in value["ignoreChanges"]?.array ?? [] {
+            guard let path = entry.string else { continue }
+            let parts = path.split(separator: ".").map(String.init)
+            if definition.resourceType.descendant(parts) == nil {
+                var message = "ignoreChanges: no field '\(path)' in a \(definition.kind.rawValue)"
+                let prefix = parts.dropLast()
+                let siblings = definition.resourceType.descendant(Array(prefix))?.fieldNames ?? []
+                if let last = parts.last, let suggestion = Suggestion.closest(to: last, in: siblings) {
+                    message += "; did you mean '\((prefix + [suggestion]).joined(separator: "."))'?"
+                }
+                validator.error(entry.location, address + ".lifecycle", message)
+            } else {
+                lifecycle.ignoreChanges.append(path)
+            }
+        }
+        return lifecycle
+    }
+}
+
+extension SchemaValidator {
+    /// Checks a resource name against its kind's rules.
+    mutating func checkName(_ name: String, _ rules: StringRules, at location: SourceLocation, path: String) {
+        _ = check(YAMLNode(kind: .scalar(name, plain: false), location: location), .string(rules), path: path)
+    }
+}

@@ -1,0 +1,61 @@
+/// A validated manifest value: JSON-shaped, typed by its schema, and still carrying where it was written.
+public struct ManifestValue: Sendable, Hashable {
+    public indirect enum Kind: Sendable, Hashable {
+        case null
+        case bool(Bool)
+        case number(Double)
+        case string(String)
+        case array([ManifestValue])
+        case object([String: ManifestValue])
+    }
+
+    public var kind: Kind
+    public var location: SourceLocation
+    /// True when any part of the value came from `${env.NAME}`.
+    public var fromEnvironment: Bool
+
+    public init(_ kind: Kind, at location: SourceLocation, fromEnvironment: Bool = false) {
+        self.kind = kind
+        self.location = location
+        self.fromEnvironment = fromEnvironment
+    }
+
+    public var string: String? {
+        if case let .string(value) = kind { return value }
+        return nil
+    }
+
+    public var bool: Bool? {
+        if case let .bool(value) = kind { return value }
+        return nil
+    }
+
+    public var number: Double? {
+        if case let .number(value) = kind { return value }
+        return nil
+    }
+
+    public var array: [ManifestValue]? {
+        if case let .array(value) = kind { return value }
+        return nil
+    }
+
+    public var object: [String: ManifestValue]? {
+        if case let .object(value) = kind { return value }
+        return nil
+    }
+
+    public subscript(key: String) -> ManifestValue? {
+        object?[key]
+    }
+
+    /// The value at a dotted path of object keys, or nil.
+    public func value(at path: [String]) -> ManifestValue? {
+        var current = self
+        for key in path {
+            guard let next = current[key] else { return nil }
+            current = next
+        }
+        return current
+    }
+}

@@ -1,0 +1,167 @@
+/// The shape of a manifest value. One tree of these, per resource kind, drives validation, the generated
+/// JSON Schema and the planner's comparison rules, so the three never disagree.
+public indirect enum SchemaType: Sendable {
+    case string(StringRules)
+    case number(NumberRules)
+    case boolean
+    case enumeration([String])
+    case array(SchemaType, ArrayRules)
+    case object(ObjectSchema)
+    /// A mapping whose keys are data (e.g. language codes), each key checked by `keys`.
+    case map(keys: StringRules, values: SchemaType)
+    /// One of several object shapes chosen by the value of `discriminator` (e.g. a component's `type`).
+    case oneOf(discriminator: String, variants: [(value: String, schema: ObjectSchema)])
+    /// Any JSON value; used where the API accepts free-form data.
+    case any
+}
+
+/// Limits of a string value, taken from the API facts.
+public struct StringRules: Sendable {
+    public enum Format: String, Sendable {
+        case url
+        case email
+    }
+
+    public var minLength: Int?
+    public var maxLength: Int?
+    /// A regular expression the whole value must match.
+    public var pattern: String?
+    /// Says in words what the pattern means, for error messages.
+    public var patternHint: String?
+    public var format: Format?
+
+    public init(
+        minLength: Int? = nil, maxLength: Int? = nil, pattern: String? = nil, patternHint: String? = nil,
+        format: Format? = nil
+    ) {
+        self.minLength = minLength
+        self.maxLength = maxLength
+        self.pattern = pattern
+        self.patternHint = patternHint
+        self.format = format
+    }
+}
+
+public struct NumberRules: Sendable {
+    public var minimum: Double?
+    public var maximum: Double?
+    public var integer: Bool
+
+    public init(minimum: Double? = nil, maximum: Double? = nil, integer: Bool = false) {
+        self.minimum = minimum
+        self.maximum = maximum
+        self.integer = integer
+    }
+}
+
+public struct ArrayRules: Sendable {
+    public var minItems: Int?
+    public var maxItems: Int?
+    public var uniqueItems: Bool
+    /// The API treats the array as a set: order is not significant when comparing.
+    public var isSet: Bool
+    /// Items must differ in this field (e.g. one component of each `type`).
+    public var uniqueBy: String?
+
+    public init(
+        minItems: Int? = nil, maxItems: Int? = nil, uniqueItems: Bool = false, isSet: Bool = false,
+        uniqueBy: String? = nil
+    ) {
+        self.minItems = minItems
+        self.maxItems = maxItems
+        self.uniqueItems = uniqueItems || isSet
+        self.isSet = isSet
+        self.uniqueBy = uniqueBy
+    }
+}
+
+/// How the API treats a field beyond its type; the planner reads these.
+public struct FieldTraits: OptionSet, Sendable, Hashable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// Sent, never returned by the API (e.g. a webhook `secret`); compared through the lock file's fingerprint.
+    public static let writeOnly = FieldTraits(rawValue: 1 << 0)
+    /// Never shown in clear in plans, logs, journals or the lock file.
+    public static let sensitive = FieldTraits(rawValue: 1 << 1)
+    /// Cannot change after create: a change means replace (delete + create) or is impossible.
+    public static let immutable = FieldTraits(rawValue: 1 << 2)
+    /// Identifies the resource on the server; a change means a different resource.
+    public static let identity = FieldTraits(rawValue: 1 << 3)
+}
+
+public struct Field: Sendable {
+    public var name: String
+    public var type: SchemaType
+    public var required: Bool
+    public var description: String
+    public var traits: FieldTraits
+    /// The value the API assumes when the field is omitted; the planner fills it in before comparing.
+    public var defaultValue: ManifestValue.Kind?
+
+    public init(
+        _ name: String, _ type: SchemaType, required: Bool = false, traits: FieldTraits = [],
+        default defaultValue: ManifestValue.Kind? = nil, _ description: String
+    ) {
+        self.name = name
+        self.type = type
+        self.required = required
+        self.description = description
+        self.traits = traits
+        self.defaultValue = defaultValue
+    }
+}
+
+public struct ObjectSchema: Sendable {
+    public var fields: [Field]
+    public var description: String
+
+    public init(_ description: String, _ fields: [Field]) {
+        self.fields = fields
+        self.description = description
+    }
+
+    public init(_ fields: [Field]) {
+        self.init("", fields)
+    }
+
+    public func field(_ name: String) -> Field? {
+        fields.first { $0.name == name }
+    }
+}
+
+extension SchemaType {
+    /// The schema of the value at a dotted path below this one (`details.components`), or nil when no such
+    /// field exists. Array items and map values are stepped through transparently.
+    public func descendant(_ path: [String]) -> SchemaType? {
+        guard let head = path.first else { return self }
+        let rest = Array(path.dropFirst())
+        switch self {
+        case let .object(object):
+            return object.field(head)?.type.descendant(rest)
+        case let .array(items, _):
+            return items.descendant(path)
+        case let .map(_, values):
+            return values.descendant(rest)
+        case let .oneOf(_, variants):
+            for variant in variants {
+                if let found = variant.schema.field(head)?.type.descendant(rest) { return found }
+            }
+            return nil
+        case .any:
+            return .any
+        case .string, .number, .boolean, .enumeration:
+            return nil
+        }
+    }
+
+    /// Field names directly below this schema, for did-you-mean suggestions.
+    var fieldNames: [String] {
+        switch self {
+        case let .object(object): return object.fields.map(\.name)
+        case let .oneOf(_, variants): return Array(Set(variants.flatMap { $0.schema.fields.map(\.name) })).sorted()
+        case let .array(items, _): return items.fieldNames
+        default: return []
+        }
+    }
+}

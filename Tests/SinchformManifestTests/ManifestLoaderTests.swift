@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+@testable import SinchformManifest
+
+@Suite struct ManifestLoaderTests {
+    /// Each folder under Fixtures/invalid holds manifests and `expected.txt`, the exact diagnostics
+    /// (paths relative to the folder). Re-record with RECORD_SNAPSHOTS=1.
+    @Test(arguments: FixturePaths.subdirectories(of: FixturePaths.fixtures.appendingPathComponent("invalid")))
+    func invalidManifestsGiveExactDiagnostics(_ directory: URL) async throws {
+        let result = await ManifestLoader(environment: FixturePaths.environment(in: directory)).load(directory.path)
+        let rendered =
+            result.diagnostics.map { $0.description.replacingOccurrences(of: directory.path + "/", with: "") }
+            .joined(separator: "\n") + "\n"
+        let expectedFile = directory.appendingPathComponent("expected.txt")
+        if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
+            try rendered.write(to: expectedFile, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOf: expectedFile, encoding: .utf8)
+        #expect(rendered == expected, "diagnostics of \(directory.lastPathComponent) changed")
+        #expect(!result.diagnostics.isEmpty)
+        for diagnostic in result.diagnostics {
+            #expect(diagnostic.location != nil, "every manifest problem names its place: \(diagnostic)")
+        }
+    }
+
+    @Test(arguments: FixturePaths.subdirectories(of: FixturePaths.fixtures.appendingPathComponent("valid")))
+    func validManifestsLoadWithoutDiagnostics(_ directory: URL) async throws {
+        let result = await ManifestLoader(environment: FixturePaths.environment(in: directory)).load(directory.path)
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        let manifests = try result.get()
+        #expect(!manifests.resources.isEmpty)
+        #expect(Set(manifests.resources.map(\.address)).count == manifests.resources.count)
+    }
+
+    @Test func quickstartExampleValidates() async throws {
+        let directory = FixturePaths.packageRoot.appendingPathComponent("examples/quickstart")
+        let result = await ManifestLoader(environment: ["OPS_WEBHOOK_SECRET": "x"]).load(directory.path)
+        let manifests = try result.get()
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        let kinds = Set(manifests.resources.map(\.kind))
+        #expect(kinds == [.webhook, .whatsappTemplate, .kakaotalkSender, .kakaotalkTemplate, .rcsSender])
+    }
+
+    @Test func whatsappTemplatesExpandToOneResourcePerLanguage() async throws {
+        let directory = FixturePaths.fixtures.appendingPathComponent("valid/quickstart-like")
+        let manifests = try await ManifestLoader(environment: FixturePaths.environment(in: directory))
+            .load(directory.path).get()
+        let shipped = manifests.resources.filter { $0.kind == .whatsappTemplate && $0.name == "order_shipped" }
+        #expect(
+            shipped.map(\.address).sorted() == [
+                "whatsappTemplate.order_shipped[DE]", "whatsappTemplate.order_shipped[EN_US]",
+            ])
+        for resource in shipped {
+            #expect(resource.spec["category"]?.string == "UTILITY")
+            #expect(resource.spec["details"]?["components"]?.array?.isEmpty == false)
+            #expect(resource.spec["languages"] == nil)
+        }
+        let sender = try #require(manifests.resource(at: "whatsappSender.support-line"))
+        #expect(sender.lifecycle == Lifecycle(protect: true, ignoreChanges: ["details.about"]))
+        #expect(sender.spec["lifecycle"] == nil)
+        #expect(manifests.project == "fixture-project")
+    }
+
+    @Test func environmentValuesAreInterpolatedAndMarked() async throws {
+        let directory = FixturePaths.fixtures.appendingPathComponent("valid/quickstart-like")
+        let manifests = try await ManifestLoader(environment: ["OPS_WEBHOOK_SECRET": "from-env"]).load(directory.path)
+            .get()
+        let secret = try #require(manifests.resource(at: "webhook.ops-events")?.spec["secret"])
+        #expect(secret.string == "from-env")
+        #expect(secret.fromEnvironment)
+    }
+
+    @Test func aMissingDirectoryIsAnError() async {
+        let result = await ManifestLoader(environment: [:]).load("/nonexistent/sinchform")
+        #expect(result.manifests == nil)
+        #expect(result.errors.first?.description == "error: /nonexistent/sinchform: no such file or directory")
+    }
+
+    @Test func symlinkLoopsAreReportedNotFollowed() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("sinchform-loop-\(UUID().uuidString)")
+        let inner = root.appendingPathComponent("inner")
+        try FileManager.default.createDirectory(at: inner, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try "webhooks: {a: {target: https://a.example.com, triggers: [ALL]}}\n".write(
+            to: root.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(at: inner.appendingPathComponent("loop"), withDestinationURL: root)
+        let result = await ManifestLoader(environment: [:]).load(root.path)
+        #expect(result.errors.contains { $0.message.contains("symbolic link loop") })
+    }
+}
