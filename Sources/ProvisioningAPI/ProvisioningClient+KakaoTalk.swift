@@ -26,8 +26,8 @@ extension ProvisioningClient {
         ///
         /// - Throws: ``APIError`` (404 `sender_not_found`).
         public func get(plusFriendId: String, label: String? = nil) async throws -> JSONValue {
-            try await client.send(.get, path: path(plusFriendId), operation: "get KakaoTalk sender", label: label)
-                .requireBody()
+            try await client.sendForBody(
+                .get, path: path(plusFriendId), operation: "get KakaoTalk sender", label: label)
         }
 
         /// Creates a sender (`plusFriendId`, `details`, `status`).
@@ -41,9 +41,9 @@ extension ProvisioningClient {
         ///
         /// - Throws: ``APIError``.
         public func update(plusFriendId: String, _ body: JSONValue, label: String? = nil) async throws -> JSONValue {
-            try await client.send(
+            try await client.sendForBody(
                 .patch, path: path(plusFriendId), body: body, operation: "update KakaoTalk sender", label: label
-            ).requireBody()
+            )
         }
 
         /// Deletes a sender (marked for deletion).
@@ -95,9 +95,9 @@ extension ProvisioningClient {
         ///
         /// - Throws: ``APIError`` (404 `template_not_found`).
         public func get(plusFriendId: String, code: String, label: String? = nil) async throws -> JSONValue {
-            try await client.send(
+            try await client.sendForBody(
                 .get, path: path(plusFriendId, code), operation: "get KakaoTalk template", label: label
-            ).requireBody()
+            )
         }
 
         /// Creates a template for a sender.
@@ -116,10 +116,10 @@ extension ProvisioningClient {
         )
             async throws -> JSONValue
         {
-            try await client.send(
+            try await client.sendForBody(
                 .patch, path: path(plusFriendId, code), body: body, operation: "update KakaoTalk template",
                 label: label
-            ).requireBody()
+            )
         }
 
         /// Deletes a template.

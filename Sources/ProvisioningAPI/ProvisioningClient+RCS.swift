@@ -23,7 +23,7 @@ extension ProvisioningClient {
         ///
         /// - Throws: ``APIError`` (404 `sender_not_found`).
         public func get(id: String, label: String? = nil) async throws -> JSONValue {
-            try await client.send(.get, path: path(id), operation: "get RCS sender", label: label).requireBody()
+            try await client.sendForBody(.get, path: path(id), operation: "get RCS sender", label: label)
         }
 
         /// Creates a sender.
@@ -37,8 +37,8 @@ extension ProvisioningClient {
         ///
         /// - Throws: ``APIError``.
         public func update(id: String, _ body: JSONValue, label: String? = nil) async throws -> JSONValue {
-            try await client.send(.patch, path: path(id), body: body, operation: "update RCS sender", label: label)
-                .requireBody()
+            try await client.sendForBody(
+                .patch, path: path(id), body: body, operation: "update RCS sender", label: label)
         }
 
         /// Launches (or re-launches) a sender.

@@ -23,7 +23,7 @@ extension ProvisioningClient {
         ///
         /// - Throws: ``APIError`` (status 404, `webhook_not_found`, when it does not exist).
         public func get(id: String, label: String? = nil) async throws -> JSONValue {
-            try await client.send(.get, path: path(id), operation: "get webhook", label: label).requireBody()
+            try await client.sendForBody(.get, path: path(id), operation: "get webhook", label: label)
         }
 
         /// Registers a webhook (`target`, `secret`, `triggers`).
@@ -37,16 +37,14 @@ extension ProvisioningClient {
         ///
         /// - Throws: ``APIError``.
         public func replace(id: String, _ body: JSONValue, label: String? = nil) async throws -> JSONValue {
-            try await client.send(.put, path: path(id), body: body, operation: "replace webhook", label: label)
-                .requireBody()
+            try await client.sendForBody(.put, path: path(id), body: body, operation: "replace webhook", label: label)
         }
 
         /// Updates some fields of a webhook (PATCH).
         ///
         /// - Throws: ``APIError``.
         public func update(id: String, _ body: JSONValue, label: String? = nil) async throws -> JSONValue {
-            try await client.send(.patch, path: path(id), body: body, operation: "update webhook", label: label)
-                .requireBody()
+            try await client.sendForBody(.patch, path: path(id), body: body, operation: "update webhook", label: label)
         }
 
         /// Deletes a webhook.
@@ -58,13 +56,17 @@ extension ProvisioningClient {
     }
 }
 
-extension APIResponse {
-    /// The body of a response that must have one.
-    func requireBody(operation: String? = nil) throws -> JSONValue {
-        guard let body else {
+extension ProvisioningClient {
+    /// Sends a request whose success must carry a JSON body (a resource).
+    func sendForBody(
+        _ method: APIMethod, path: String, query: [QueryItem] = [], body: JSONValue? = nil, operation: String,
+        label: String? = nil
+    ) async throws -> JSONValue {
+        let response = try await send(method, path: path, query: query, body: body, operation: operation, label: label)
+        guard let body = response.body else {
             throw APIError(
-                kind: .undecodableResponse, operation: operation ?? "read the response",
-                message: "the response has no body", status: status)
+                kind: .undecodableResponse, operation: operation, message: "the response has no body",
+                status: response.status, resource: label, url: configuration.provisioningURL + path)
         }
         return body
     }

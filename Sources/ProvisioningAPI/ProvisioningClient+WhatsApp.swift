@@ -35,9 +35,9 @@ extension ProvisioningClient {
         ///
         /// - Throws: ``APIError`` (404 `template_not_found`).
         public func get(name: String, language: String, label: String? = nil) async throws -> JSONValue {
-            try await client.send(
+            try await client.sendForBody(
                 .get, path: path(name, "languages", language), operation: "get WhatsApp template", label: label
-            ).requireBody()
+            )
         }
 
         /// Creates a template (body with `name`, `language`, `category`, `status`, `details`).
@@ -55,10 +55,10 @@ extension ProvisioningClient {
         ) async throws
             -> JSONValue
         {
-            try await client.send(
+            try await client.sendForBody(
                 .patch, path: path(name, "languages", language), body: body, operation: "update WhatsApp template",
                 label: label
-            ).requireBody()
+            )
         }
 
         /// Deletes every language of a template name.
@@ -107,7 +107,7 @@ extension ProvisioningClient {
         ///
         /// - Throws: ``APIError`` (404 `sender_not_found`).
         public func get(id: String, label: String? = nil) async throws -> JSONValue {
-            try await client.send(.get, path: path(id), operation: "get WhatsApp sender", label: label).requireBody()
+            try await client.sendForBody(.get, path: path(id), operation: "get WhatsApp sender", label: label)
         }
 
         /// Creates a sender.
@@ -121,8 +121,8 @@ extension ProvisioningClient {
         ///
         /// - Throws: ``APIError``.
         public func update(id: String, _ body: JSONValue, label: String? = nil) async throws -> JSONValue {
-            try await client.send(.patch, path: path(id), body: body, operation: "update WhatsApp sender", label: label)
-                .requireBody()
+            try await client.sendForBody(
+                .patch, path: path(id), body: body, operation: "update WhatsApp sender", label: label)
         }
 
         /// Deletes a sender (it keeps working for 30 days).
