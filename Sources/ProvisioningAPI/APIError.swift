@@ -133,7 +133,11 @@ public struct APIError: Error, CustomStringConvertible, Sendable {
             if let resolution, !resolution.isEmpty { text += " (\(resolution))" }
             return text
         case .network:
-            return "cannot reach \(url.map(Self.origin) ?? "the server") (\(message))"
+            let origin = url.map(Self.origin) ?? "the server"
+            if message.contains("closed") || message.contains("reset") {
+                return "the connection to \(origin) broke (\(message))"
+            }
+            return "cannot reach \(origin) (\(message))"
         case .timeout:
             return "no response from \(url.map(Self.origin) ?? "the server") in time (\(message))"
         case .undecodableResponse, .responseTooLarge:

@@ -1,0 +1,40 @@
+import Testing
+
+@testable import ProvisioningAPI
+
+@Suite struct EncodingTests {
+    @Test func pathSegmentsAreEncoded() {
+        #expect(ProvisioningClient.encodePathSegment("+48777777777") == "%2B48777777777")
+        #expect(ProvisioningClient.encodePathSegment("@acme") == "@acme")
+        #expect(ProvisioningClient.encodePathSegment("a b/c?d") == "a%20b%2Fc%3Fd")
+        #expect(ProvisioningClient.encodePathSegment("ü") == "%C3%BC")
+    }
+
+    @Test func queryValuesAreEncoded() {
+        #expect(ProvisioningClient.encodeQuery("a+b c&d=e") == "a%2Bb%20c%26d%3De")
+    }
+
+    @Test func projectPathEncodesEverySegment() async throws {
+        let configuration = try ProvisioningConfiguration(
+            projectId: "proj 1", keyId: "k", keySecret: "s", provisioningURL: "http://127.0.0.1:1")
+        let client = ProvisioningClient(configuration: configuration)
+        #expect(
+            client.projectPath("rcs", "senders", "id-1", "testNumbers", "+12223334444")
+                == "/v1/projects/proj%201/rcs/senders/id-1/testNumbers/%2B12223334444")
+        try await client.shutdown()
+    }
+
+    @Test func outcomeUnknownDescriptionKeepsTheCause() {
+        let cause = APIError(
+            kind: .network, operation: "create webhook", message: "connection closed by the server",
+            resource: "webhook.ops", url: "https://provisioning.api.sinch.com/v1/projects/p/webhooks")
+        let unknown = APIError.outcomeUnknown(cause)
+        #expect(unknown.kind == .outcomeUnknown)
+        #expect(unknown.underlying?.kind == .network)
+        #expect(
+            unknown.description
+                == "webhook.ops: create webhook outcome unknown (the connection to "
+                + "https://provisioning.api.sinch.com broke (connection closed by the server)): the request may have been applied; look the resource up "
+                + "before sending it again")
+    }
+}
