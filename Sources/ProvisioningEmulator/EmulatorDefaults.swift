@@ -21,6 +21,10 @@ enum EmulatorDefaults {
     /// types (`authentication-full`, `marketing-or-utility-full`). The emulator enforces uniqueness.
     static let enforceUniqueComponentTypes = true
 
+    /// Part A §3.3 says `components` must contain a `BODY`, yet the spec's own flow examples (`flow-utility`,
+    /// `flow-marketing`) have only `BUTTONS`. Off, so documented bodies are accepted.
+    static let requireBodyComponent = false
+
     /// Part A §3.4 T1: query-array encoding UNCONFIRMED; emulator accepts repeated keys and comma-separated values.
     static let acceptCommaSeparatedArrays = true
 

@@ -189,7 +189,8 @@ final class EmulatorEngine: Sendable {
     func load() throws {
         guard let path = configuration.statePath, FileManager.default.fileExists(atPath: path) else { return }
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        let loaded = try JSONDecoder().decode(World.self, from: data)
+        guard let json = JSON.parse(Array(data)) else { throw APIError.invalidPayload }
+        let loaded = try World(json: json)
         world.withLock { $0 = loaded }
     }
 
@@ -198,7 +199,7 @@ final class EmulatorEngine: Sendable {
         guard let path = configuration.statePath else { return }
         persistence.withLock { $0.dirty = false }
         let snapshot = world.withLock { $0 }
-        let data = try JSONEncoder().encode(snapshot)
+        let data = Data(snapshot.json.serialized())
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(
             at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -258,15 +259,10 @@ final class EmulatorEngine: Sendable {
                 for key in world.projects.keys { world.projects[key]?.settleReviews(now: now) }
                 return world
             }
-            let data = try JSONEncoder().encode(snapshot)
-            return Reply(status: 200, body: nil).withRaw(Array(data))
+            return Reply(status: 200, body: nil).withRaw(snapshot.json.serialized())
         case ("PUT", "/_emulator/state"):
-            let decoded: World
-            do {
-                decoded = try JSONDecoder().decode(World.self, from: Data(request.body))
-            } catch {
-                throw APIError.invalidPayload
-            }
+            guard let json = JSON.parse(request.body) else { throw APIError.invalidPayload }
+            let decoded = try World(json: json)
             world.withLock { $0 = decoded }
             schedulePersist()
             return .noContent

@@ -90,6 +90,24 @@ struct ProjectState: Codable, Sendable {
     /// Keyed by `plusFriendId/code`.
     var kakaotalkTemplates = ResourceCollection()
     var rcsSenders = ResourceCollection()
+
+    init() {}
+
+    /// Lenient: a seeded state may name only the collections it fills.
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func decode(_ key: CodingKeys) throws -> ResourceCollection {
+            try container.decodeIfPresent(ResourceCollection.self, forKey: key) ?? ResourceCollection()
+        }
+        webhooks = try decode(.webhooks)
+        whatsappTemplates = try decode(.whatsappTemplates)
+        whatsappTemplateNameBlocks =
+            try container.decodeIfPresent([String: Double].self, forKey: .whatsappTemplateNameBlocks) ?? [:]
+        whatsappSenders = try decode(.whatsappSenders)
+        kakaotalkSenders = try decode(.kakaotalkSenders)
+        kakaotalkTemplates = try decode(.kakaotalkTemplates)
+        rcsSenders = try decode(.rcsSenders)
+    }
 }
 
 /// The whole emulated world: what `GET /_emulator/state` dumps and `PUT` replaces.
@@ -134,5 +152,80 @@ extension World {
     /// Runs `body` on a project's state in place (no copy of its collections).
     mutating func withProject<T>(_ id: String, _ body: (inout ProjectState) throws -> T) rethrows -> T {
         try body(&projects[id, default: ProjectState()])
+    }
+}
+
+// MARK: State as JSON (fast dump/load without Codable's per-value overhead)
+
+extension Resource {
+    init(json: JSON) throws {
+        guard case .object(let doc)? = json["doc"] else { throw APIError.invalidInput(["doc must be an object"]) }
+        self.init(doc: doc, seq: Int(json["seq"]?.numberValue ?? 0))
+        secret = json["secret"]?.stringValue
+        reviewDue = json["reviewDue"]?.numberValue
+        activities = json["activities"]?.arrayValue ?? []
+        deletedAt = json["deletedAt"]?.numberValue
+        submitted = json["submitted"]?.boolValue ?? false
+    }
+
+    var json: JSON {
+        var object: [String: JSON] = [
+            "doc": .object(doc), "activities": .array(activities), "submitted": .bool(submitted),
+            "seq": .number(Double(seq)),
+        ]
+        if let secret { object["secret"] = .string(secret) }
+        if let reviewDue { object["reviewDue"] = .number(reviewDue) }
+        if let deletedAt { object["deletedAt"] = .number(deletedAt) }
+        return .object(object)
+    }
+}
+
+extension ResourceCollection {
+    init(json: JSON?) throws {
+        self.init()
+        for (key, value) in json?["items"]?.objectValue ?? [:] { self[key] = try Resource(json: value) }
+    }
+
+    var json: JSON { .object(["items": .object(items.mapValues(\.json))]) }
+}
+
+extension ProjectState {
+    init(json: JSON) throws {
+        self.init()
+        webhooks = try ResourceCollection(json: json["webhooks"])
+        whatsappTemplates = try ResourceCollection(json: json["whatsappTemplates"])
+        whatsappTemplateNameBlocks = (json["whatsappTemplateNameBlocks"]?.objectValue ?? [:]).compactMapValues {
+            $0.numberValue
+        }
+        whatsappSenders = try ResourceCollection(json: json["whatsappSenders"])
+        kakaotalkSenders = try ResourceCollection(json: json["kakaotalkSenders"])
+        kakaotalkTemplates = try ResourceCollection(json: json["kakaotalkTemplates"])
+        rcsSenders = try ResourceCollection(json: json["rcsSenders"])
+    }
+
+    var json: JSON {
+        .object([
+            "webhooks": webhooks.json, "whatsappTemplates": whatsappTemplates.json,
+            "whatsappTemplateNameBlocks": .object(whatsappTemplateNameBlocks.mapValues { .number($0) }),
+            "whatsappSenders": whatsappSenders.json, "kakaotalkSenders": kakaotalkSenders.json,
+            "kakaotalkTemplates": kakaotalkTemplates.json, "rcsSenders": rcsSenders.json,
+        ])
+    }
+}
+
+extension World {
+    init(json: JSON) throws {
+        guard case .object = json else { throw APIError.invalidPayload }
+        self.init()
+        for (id, project) in json["projects"]?.objectValue ?? [:] { projects[id] = try ProjectState(json: project) }
+        clockOffset = json["clockOffset"]?.numberValue ?? 0
+        seq = Int(json["seq"]?.numberValue ?? 0)
+    }
+
+    var json: JSON {
+        .object([
+            "projects": .object(projects.mapValues(\.json)), "clockOffset": .number(clockOffset),
+            "seq": .number(Double(seq)),
+        ])
     }
 }

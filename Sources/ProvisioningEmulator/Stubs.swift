@@ -1,8 +1,3 @@
-enum WhatsAppTemplates {
-    static let routes: [Route] = []
-    static func key(_ name: String, _ language: String) -> String { name + "/" + language }
-    static func completeReview(_ resource: inout Resource, _ outcome: ReviewOutcome, at time: Double) {}
-}
 enum KakaoTalk {
     static let routes: [Route] = []
     static func templateKey(_ sender: String, _ code: String) -> String { sender + "/" + code }
