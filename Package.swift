@@ -13,7 +13,8 @@ let package = Package(
     name: "sinchform",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "sinchform", targets: ["sinchform"])
+        .executable(name: "sinchform", targets: ["sinchform"]),
+        .executable(name: "sinchform-bench", targets: ["SinchformBenchmarks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
@@ -65,6 +66,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "SinchformBenchmarks",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
+            ],
+            path: "Benchmarks/SinchformBenchmarks",
             swiftSettings: swiftSettings
         ),
         .testTarget(
