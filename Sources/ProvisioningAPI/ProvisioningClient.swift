@@ -180,12 +180,12 @@ public final class ProvisioningClient: Sendable {
 /// Creates a ``ProvisioningClient``, runs `body` with it, and shuts it down whether `body` throws or not.
 ///
 /// - Throws: What `body` throws, or a shutdown failure.
-public func withProvisioningClient<Result: Sendable>(
+public func withProvisioningClient<Value: Sendable>(
     configuration: ProvisioningConfiguration, logger: Logger = Logger(label: "sinchform.provisioning"),
-    _ body: (ProvisioningClient) async throws -> Result
-) async throws -> Result {
+    _ body: (ProvisioningClient) async throws -> Value
+) async throws -> Value {
     let client = ProvisioningClient(configuration: configuration, logger: logger)
-    let result: Result
+    let result: Value
     do {
         result = try await body(client)
     } catch {
