@@ -79,6 +79,9 @@ public struct APIError: Error, CustomStringConvertible, Sendable {
         self.url = url
     }
 
+    /// Whether the server said the resource does not exist (HTTP 404).
+    public var isNotFound: Bool { status == 404 && kind == .api }
+
     /// For an ``Kind-swift.struct/outcomeUnknown`` error, the failure that left the outcome unknown.
     public var underlying: APIError? { cause?.error }
 

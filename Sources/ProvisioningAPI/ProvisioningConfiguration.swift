@@ -4,7 +4,9 @@ import Foundation
 ///
 /// Usually built from the environment with ``init(environment:projectOverride:)``. The key secret never appears in
 /// `description` or `debugDescription`.
-public struct ProvisioningConfiguration: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+public struct ProvisioningConfiguration: Sendable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+{
     /// How requests are authenticated.
     public enum AuthMode: String, Sendable, Hashable {
         /// OAuth2 client-credentials bearer tokens, cached and renewed (`SINCH_AUTH=oauth`, the default).
@@ -112,6 +114,18 @@ public struct ProvisioningConfiguration: Sendable, CustomStringConvertible, Cust
 
     /// The same as ``description``: the secret is redacted here too.
     public var debugDescription: String { description }
+
+    /// What `dump` and debuggers show: every setting, the secret redacted.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "projectId": projectId, "keyId": keyId, "keySecret": "(sensitive)", "authMode": authMode,
+                "provisioningURL": provisioningURL, "authURL": authURL, "retry": retry,
+                "maxConcurrentRequestsPerHost": maxConcurrentRequestsPerHost, "requestTimeout": requestTimeout,
+                "maxResponseBodyBytes": maxResponseBodyBytes, "tokenRenewalMargin": tokenRenewalMargin,
+            ], displayStyle: .struct)
+    }
 
     // MARK: - URL checks
 

@@ -77,5 +77,9 @@ import Testing
             #expect(!text.contains("s3cr3t-value"))
         }
         #expect(configuration.description.contains("(sensitive)"))
+        var dumped = ""
+        dump(configuration, to: &dumped)
+        #expect(!dumped.contains("s3cr3t-value"))
+        #expect(dumped.contains("k1"))
     }
 }

@@ -79,6 +79,7 @@ import Testing
             }
             #expect(missing.status == 404)
             #expect(missing.errorCode == "webhook_not_found")
+            #expect(missing.isNotFound)
             #expect(
                 missing.with(resource: "webhook.gone").description.hasPrefix("webhook.gone: get webhook failed: 404"))
 
