@@ -234,7 +234,7 @@ extension ResourceDefinition {
         "Template category; the same for every language of a name.")
 
     private static let allowCategoryChange = Field(
-        "allowCategoryChange", .boolean, default: .bool(false), "Let Meta reassign the category instead of rejecting.")
+        "allowCategoryChange", .boolean, traits: [.writeOnly], "Let Meta reassign the category instead of rejecting.")
 
     static let whatsappTemplate: ResourceDefinition = {
         let language = ObjectSchema(
@@ -276,14 +276,17 @@ extension ResourceDefinition {
                     "businessManager", .enumeration(APIEnumerations.whatsappBusinessManagers), traits: [.immutable],
                     "Sinch business manager."),
                 Field(
-                    "wabaId", text(1), traits: [.immutable], "WhatsApp Business Account to connect (Embedded Signup)."),
+                    "wabaId", text(1), traits: [.immutable, .writeOnly],
+                    "WhatsApp Business Account to connect (Embedded Signup)."),
                 Field(
-                    "phoneNumberId", text(1), traits: [.immutable], "Phone number ID in that WABA (Embedded Signup)."),
+                    "phoneNumberId", text(1), traits: [.immutable, .writeOnly],
+                    "Phone number ID in that WABA (Embedded Signup)."),
                 Field(
                     "authenticationCode", text(1), traits: [.writeOnly, .sensitive],
                     "Single-use code from Embedded Signup."),
                 Field(
-                    "phoneNumberProvider", .enumeration(APIEnumerations.numberProviders), traits: [.immutable],
+                    "phoneNumberProvider", .enumeration(APIEnumerations.numberProviders),
+                    traits: [.immutable, .writeOnly],
                     "Partner-initiated senders: who provides the number."),
                 Field(
                     "details",

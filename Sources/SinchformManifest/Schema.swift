@@ -80,7 +80,8 @@ public struct FieldTraits: OptionSet, Sendable, Hashable {
     public let rawValue: Int
     public init(rawValue: Int) { self.rawValue = rawValue }
 
-    /// Sent, never returned by the API (e.g. a webhook `secret`); compared through the lock file's fingerprint.
+    /// Sent, never returned by the API (a webhook `secret`, a template's `allowCategoryChange`); compared
+    /// through the lock file's fingerprint instead of with the live value.
     public static let writeOnly = FieldTraits(rawValue: 1 << 0)
     /// Never shown in clear in plans, logs, journals or the lock file.
     public static let sensitive = FieldTraits(rawValue: 1 << 1)

@@ -1,0 +1,165 @@
+import Foundation
+import ProvisioningAPI
+import SinchformManifest
+
+/// Progress of an apply, for the CLI's progress lines.
+public enum ApplyEvent: Sendable {
+    case started(address: String, action: Action)
+    case finished(address: String, action: Action)
+    case failed(address: String, action: Action, message: String)
+    case skipped(address: String, reason: String)
+    case waiting(pending: [String], elapsed: Duration)
+}
+
+public struct ApplyOptions: Sendable {
+    public var parallelism: Int
+    /// Poll submitted templates and senders until reviewed.
+    public var wait: Bool
+    public var waitTimeout: Duration
+    public var observer: @Sendable (ApplyEvent) -> Void
+
+    public init(
+        parallelism: Int = 4, wait: Bool = false, waitTimeout: Duration = .seconds(1800),
+        observer: @escaping @Sendable (ApplyEvent) -> Void = { _ in }
+    ) {
+        self.parallelism = max(1, parallelism)
+        self.wait = wait
+        self.waitTimeout = waitTimeout
+        self.observer = observer
+    }
+}
+
+/// What an apply did.
+public struct ApplyResult: Sendable {
+    public struct Step: Sendable {
+        public var address: String
+        public var action: Action
+        public var message: String?
+        public var rollback: RollbackNote?
+    }
+
+    public var done: [Step] = []
+    public var failed: [Step] = []
+    public var skipped: [Step] = []
+    /// Resources whose review ended in rejection (with `--wait`), with the reason.
+    public var rejected: [Step] = []
+    /// Resources still under review when `--wait` gave up.
+    public var stillPending: [String] = []
+    public var journalPath: String
+    public var lockSerial: Int?
+
+    public var succeeded: Bool { failed.isEmpty && skipped.isEmpty && rejected.isEmpty }
+}
+
+/// Executes a plan: steps in dependency order, independent ones in parallel, each journaled before and after its
+/// call and recorded in the lock file as soon as it succeeds. A failure skips only what depends on it.
+public struct Applier: Sendable {
+    public init() {}
+
+    public func apply(
+        _ context: PlanContext, workspace: Workspace, client: ProvisioningClient, options: ApplyOptions = ApplyOptions()
+    ) async throws(EngineError) -> ApplyResult {
+        let plan = context.plan
+        let lock = context.lock ?? LockFile(project: plan.project)
+        let writer = LockWriter(lock: lock, directory: workspace.root)
+        let journal: Journal
+        do {
+            journal = try Journal(directory: workspace.stateDirectory)
+            var header = JournalEntry(event: .apply)
+            header.message =
+                "apply to project \(plan.project): \(plan.summary.create) create, \(plan.summary.update) update, "
+                + "\(plan.summary.replace) replace, \(plan.summary.delete) delete, \(plan.summary.adopt) adopt, "
+                + "\(plan.summary.forget) forget"
+            try await journal.append(header)
+        } catch {
+            throw EngineError.other("cannot write the journal in \(workspace.stateDirectory): \(error)")
+        }
+        let steps = plan.changes.filter(\.isChange)
+        let executor = StepExecutor(context: context, client: client, journal: journal, writer: writer)
+        var result = ApplyResult(journalPath: await journal.path)
+
+        // Dependency-ordered, bounded-parallel execution.
+        let planned = Set(steps.map(\.address))
+        var state: [String: StepState] = [:]
+        var remaining = steps
+        await withTaskGroup(of: (Change, StepOutcome).self) { group in
+            var running = 0
+            func startReady() {
+                var index = 0
+                while index < remaining.count {
+                    let change = remaining[index]
+                    let dependencies = change.dependsOn.filter { planned.contains($0) }
+                    if let blocker = dependencies.first(where: { state[$0] == .failed || state[$0] == .skipped }) {
+                        remaining.remove(at: index)
+                        state[change.address] = .skipped
+                        let reason = "\(blocker) did not complete"
+                        result.skipped.append(.init(address: change.address, action: change.action, message: reason))
+                        options.observer(.skipped(address: change.address, reason: reason))
+                        let skipped = change
+                        Task { try? await journal.append(Self.skippedEntry(skipped, reason: reason)) }
+                        index = 0
+                        continue
+                    }
+                    if running < options.parallelism, dependencies.allSatisfy({ state[$0] == .done }) {
+                        remaining.remove(at: index)
+                        state[change.address] = .running
+                        running += 1
+                        options.observer(.started(address: change.address, action: change.action))
+                        group.addTask { (change, await executor.run(change)) }
+                        continue
+                    }
+                    index += 1
+                }
+            }
+            startReady()
+            while let (change, outcome) = await group.next() {
+                running -= 1
+                switch outcome {
+                case let .done(note):
+                    state[change.address] = .done
+                    result.done.append(.init(address: change.address, action: change.action, rollback: note))
+                    options.observer(.finished(address: change.address, action: change.action))
+                case let .failed(message, note):
+                    state[change.address] = .failed
+                    result.failed.append(
+                        .init(address: change.address, action: change.action, message: message, rollback: note))
+                    options.observer(.failed(address: change.address, action: change.action, message: message))
+                }
+                startReady()
+            }
+        }
+
+        // Lock entries of unchanged resources follow the manifests too (a manifest edited to match live state).
+        for change in plan.changes where change.action == .noop {
+            if let entry = await writer.lock.resources[change.address], entry.specDigest != change.desiredDigest {
+                try? await writer.record(executor.entry(for: change, remoteId: entry.remoteId, salt: writer.salt))
+            }
+        }
+
+        if options.wait, !result.done.isEmpty {
+            await ReviewWaiter(client: client, options: options).wait(for: result.done, plan: plan, into: &result)
+        }
+        var footer = JournalEntry(event: .finish)
+        footer.message = "\(result.done.count) done, \(result.failed.count) failed, \(result.skipped.count) skipped"
+        try? await journal.append(footer)
+        try? await journal.close()
+        result.lockSerial = await writer.lock.serial
+        return result
+    }
+
+    enum StepState { case running, done, failed, skipped }
+
+    static func skippedEntry(_ change: Change, reason: String) -> JournalEntry {
+        var entry = JournalEntry(event: .skipped)
+        entry.address = change.address
+        entry.kind = change.kind
+        entry.action = change.action
+        entry.error = reason
+        return entry
+    }
+}
+
+enum StepOutcome: Sendable {
+    case done(RollbackNote)
+    case failed(String, RollbackNote)
+}

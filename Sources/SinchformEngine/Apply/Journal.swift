@@ -1,0 +1,106 @@
+import Foundation
+import ProvisioningAPI
+import SinchformManifest
+
+/// What can undo a step, recorded before the step runs.
+public struct RollbackNote: Codable, Sendable, Equatable {
+    /// The inverse action (`delete` undoes `create`, `update` undoes `update`…), nil when there is none.
+    public var inverse: Action?
+    /// The state to restore for an inverse update or create (sensitive leaves masked; write-only values absent).
+    public var restore: JSONValue?
+    /// Why there is no inverse, or what the inverse cannot give back.
+    public var note: String
+}
+
+/// One line of `.sinchform/journal/TIMESTAMP.jsonl`.
+public struct JournalEntry: Codable, Sendable, Equatable {
+    public enum Event: String, Codable, Sendable {
+        case apply, start, done, failed, skipped, finish
+    }
+
+    public var time: String
+    public var event: Event
+    public var address: String?
+    public var kind: ResourceKind?
+    public var action: Action?
+    /// The request, redacted: the operation and its body with sensitive leaves masked.
+    public var request: JSONValue?
+    /// The live state before the step (comparable view, masked).
+    public var before: JSONValue?
+    /// The state the step left (for rollback's "still as the step left it" check).
+    public var afterDigest: String?
+    public var remoteId: RemoteIdentity?
+    public var rollback: RollbackNote?
+    public var error: String?
+    /// Free text (apply header, summary).
+    public var message: String?
+
+    public init(event: Event, time: Date = Date()) {
+        self.event = event
+        self.time = Timestamp.iso(time)
+    }
+}
+
+/// Appends journal lines, each flushed to disk before the call it describes is made and after it returns.
+public actor Journal {
+    public let path: String
+    private let handle: FileHandle
+
+    public init(directory: String, name: String = Timestamp.fileSafe(Date())) throws {
+        let folder = (directory as NSString).appendingPathComponent("journal")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var candidate = (folder as NSString).appendingPathComponent(name + ".jsonl")
+        var suffix = 1
+        while FileManager.default.fileExists(atPath: candidate) {
+            candidate = (folder as NSString).appendingPathComponent("\(name)-\(suffix).jsonl")
+            suffix += 1
+        }
+        guard FileManager.default.createFile(atPath: candidate, contents: nil) else {
+            throw EngineError.other("cannot create the journal \(candidate)")
+        }
+        path = candidate
+        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: candidate))
+    }
+
+    public func append(_ entry: JournalEntry) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(entry)
+        data.append(UInt8(ascii: "\n"))
+        try handle.write(contentsOf: data)
+        try handle.synchronize()
+    }
+
+    public func close() throws {
+        try handle.close()
+    }
+
+    /// Every entry of a journal file; a torn last line (a crash mid-write) is ignored.
+    public static func read(_ path: String) throws -> [JournalEntry] {
+        let text = try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8)
+        let decoder = JSONDecoder()
+        return text.split(separator: "\n").compactMap { try? decoder.decode(JournalEntry.self, from: Data($0.utf8)) }
+    }
+
+    /// The newest journal in a state directory.
+    public static func latest(in stateDirectory: String) -> String? {
+        let folder = (stateDirectory as NSString).appendingPathComponent("journal")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { $0.hasSuffix(".jsonl") }.sorted().last.map {
+            (folder as NSString).appendingPathComponent($0)
+        }
+    }
+}
+
+public enum Timestamp {
+    public static func iso(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+
+    /// `20261121T134501.123Z`: sorts by time and is safe in file names.
+    public static func fileSafe(_ date: Date) -> String {
+        iso(date).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
+    }
+}

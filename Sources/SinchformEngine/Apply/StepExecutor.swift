@@ -1,0 +1,211 @@
+import Foundation
+import ProvisioningAPI
+import SinchformManifest
+
+/// Runs one planned step: journal line first, the API call(s), the lock update, the closing journal line.
+struct StepExecutor: Sendable {
+    let context: PlanContext
+    let client: ProvisioningClient
+    let journal: Journal
+    let writer: LockWriter
+
+    func run(_ change: Change) async -> StepOutcome {
+        let adapter = KindAdapters.adapter(for: change.kind)
+        let note = rollbackNote(change, adapter: adapter)
+        var start = JournalEntry(event: .start)
+        start.address = change.address
+        start.kind = change.kind
+        start.action = change.action
+        start.before = change.before
+        start.remoteId = change.remoteId
+        start.rollback = note
+        start.request = request(for: change)
+        do {
+            try await journal.append(start)
+        } catch {
+            return .failed("cannot write the journal: \(error)", note)
+        }
+        do {
+            let identity = try await perform(change, adapter: adapter)
+            var done = JournalEntry(event: .done)
+            done.address = change.address
+            done.kind = change.kind
+            done.action = change.action
+            done.remoteId = identity
+            done.afterDigest = change.desiredDigest
+            try await journal.append(done)
+            return .done(note)
+        } catch {
+            let message: String
+            if let apiError = error as? APIError {
+                message = apiError.with(resource: change.address).description
+            } else {
+                message = "\(change.address): \(error)"
+            }
+            var failed = JournalEntry(event: .failed)
+            failed.address = change.address
+            failed.kind = change.kind
+            failed.action = change.action
+            failed.error = message
+            try? await journal.append(failed)
+            return .failed(message, note)
+        }
+    }
+
+    private func perform(_ change: Change, adapter: any KindAdapter) async throws -> RemoteIdentity? {
+        switch change.action {
+        case .noop:
+            return change.remoteId
+        case .create:
+            let identity = try await create(change, adapter: adapter)
+            try await writer.record(entry(for: change, remoteId: identity, salt: writer.salt))
+            return identity
+        case .update, .adopt:
+            guard let identity = change.remoteId else {
+                throw EngineError.other("\(change.address): no remote identity")
+            }
+            if !change.fields.isEmpty {
+                _ = try await adapter.update(identity, try desiredJSON(change), client: client, label: change.address)
+            }
+            try await writer.record(entry(for: change, remoteId: identity, salt: writer.salt))
+            return identity
+        case .replace:
+            if let identity = change.remoteId { try await delete(identity, change: change, adapter: adapter) }
+            let identity = try await create(change, adapter: adapter)
+            try await writer.record(entry(for: change, remoteId: identity, salt: writer.salt))
+            return identity
+        case .delete:
+            if let identity = change.remoteId { try await delete(identity, change: change, adapter: adapter) }
+            try await writer.remove(change.address)
+            return change.remoteId
+        case .forget:
+            try await writer.remove(change.address)
+            return change.remoteId
+        }
+    }
+
+    private func delete(_ identity: RemoteIdentity, change: Change, adapter: any KindAdapter) async throws {
+        do {
+            try await adapter.delete(identity, client: client, label: change.address)
+        } catch let error as APIError where error.status == 404 {
+            // Already gone: the goal of the step is reached.
+        }
+    }
+
+    /// Creates the resource; when the API's answer was lost, looks it up by identity before sending again, so
+    /// nothing is ever created twice.
+    private func create(_ change: Change, adapter: any KindAdapter) async throws -> RemoteIdentity {
+        let desired = try desiredResource(change)
+        let spec = desired.spec.json
+        for attempt in 1...2 {
+            switch try await adapter.create(spec, desired: desired, client: client) {
+            case let .completed(body):
+                if let body {
+                    let identity = adapter.live(body, plusFriendId: spec[key: "plusFriendId"]?.stringValue).identity
+                    if identity.id != nil || identity.name != nil || identity.plusFriendId != nil { return identity }
+                }
+                if let found = try await lookUp(desired, adapter: adapter) { return found }
+                throw EngineError.other("\(change.address): created, but the answer did not say its id")
+            case let .outcomeUnknown(error):
+                if let found = try await lookUp(desired, adapter: adapter) { return found }
+                if attempt == 2 { throw error }
+            // Not there: the create never happened, so sending it again cannot duplicate it.
+            }
+        }
+        throw EngineError.other("\(change.address): create did not complete")
+    }
+
+    /// Finds a desired resource among live ones by its identity or natural key.
+    func lookUp(_ desired: DesiredResource, adapter: any KindAdapter) async throws -> RemoteIdentity? {
+        let spec = desired.spec.json
+        let senders = spec[key: "plusFriendId"]?.stringValue.map { [$0] } ?? []
+        let live = try await adapter.list(client, plusFriendIds: senders)
+        if let identity = adapter.identity(of: desired) {
+            return live.first { Planner.same($0.identity, identity) }?.identity
+        }
+        let key = adapter.naturalKey(spec, name: desired.name, language: desired.language)
+        return live.first {
+            key != nil && adapter.naturalKey($0.effective, name: desired.name, language: desired.language) == key
+        }?
+        .identity
+    }
+
+    private func desiredResource(_ change: Change) throws -> DesiredResource {
+        guard let desired = context.manifests.resource(at: change.address) else {
+            throw EngineError.other("\(change.address): not in the manifests any more")
+        }
+        return desired
+    }
+
+    private func desiredJSON(_ change: Change) throws -> JSONValue {
+        try desiredResource(change).spec.json
+    }
+
+    /// The lock entry for a resource as this plan leaves it.
+    func entry(for change: Change, remoteId: RemoteIdentity?, salt: String) throws -> LockFile.Entry {
+        let desired = try desiredResource(change)
+        let schema = desired.definition.resourceSpec
+        let spec = desired.spec.json
+        var writeOnly: [String: String] = [:]
+        for (path, _, value) in schema.writeOnlyValues(in: spec) {
+            writeOnly[path] = Fingerprint.of(value.canonical, salt: salt)
+        }
+        let normalized = Normalizer().normalize(spec, as: .object(schema)) ?? .object([:])
+        return LockFile.Entry(
+            address: change.address, kind: change.kind, remoteId: remoteId ?? RemoteIdentity(),
+            specDigest: change.desiredDigest ?? normalized.digest, managedFields: normalized.leafPaths(),
+            writeOnly: writeOnly, appliedAt: Timestamp.iso(Date()))
+    }
+
+    private func request(for change: Change) -> JSONValue {
+        var request: [String: JSONValue] = ["operation": .string("\(change.action.rawValue) \(change.kind.rawValue)")]
+        if let remoteId = change.remoteId, let data = try? JSONEncoder().encode(remoteId),
+            let identity = try? JSONValue(data: data)
+        {
+            request["target"] = identity
+        }
+        if [.create, .update, .adopt, .replace].contains(change.action) { request["body"] = change.after }
+        return .object(request)
+    }
+
+    private func rollbackNote(_ change: Change, adapter: any KindAdapter) -> RollbackNote {
+        let writeOnlyNote =
+            change.kind == .webhook
+            ? " The webhook secret is write-only: its previous value cannot be restored." : ""
+        let reviewed = [.whatsappTemplate, .whatsappSender, .kakaotalkSender, .kakaotalkTemplate].contains(change.kind)
+        switch change.action {
+        case .create:
+            guard adapter.canDelete else {
+                return RollbackNote(
+                    inverse: nil, restore: nil, note: "irreversible: \(adapter.deleteConsequence ?? "no DELETE")")
+            }
+            return RollbackNote(
+                inverse: .delete, restore: nil,
+                note: "delete what this step created" + (adapter.deleteConsequence.map { "; \($0)" } ?? ""))
+        case .update, .adopt:
+            if change.fields.isEmpty {
+                return RollbackNote(
+                    inverse: .forget, restore: nil, note: "stop managing it (remove it from sinchform.lock)")
+            }
+            return RollbackNote(
+                inverse: .update, restore: change.before,
+                note: "update the fields back to their previous values"
+                    + (reviewed ? "; review already submitted: the restored content is submitted for review again" : "")
+                    + writeOnlyNote)
+        case .replace:
+            return RollbackNote(
+                inverse: nil, restore: change.before,
+                note: "irreversible: the original was deleted" + (adapter.deleteConsequence.map { " (\($0))" } ?? "")
+                    + "; recreate it from the state before if needed")
+        case .delete:
+            return RollbackNote(
+                inverse: .create, restore: change.before,
+                note: "re-create it from the state before (it gets a new id)"
+                    + (adapter.deleteConsequence.map { "; \($0)" } ?? "") + writeOnlyNote)
+        case .forget:
+            return RollbackNote(inverse: .adopt, restore: nil, note: "add it back to the manifests to manage it again")
+        case .noop:
+            return RollbackNote(inverse: nil, restore: nil, note: "nothing was changed")
+        }
+    }
+}

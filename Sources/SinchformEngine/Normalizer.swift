@@ -1,0 +1,110 @@
+import ProvisioningAPI
+import SinchformManifest
+
+/// Brings desired and live values to one comparable form, driven by the schema definitions: only fields the
+/// schema knows survive (server-computed fields, ids, states and timestamps drop out), API defaults are filled
+/// in, arrays the API treats as sets are sorted, and write-only fields are removed (they are compared through
+/// the lock file's fingerprints instead).
+public struct Normalizer: Sendable {
+    public init() {}
+
+    public func normalize(_ value: JSONValue, as type: SchemaType) -> JSONValue? {
+        switch type {
+        case .string, .enumeration, .any:
+            return value.isNull ? nil : value
+        case .number:
+            if case let .string(text) = value, let number = Double(text) { return .number(number) }
+            return value.isNull ? nil : value
+        case .boolean:
+            return value.isNull ? nil : value
+        case let .array(items, rules):
+            guard case let .array(elements) = value else { return value.isNull ? nil : value }
+            var normalized = elements.compactMap { normalize($0, as: items) }
+            if rules.isSet {
+                normalized = Array(Set(normalized)).sorted { $0.canonical < $1.canonical }
+            }
+            return .array(normalized)
+        case let .object(object):
+            guard case let .object(members) = value else { return value.isNull ? nil : value }
+            return .object(normalizeFields(members, object))
+        case let .map(_, values):
+            guard case let .object(members) = value else { return value.isNull ? nil : value }
+            return .object(members.compactMapValues { normalize($0, as: values) })
+        case let .oneOf(discriminator, variants):
+            guard case let .object(members) = value, let tag = members[discriminator]?.stringValue,
+                let variant = variants.first(where: { $0.value == tag })
+            else { return value.isNull ? nil : value }
+            var result = normalizeFields(members, variant.schema)
+            result[discriminator] = .string(tag)
+            return .object(result)
+        }
+    }
+
+    private func normalizeFields(_ members: [String: JSONValue], _ object: ObjectSchema) -> [String: JSONValue] {
+        var result: [String: JSONValue] = [:]
+        for field in object.fields where !field.traits.contains(.writeOnly) {
+            if let value = members[field.name], let normalized = normalize(value, as: field.type) {
+                result[field.name] = normalized
+            } else if let defaultValue = field.defaultValue {
+                result[field.name] = normalize(defaultValue.json, as: field.type)
+            }
+        }
+        return result
+    }
+
+    /// Keeps only the parts of `live` that `desired` declares (at object level, recursively): fields the
+    /// manifest leaves out are the API's business and never show as changes.
+    public func restrict(_ live: JSONValue, to desired: JSONValue) -> JSONValue {
+        guard case let .object(liveMembers) = live, case let .object(desiredMembers) = desired else { return live }
+        var result: [String: JSONValue] = [:]
+        for (key, desiredValue) in desiredMembers {
+            if let liveValue = liveMembers[key] { result[key] = restrict(liveValue, to: desiredValue) }
+        }
+        return .object(result)
+    }
+}
+
+extension JSONValue {
+    var stringValue: String? {
+        if case let .string(value) = self { return value }
+        return nil
+    }
+
+    var objectValue: [String: JSONValue]? {
+        if case let .object(value) = self { return value }
+        return nil
+    }
+
+    var arrayValue: [JSONValue]? {
+        if case let .array(value) = self { return value }
+        return nil
+    }
+
+    subscript(key key: String) -> JSONValue? {
+        objectValue?[key]
+    }
+
+    /// The value at a dotted path of object keys.
+    func at(_ path: [String]) -> JSONValue? {
+        var current: JSONValue? = self
+        for key in path { current = current?[key: key] }
+        return current
+    }
+
+    /// A copy with `overlay`'s members merged in, recursively for nested objects.
+    func merging(_ overlay: JSONValue) -> JSONValue {
+        guard case var .object(base) = self, case let .object(top) = overlay else { return overlay }
+        for (key, value) in top {
+            base[key] = base[key].map { $0.merging(value) } ?? value
+        }
+        return .object(base)
+    }
+
+    /// Leaf paths of nested objects (arrays count as leaves), e.g. `details.name`.
+    func leafPaths(prefix: String = "") -> [String] {
+        guard case let .object(members) = self, !members.isEmpty else { return prefix.isEmpty ? [] : [prefix] }
+        return members.keys.sorted().flatMap { key in
+            members[key, default: .null].leafPaths(prefix: prefix.isEmpty ? key : prefix + "." + key)
+        }
+    }
+}

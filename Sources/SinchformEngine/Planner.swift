@@ -1,0 +1,344 @@
+import ProvisioningAPI
+import SinchformManifest
+
+/// Which resources a plan covers: `--target` (with what they depend on) and `--exclude`, by address. An address
+/// without a language (`whatsappTemplate.NAME`) covers every language.
+public struct PlanScope: Sendable {
+    public var targets: [String]
+    public var excludes: [String]
+
+    public init(targets: [String] = [], excludes: [String] = []) {
+        self.targets = targets
+        self.excludes = excludes
+    }
+
+    static func matches(_ address: String, _ pattern: String) -> Bool {
+        address == pattern || address.hasPrefix(pattern + "[")
+    }
+}
+
+/// Compares desired state (manifests), live state and the last applied state (lock file) and says what to do.
+public struct Planner: Sendable {
+    private let normalizer = Normalizer()
+
+    public init() {}
+
+    public func plan(
+        manifests: ManifestSet, live: LiveState, lock: LockFile?, project: String, manifestDirectory: String,
+        scope: PlanScope = PlanScope()
+    ) throws(EngineError) -> Plan {
+        var changes: [Change] = []
+        var errors: [String] = []
+        var claimed = Set<String>()  // "kind|identity" of live resources matched to a desired one
+        let entries = lock?.resources ?? [:]
+        let ownedKeys = Set(entries.values.map { "\($0.kind.rawValue)|\($0.remoteId.description)" })
+
+        for desired in manifests.resources {
+            let adapter = KindAdapters.adapter(for: desired.kind)
+            let entry = entries[desired.address]
+            let match = findLive(desired, entry: entry, adapter: adapter, live: live, owned: ownedKeys)
+            if let match { claimed.insert("\(desired.kind.rawValue)|\(match.identity.description)") }
+            do {
+                changes.append(try change(for: desired, live: match, entry: entry, lock: lock))
+            } catch let error as PlanningError {
+                errors.append(error.message)
+            } catch {
+                errors.append("\(desired.address): \(error)")
+            }
+        }
+
+        let desiredAddresses = Set(manifests.resources.map(\.address))
+        for entry in entries.values.sorted(by: { $0.address < $1.address })
+        where !desiredAddresses.contains(entry.address) {
+            let adapter = KindAdapters.adapter(for: entry.kind)
+            let match = live.all(entry.kind).first { Self.same($0.identity, entry.remoteId) }
+            changes.append(removal(entry, live: match, adapter: adapter))
+        }
+
+        changes = scoped(order(changes), scope)
+        if !errors.isEmpty { throw EngineError.plan(errors) }
+        return Plan(
+            project: project, manifestDirectory: manifestDirectory, lockLineage: lock?.lineage,
+            lockSerial: lock?.serial, changes: changes)
+    }
+
+    // MARK: Matching
+
+    private func findLive(
+        _ desired: DesiredResource, entry: LockFile.Entry?, adapter: any KindAdapter, live: LiveState,
+        owned: Set<String>
+    ) -> LiveResource? {
+        let candidates = live.all(desired.kind)
+        if let entry {
+            return candidates.first { Self.same($0.identity, entry.remoteId) }
+        }
+        if let identity = adapter.identity(of: desired) {
+            return candidates.first { Self.same($0.identity, identity) }
+        }
+        // Adoption by natural key, only among live resources no other lock entry owns.
+        let spec = desired.spec.json
+        guard let key = adapter.naturalKey(spec, name: desired.name, language: desired.language) else { return nil }
+        return candidates.first {
+            !owned.contains("\(desired.kind.rawValue)|\($0.identity.description)")
+                && adapter.naturalKey($0.effective, name: desired.name, language: desired.language) == key
+        }
+    }
+
+    static func same(_ a: RemoteIdentity, _ b: RemoteIdentity) -> Bool {
+        if let id = b.id { return a.id == id && (b.plusFriendId == nil || a.plusFriendId == b.plusFriendId) }
+        if let name = b.name { return a.name == name && a.language == b.language }
+        if let plusFriendId = b.plusFriendId { return a.plusFriendId == plusFriendId }
+        return false
+    }
+
+    // MARK: Diff
+
+    struct PlanningError: Error {
+        var message: String
+    }
+
+    private func change(
+        for desired: DesiredResource, live: LiveResource?, entry: LockFile.Entry?, lock: LockFile?
+    )
+        throws -> Change
+    {
+        let definition = desired.definition
+        let schema = definition.resourceSpec
+        let adapter = KindAdapters.adapter(for: desired.kind)
+        let desiredJSON = desired.spec.json
+        var desiredNormalized = normalizer.normalize(desiredJSON, as: .object(schema)) ?? .object([:])
+        let writeOnly = schema.writeOnlyValues(in: desiredJSON)
+        let after = schema.masked(desiredJSON)
+        var change = Change(
+            address: desired.address, kind: desired.kind, action: .noop, reason: "", origin: nil, before: nil,
+            after: after, fields: [], forcesReplacement: [], consequences: [], review: live?.review,
+            remoteId: live?.identity ?? entry?.remoteId ?? adapter.identity(of: desired),
+            dependsOn: dependencies(of: desired),
+            liveDigest: nil, desiredDigest: desiredNormalized.digest)
+
+        guard let live else {
+            change.action = .create
+            change.origin = entry == nil ? .manifest : .drift
+            change.reason =
+                entry == nil
+                ? "not in the project yet"
+                : "recorded in sinchform.lock but no longer in the project (deleted outside sinchform)"
+            if desired.kind == .webhook, desiredJSON[key: "secret"] == nil {
+                throw PlanningError(
+                    message:
+                        "\(desired.address): creating a webhook needs a secret (the API requires one); add secret: ${env.NAME}"
+                )
+            }
+            change.consequences += reviewConsequence(desired.kind)
+            return change
+        }
+
+        var liveNormalized = normalizer.restrict(
+            normalizer.normalize(live.effective, as: .object(schema)) ?? .object([:]), to: desiredNormalized)
+        for path in desired.lifecycle.ignoreChanges {
+            let parts = path.split(separator: ".").map(String.init)
+            desiredNormalized = removing(parts, from: desiredNormalized)
+            liveNormalized = removing(parts, from: liveNormalized)
+        }
+        change.before = liveNormalized
+        change.liveDigest = liveNormalized.digest
+        change.desiredDigest = desiredNormalized.digest
+        change.fields = differences(liveNormalized, desiredNormalized, schema: schema)
+
+        for (path, field, value) in writeOnly where !desired.lifecycle.ignoreChanges.contains(path) {
+            let sensitive = field.traits.contains(.sensitive)
+            let known = entry?.writeOnly[path]
+            if known == nil {
+                change.fields.append(
+                    FieldChange(
+                        path: path, before: nil, after: value, sensitive: sensitive,
+                        note: "write-only: not set by sinchform (adopted or imported), so it will be sent"))
+            } else if let lock, known != Fingerprint.of(value.canonical, salt: lock.salt) {
+                change.fields.append(
+                    FieldChange(
+                        path: path, before: sensitive ? Plan.sensitiveMarker : nil, after: value, sensitive: sensitive,
+                        note: "write-only: changed since the last apply (compared by fingerprint)"))
+            }
+        }
+        change.fields.sort { $0.path < $1.path }
+
+        let immutable = change.fields.filter {
+            schema.field(at: $0.path.split(separator: ".").map(String.init))?.traits.contains(.immutable) == true
+        }
+        .map(\.path)
+        if entry == nil {
+            change.action = .adopt
+            change.reason =
+                change.fields.isEmpty
+                ? "exists in the project and matches; sinchform takes ownership"
+                : "exists in the project; sinchform takes ownership and updates \(change.fields.count) field\(change.fields.count == 1 ? "" : "s")"
+            change.origin = .manifest
+        } else if !immutable.isEmpty {
+            change.action = .replace
+            change.forcesReplacement = immutable
+            change.reason = "\(immutable.joined(separator: ", ")) cannot change in place"
+            if !adapter.canDelete {
+                throw PlanningError(
+                    message:
+                        "\(desired.address): \(immutable.joined(separator: ", ")) cannot change after create, and \(desired.kind.rawValue) has no DELETE in the API; give the new one another name"
+                )
+            }
+            if desired.lifecycle.protect {
+                throw PlanningError(
+                    message:
+                        "\(desired.address): lifecycle.protect forbids replacing it, but \(immutable.joined(separator: ", ")) changed; revert the change or remove protect"
+                )
+            }
+            change.consequences += ["delete, then create"] + (adapter.deleteConsequence.map { [$0] } ?? [])
+            if desired.kind == .whatsappTemplate {
+                change.consequences.append(
+                    "the create will be refused until the 30-day block ends; consider a new template name")
+            }
+            change.consequences += reviewConsequence(desired.kind)
+        } else if !change.fields.isEmpty {
+            change.action = .update
+            change.reason = "\(change.fields.count) field\(change.fields.count == 1 ? "" : "s") differ"
+            change.consequences += reviewConsequence(desired.kind)
+        } else {
+            change.action = .noop
+            change.reason = "up to date"
+        }
+        if let entry, change.action != .noop {
+            let manifestChanged =
+                entry.specDigest != desiredNormalized.digest
+                || change.fields.contains { $0.note?.contains("changed since") == true }
+            let drifted = entry.specDigest != liveNormalized.digest
+            change.origin =
+                manifestChanged && drifted ? .manifestAndDrift : drifted ? .drift : .manifest
+            if change.origin == .drift { change.reason += " (changed outside sinchform since the last apply)" }
+        }
+        if let review = live.review, review.pending == "IN_PROGRESS", change.action == .update {
+            change.consequences.append("a change is already under review; this update replaces it")
+        }
+        return change
+    }
+
+    private func reviewConsequence(_ kind: ResourceKind) -> [String] {
+        switch kind {
+        case .whatsappTemplate, .kakaotalkTemplate, .kakaotalkSender, .whatsappSender:
+            return ["submitted for review; live content changes only once approved"]
+        case .webhook, .rcsSender:
+            return []
+        }
+    }
+
+    private func removal(_ entry: LockFile.Entry, live: LiveResource?, adapter: any KindAdapter) -> Change {
+        var change = Change(
+            address: entry.address, kind: entry.kind, action: .delete, reason: "removed from the manifests",
+            origin: .manifest, before: nil, after: nil, fields: [], forcesReplacement: [], consequences: [],
+            review: live?.review, remoteId: entry.remoteId, dependsOn: [], liveDigest: nil, desiredDigest: nil)
+        guard let live else {
+            change.action = .forget
+            change.reason = "removed from the manifests and already gone from the project"
+            return change
+        }
+        let schema = ResourceDefinition.definition(for: entry.kind).resourceSpec
+        change.before = normalizer.normalize(live.effective, as: .object(schema))
+        change.liveDigest = change.before?.digest
+        if !adapter.canDelete {
+            change.action = .forget
+            change.reason = "removed from the manifests; the API cannot delete it, so sinchform stops managing it"
+        }
+        change.consequences += adapter.deleteConsequence.map { [$0] } ?? []
+        return change
+    }
+
+    /// Field-level differences between two normalized values, by dotted path; arrays compare whole.
+    func differences(
+        _ before: JSONValue, _ after: JSONValue, schema: ObjectSchema, prefix: String = ""
+    ) -> [FieldChange] {
+        guard case let .object(old) = before, case let .object(new) = after else {
+            return before == after ? [] : [FieldChange(path: prefix, before: before, after: after)]
+        }
+        var result: [FieldChange] = []
+        for key in Set(old.keys).union(new.keys).sorted() {
+            let path = prefix.isEmpty ? key : prefix + "." + key
+            switch (old[key], new[key]) {
+            case let (a?, b?) where a == b: continue
+            case let (a?, b?):
+                if case .object = a, case .object = b {
+                    result += differences(a, b, schema: schema, prefix: path)
+                } else {
+                    result.append(FieldChange(path: path, before: a, after: b))
+                }
+            case let (a, b): result.append(FieldChange(path: path, before: a, after: b))
+            }
+        }
+        return result
+    }
+
+    private func removing(_ path: [String], from value: JSONValue) -> JSONValue {
+        guard let head = path.first, case var .object(members) = value else { return value }
+        if path.count == 1 {
+            members[head] = nil
+        } else if let inner = members[head] {
+            members[head] = removing(Array(path.dropFirst()), from: inner)
+        }
+        return .object(members)
+    }
+
+    private func dependencies(of desired: DesiredResource) -> [String] {
+        // Filled in by `order`, which sees every change.
+        []
+    }
+
+    // MARK: Order and scope
+
+    /// Creates and updates in dependency order (senders before their templates), deletes in reverse; within a
+    /// kind, by address. The same inputs always give the same order.
+    func order(_ changes: [Change]) -> [Change] {
+        var changes = changes
+        var senders: [String: String] = [:]  // plusFriendId → kakaotalkSender address
+        for change in changes where change.kind == .kakaotalkSender {
+            if let id = change.remoteId?.plusFriendId ?? change.after?[key: "plusFriendId"]?.stringValue {
+                senders[id] = change.address
+            }
+        }
+        var templatesOf: [String: [String]] = [:]
+        for index in changes.indices where changes[index].kind == .kakaotalkTemplate {
+            let id = changes[index].after?[key: "plusFriendId"]?.stringValue ?? changes[index].remoteId?.plusFriendId
+            if let id, let sender = senders[id] {
+                if changes[index].action != .delete { changes[index].dependsOn = [sender] }
+                templatesOf[sender, default: []].append(changes[index].address)
+            }
+        }
+        // A sender is deleted only after the templates that hang off it.
+        for index in changes.indices where changes[index].kind == .kakaotalkSender && changes[index].action == .delete {
+            changes[index].dependsOn = (templatesOf[changes[index].address] ?? []).sorted()
+        }
+        let removals: Set<Action> = [.delete, .forget]
+        let forward = changes.filter { !removals.contains($0.action) }.sorted {
+            ($0.kind, $0.address) < ($1.kind, $1.address)
+        }
+        let backward = changes.filter { removals.contains($0.action) }.sorted {
+            ($1.kind, $0.address) < ($0.kind, $1.address)
+        }
+        return forward + backward
+    }
+
+    func scoped(_ changes: [Change], _ scope: PlanScope) -> [Change] {
+        var selected = changes
+        if !scope.targets.isEmpty {
+            var wanted = Set(
+                changes.map(\.address).filter { address in scope.targets.contains { PlanScope.matches(address, $0) } })
+            // Pull in what the targets depend on.
+            var grew = true
+            while grew {
+                grew = false
+                for change in changes where wanted.contains(change.address) {
+                    for dependency in change.dependsOn where wanted.insert(dependency).inserted { grew = true }
+                }
+            }
+            selected = changes.filter { wanted.contains($0.address) }
+        }
+        if !scope.excludes.isEmpty {
+            selected = selected.filter { change in !scope.excludes.contains { PlanScope.matches(change.address, $0) } }
+        }
+        return selected
+    }
+}

@@ -1,0 +1,62 @@
+import ProvisioningAPI
+
+/// Where a resource stands in the provider's review, separate from whether it matches the manifests.
+public struct ReviewStatus: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// The live object's state (`APPROVED`, `ACTIVE`, `IN_TEST`, `PAUSED`…), absent before first approval.
+    public var state: String?
+    /// The pending change's status (`DRAFT`, `IN_PROGRESS`, `REJECTED`, `ERROR`), absent when nothing is pending.
+    public var pending: String?
+    /// Why the last review rejected it, when it did.
+    public var rejectionReason: String?
+
+    public init(state: String? = nil, pending: String? = nil, rejectionReason: String? = nil) {
+        self.state = state
+        self.pending = pending
+        self.rejectionReason = rejectionReason
+    }
+
+    /// One word for tables: pending, approved, rejected, paused, draft, error…
+    public var summary: String {
+        if pending == "REJECTED" || state == "REJECTED" { return "rejected" }
+        if pending == "ERROR" { return "error" }
+        if pending == "IN_PROGRESS" || state == "PENDING" || state == "VERIFYING" || state == "IN_PROGRESS" {
+            return "pending"
+        }
+        if pending == "DRAFT" { return "draft" }
+        switch state {
+        case "APPROVED", "ACTIVE", "LAUNCHED": return "approved"
+        case "PAUSED": return "paused"
+        case "DISABLED", "INACTIVE", "SUSPENDED", "BLOCKED", "UNLAUNCHED": return "disabled"
+        case let other?: return other.lowercased()
+        case nil: return "unknown"
+        }
+    }
+
+    public var description: String {
+        var text = summary
+        if let state {
+            text += " (state \(state)" + (pending.map { ", changes \($0)" } ?? "") + ")"
+        } else if let pending {
+            text += " (changes \(pending))"
+        }
+        if let rejectionReason { text += ": \(rejectionReason)" }
+        return text
+    }
+
+    /// The review of a resource that has `state` and `changes.status` (templates and senders).
+    static func of(_ live: JSONValue, reasonKeys: [[String]] = []) -> ReviewStatus {
+        var reason: String?
+        for path in reasonKeys {
+            if let value = live.at(path)?.stringValue, value != "NONE" {
+                reason = value
+                break
+            }
+        }
+        let status = ReviewStatus(
+            state: live[key: "state"]?.stringValue, pending: live.at(["changes", "status"])?.stringValue,
+            rejectionReason: nil)
+        return ReviewStatus(
+            state: status.state, pending: status.pending,
+            rejectionReason: status.summary == "rejected" || status.summary == "error" ? reason : nil)
+    }
+}

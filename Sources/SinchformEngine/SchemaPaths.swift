@@ -1,0 +1,44 @@
+import ProvisioningAPI
+import SinchformManifest
+
+/// Questions the planner asks of a kind's schema by field path.
+extension ObjectSchema {
+    /// The field at a dotted path of nested objects (`details.displayName`), or nil.
+    func field(at path: [String]) -> Field? {
+        guard let head = path.first, let field = field(head) else { return nil }
+        if path.count == 1 { return field }
+        if case let .object(inner) = field.type { return inner.field(at: Array(path.dropFirst())) }
+        return nil
+    }
+
+    /// Write-only leaves of `value` with their fields, by dotted path (objects only; write-only fields are
+    /// never inside arrays in the API facts).
+    func writeOnlyValues(in value: JSONValue, prefix: [String] = []) -> [(path: String, field: Field, value: JSONValue)]
+    {
+        var result: [(path: String, field: Field, value: JSONValue)] = []
+        for field in fields {
+            guard let member = value[key: field.name] else { continue }
+            let path = prefix + [field.name]
+            if field.traits.contains(.writeOnly) {
+                result.append((path.joined(separator: "."), field, member))
+            } else if case let .object(inner) = field.type {
+                result += inner.writeOnlyValues(in: member, prefix: path)
+            }
+        }
+        return result
+    }
+
+    /// `value` with write-only leaves shown as they may be shown: sensitive ones masked.
+    func masked(_ value: JSONValue) -> JSONValue {
+        guard case var .object(members) = value else { return value }
+        for field in fields {
+            guard let member = members[field.name] else { continue }
+            if field.traits.contains(.sensitive) {
+                members[field.name] = Plan.sensitiveMarker
+            } else if case let .object(inner) = field.type {
+                members[field.name] = inner.masked(member)
+            }
+        }
+        return .object(members)
+    }
+}
