@@ -1,0 +1,20 @@
+/// The ways a plan can be written out.
+///
+/// `text` is for terminals, `json` is the saved-plan format (machine-readable, stable), `markdown` is for
+/// pull-request comments.
+public enum PlanFormat: String, CaseIterable, Sendable {
+    /// Human-readable, optionally coloured; for terminals and CI logs.
+    case text
+    /// The Codable encoding of ``Plan``: pretty-printed, sorted keys; the same plan always gives the same bytes.
+    case json
+    /// GitHub-flavoured Markdown for pull-request comments, capped in length.
+    case markdown
+}
+
+/// What a rendered plan describes, which decides its wording.
+public enum PlanMode: Sendable {
+    /// Manifests against live state: "Plan: 1 to create, …" / "No changes."
+    case plan
+    /// Live state against what was last applied: "Drift: …" / "No drift."
+    case drift
+}

@@ -1,0 +1,136 @@
+import Foundation
+
+/// Turns a ``Plan`` into text for terminals, JSON for machines and saved plans, or Markdown for pull requests.
+///
+/// Every rendering is deterministic (the same plan gives the same bytes) and ends with a newline, so callers write
+/// it as is. Nothing here unmasks a value: sensitive leaves are `"(sensitive)"` in the plan already.
+///
+/// Symbols, in text and Markdown alike:
+///
+/// | symbol | action | meaning |
+/// |---|---|---|
+/// | `+` | create | the resource is created |
+/// | `~` | update | changed in place |
+/// | `-/+` | replace | deleted, then created again (an immutable field changed) |
+/// | `-` | delete | deleted from the project |
+/// | `<=` | adopt | an existing live resource becomes managed by sinchform |
+/// | `=>` | forget | sinchform stops managing it; the live resource is left as it is |
+///
+/// Field lines use `+` (appears), `-` (disappears) and `~` (changes, `before → after`); multi-line strings are
+/// diffed line by line.
+public struct PlanRenderer: Sendable {
+    /// Whether the text rendering uses ANSI colours; the CLI decides (a terminal, and `NO_COLOR` unset).
+    public var color: Bool
+    /// The most characters (UTF-16 code units, as GitHub counts) a Markdown rendering may have.
+    public var markdownLimit: Int
+
+    /// - Parameters:
+    ///   - color: colour the text rendering with ANSI escapes; ignored by JSON and Markdown.
+    ///   - markdownLimit: cap of the Markdown rendering; GitHub refuses comments above 65,536 characters.
+    public init(color: Bool = false, markdownLimit: Int = 60_000) {
+        self.color = color
+        self.markdownLimit = markdownLimit
+    }
+
+    /// Renders `plan` in `format`; `mode` words it as a plan or as a drift report (JSON is the same for both).
+    ///
+    /// - Throws: `EncodingError` when the plan holds a number JSON cannot represent (JSON format only).
+    public func render(_ plan: Plan, format: PlanFormat, mode: PlanMode = .plan) throws -> String {
+        switch format {
+        case .text: return renderText(plan, mode: mode)
+        case .json: return String(decoding: try Self.json(plan), as: UTF8.self)
+        case .markdown: return renderMarkdown(plan, mode: mode)
+        }
+    }
+
+    /// The plan's JSON bytes: sorted keys, pretty-printed, unescaped slashes, a final newline.
+    static func json(_ plan: Plan) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(plan)
+        data.append(UInt8(ascii: "\n"))
+        return data
+    }
+}
+
+// MARK: - Wording shared by text and Markdown
+
+extension PlanRenderer {
+    /// The order changes are counted in, in summaries and tables.
+    static let countedActions: [Action] = [.create, .update, .replace, .delete, .adopt, .forget]
+
+    static func symbol(_ action: Action) -> String {
+        switch action {
+        case .create: return "+"
+        case .update: return "~"
+        case .replace: return "-/+"
+        case .delete: return "-"
+        case .adopt: return "<="
+        case .forget: return "=>"
+        case .noop: return "="
+        }
+    }
+
+    static func count(_ action: Action, in summary: Plan.Summary) -> Int {
+        switch action {
+        case .create: return summary.create
+        case .update: return summary.update
+        case .replace: return summary.replace
+        case .delete: return summary.delete
+        case .adopt: return summary.adopt
+        case .forget: return summary.forget
+        case .noop: return summary.noop
+        }
+    }
+
+    static func label(_ origin: Origin) -> String {
+        switch origin {
+        case .manifest: return "manifests"
+        case .drift: return "drift (changed outside sinchform)"
+        case .manifestAndDrift: return "manifests and drift"
+        }
+    }
+
+    /// Short origin for tables.
+    static func shortLabel(_ origin: Origin) -> String {
+        switch origin {
+        case .manifest: return "manifests"
+        case .drift: return "drift"
+        case .manifestAndDrift: return "manifests + drift"
+        }
+    }
+
+    static func plural(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
+        "\(count) \(count == 1 ? singular : plural ?? singular + "s")"
+    }
+
+    /// The first line: what the plan does, in one sentence.
+    static func headline(_ plan: Plan, mode: PlanMode) -> String {
+        let changed = plan.changes.count { $0.isChange }
+        switch mode {
+        case .drift:
+            guard changed > 0 else { return "No drift: live state matches what was last applied." }
+            return "Drift: \(plural(changed, "resource")) changed outside sinchform."
+        case .plan:
+            guard plan.hasChanges else { return "No changes: live state matches the manifests." }
+            var parts = [Action.create, .update, .replace, .delete].map {
+                "\(count($0, in: plan.summary)) to \($0.rawValue)"
+            }
+            for action in [Action.adopt, .forget] where count(action, in: plan.summary) > 0 {
+                parts.append("\(count(action, in: plan.summary)) to \(action.rawValue)")
+            }
+            parts.append("\(plan.summary.noop) unchanged")
+            return "Plan: " + parts.joined(separator: ", ") + "."
+        }
+    }
+
+    /// The last line, counting what needs nothing; nil when every resource changes.
+    static func unchangedLine(_ plan: Plan, mode: PlanMode) -> String? {
+        let noop = plan.changes.count { !$0.isChange }
+        guard noop > 0 else { return nil }
+        switch mode {
+        case .plan: return "\(plural(noop, "resource")) unchanged."
+        case .drift: return "\(plural(noop, "resource")) match\(noop == 1 ? "es" : "") what was last applied."
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+
+/// A plan file written by `sinchform plan --out` and read by `show` and `apply`: the plan's JSON rendering.
+public enum SavedPlan {
+    /// Reads and decodes the plan at `path`, checking that it is a sinchform plan of the supported format version.
+    ///
+    /// - Throws: ``SavedPlanError`` naming the file: missing, unreadable, not a plan, or another format version.
+    public static func read(_ path: String) throws -> Plan {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            throw SavedPlanError(
+                path: path,
+                message: !exists
+                    ? "no such file; write one with sinchform plan --out \(path)"
+                    : isDirectory.boolValue
+                        ? "is a directory, not a plan file" : "cannot be read (\(error.localizedDescription))")
+        }
+        return try decode(data, path: path)
+    }
+
+    /// Decodes a plan from its JSON bytes; `path` names the source in errors.
+    static func decode(_ data: Data, path: String) throws -> Plan {
+        struct Header: Decodable {
+            var formatVersion: Int?
+        }
+        let header: Header
+        do {
+            header = try JSONDecoder().decode(Header.self, from: data)
+        } catch {
+            throw SavedPlanError(path: path, message: "is not a sinchform plan (not a JSON object)")
+        }
+        guard let version = header.formatVersion else {
+            throw SavedPlanError(path: path, message: "is not a sinchform plan (no formatVersion)")
+        }
+        guard version == Plan.currentFormatVersion else {
+            throw SavedPlanError(
+                path: path,
+                message:
+                    "plan format version \(version) is not supported (this sinchform reads version \(Plan.currentFormatVersion)); run plan again with this version"
+            )
+        }
+        do {
+            return try JSONDecoder().decode(Plan.self, from: data)
+        } catch let error as DecodingError {
+            throw SavedPlanError(path: path, message: "is not a valid sinchform plan: \(describe(error))")
+        } catch {
+            throw SavedPlanError(path: path, message: "is not a valid sinchform plan: \(error)")
+        }
+    }
+
+    /// Writes `plan` to `path` atomically, as its JSON rendering.
+    ///
+    /// - Throws: ``SavedPlanError`` when the plan cannot be encoded or the file cannot be written.
+    public static func write(_ plan: Plan, to path: String) throws {
+        do {
+            try AtomicFile.write(try PlanRenderer.json(plan), to: path)
+        } catch {
+            throw SavedPlanError(path: path, message: "cannot be written (\(error.localizedDescription))")
+        }
+    }
+
+    /// One line for a decoding failure: what is wrong, at which JSON path (`changes[3].kind`).
+    static func describe(_ error: DecodingError) -> String {
+        func location(_ path: [any CodingKey]) -> String {
+            var text = ""
+            for key in path {
+                if let index = key.intValue {
+                    text += "[\(index)]"
+                } else {
+                    text += (text.isEmpty ? "" : ".") + key.stringValue
+                }
+            }
+            return text.isEmpty ? "the top level" : text
+        }
+        switch error {
+        case let .keyNotFound(key, context):
+            return "\(location(context.codingPath + [key])) is missing"
+        case let .typeMismatch(type, context):
+            return "\(location(context.codingPath)) is not \(readable(type))"
+        case let .valueNotFound(type, context):
+            return "\(location(context.codingPath)) is null, expected \(readable(type))"
+        case let .dataCorrupted(context):
+            return "\(location(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+
+    private static func readable(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Int.Type: return "an integer"
+        case is Bool.Type: return "a Boolean"
+        default: return "a valid \(type)"
+        }
+    }
+}
+
+/// A saved plan that cannot be read or written; its description is one line naming the file.
+public struct SavedPlanError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The plan file.
+    public var path: String
+    /// What is wrong and, where possible, what to do.
+    public var message: String
+
+    /// - Parameters:
+    ///   - path: the plan file.
+    ///   - message: what is wrong with it.
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    /// `error: PATH: MESSAGE`.
+    public var description: String { "error: \(path): \(message)" }
+}
