@@ -88,6 +88,21 @@ enum EmulatorDefaults {
     static let rcsDefaultBrandName = "RCS Sender"
     static let rcsDefaultBrandColor = "#000000"
 
+    /// Part B §5.3: mobile operators listed under `countryStatus`; FR/GB/SE are the example's, the rest UNCONFIRMED
+    /// (the emulator names one operator "<country> Mobile").
+    static let rcsOperators: [String: [String]] = [
+        "FR": ["Coriolis Telecom", "Lycamobile", "Bouygues", "Free", "NRJ Mobile", "SFR", "Orange"],
+        "GB": ["EE", "Three", "Sky", "O2", "Vodafone"],
+        "SE": ["Tele2", "Telenor", "Telia", "Three"],
+    ]
+
+    /// Part B §5.6 RS11: features a VERIFIED test number reports (the example's pair; UNCONFIRMED per device).
+    static let rcsTestNumberFeatures = ["REVOCATION", "ACTION_DIAL"]
+
+    /// Part B §9.1.8: a rejected launch (forced through `/_emulator/review`) marks operators `REJECTED` with the
+    /// reason as `remark` and returns the sender to this state (UNCONFIRMED).
+    static let rcsStateAfterRejectedLaunch = "IN_TEST"
+
     /// Author shown on activities created through the API (examples use this text).
     static let activityAuthor = "Provisioning API user"
 

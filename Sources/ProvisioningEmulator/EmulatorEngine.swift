@@ -281,6 +281,11 @@ final class EmulatorEngine: Sendable {
             let count = try world.withLock { world in try Reviews.force(body, world: &world, now: call.now) }
             schedulePersist()
             return .ok(["completed": .number(Double(count))])
+        case ("POST", "/_emulator/rcs/testNumbers"):
+            let body = try call.jsonObject()
+            let entry = try world.withLock { world in try RcsSenders.setTestNumberState(body, world: &world) }
+            schedulePersist()
+            return .ok(entry)
         case ("PUT", "/_emulator/faults"):
             let body = try call.jsonObject()
             guard case .array(let items)? = body["rules"] else {

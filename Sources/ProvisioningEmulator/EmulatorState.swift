@@ -16,6 +16,8 @@ struct Resource: Codable, Sendable {
     var submitted = false
     /// Creation order, for stable sorting.
     var seq = 0
+    /// Emulator-internal facts the API never shows (a WhatsApp sender's registration), persisted with the resource.
+    var hidden: [String: JSON]?
 
     init(doc: [String: JSON], seq: Int) {
         self.doc = doc
@@ -166,6 +168,7 @@ extension Resource {
         activities = json["activities"]?.arrayValue ?? []
         deletedAt = json["deletedAt"]?.numberValue
         submitted = json["submitted"]?.boolValue ?? false
+        hidden = json["hidden"]?.objectValue
     }
 
     var json: JSON {
@@ -176,6 +179,7 @@ extension Resource {
         if let secret { object["secret"] = .string(secret) }
         if let reviewDue { object["reviewDue"] = .number(reviewDue) }
         if let deletedAt { object["deletedAt"] = .number(deletedAt) }
+        if let hidden { object["hidden"] = .object(hidden) }
         return .object(object)
     }
 }

@@ -1,7 +1,3 @@
-enum RcsSenders {
-    static let routes: [Route] = []
-    static func completeLaunch(_ resource: inout Resource, _ outcome: ReviewOutcome, at time: Double) {}
-}
 enum WhatsAppSenders {
     static let routes: [Route] = []
     static func completeReview(_ resource: inout Resource, _ outcome: ReviewOutcome, at time: Double) {}
