@@ -94,7 +94,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SinchformEngineTests",
-            dependencies: ["SinchformEngine", "ProvisioningEmulator"],
+            dependencies: ["SinchformEngine", "ProvisioningEmulator", "ProvisioningAPI", "SinchformManifest"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

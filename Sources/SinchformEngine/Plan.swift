@@ -118,3 +118,15 @@ public struct FieldChange: Codable, Sendable, Equatable {
         self.note = note
     }
 }
+
+extension Plan {
+    /// The part of the plan that comes from out-of-band edits: live state that moved away from what was last
+    /// applied (including resources deleted outside sinchform).
+    public func driftOnly() -> Plan {
+        var drift = Plan(
+            project: project, manifestDirectory: manifestDirectory, lockLineage: lockLineage, lockSerial: lockSerial,
+            changes: changes.filter { $0.origin == .drift || $0.origin == .manifestAndDrift })
+        drift.summary.noop = changes.count - drift.changes.count
+        return drift
+    }
+}

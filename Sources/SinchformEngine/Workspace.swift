@@ -96,8 +96,11 @@ extension Workspace {
     {
         var senders = Set(manifests.resources.compactMap { $0.spec["plusFriendId"]?.string })
         senders.formUnion(lock?.resources.values.compactMap(\.remoteId.plusFriendId) ?? [])
+        // Only kinds the manifests or the lock file mention: nothing else can be planned, so nothing else is read.
+        var kinds = Set(manifests.resources.map(\.kind))
+        kinds.formUnion(lock?.resources.values.map(\.kind) ?? [])
         do {
-            return try await Refresher().refresh(client, kakaotalkSenders: senders)
+            return try await Refresher().refresh(client, kinds: kinds, kakaotalkSenders: senders)
         } catch let error as APIError {
             throw EngineError.api(error)
         } catch let error as EngineError {

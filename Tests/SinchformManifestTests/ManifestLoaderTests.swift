@@ -35,7 +35,8 @@ import Testing
 
     @Test func quickstartExampleValidates() async throws {
         let directory = FixturePaths.packageRoot.appendingPathComponent("examples/quickstart")
-        let result = await ManifestLoader(environment: ["OPS_WEBHOOK_SECRET": "x"]).load(directory.path)
+        let result = await ManifestLoader(environment: ["OPS_WEBHOOK_SECRET": "x", "AUDIT_WEBHOOK_SECRET": "y"]).load(
+            directory.path)
         let manifests = try result.get()
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
         let kinds = Set(manifests.resources.map(\.kind))
@@ -64,7 +65,9 @@ import Testing
 
     @Test func environmentValuesAreInterpolatedAndMarked() async throws {
         let directory = FixturePaths.fixtures.appendingPathComponent("valid/quickstart-like")
-        let manifests = try await ManifestLoader(environment: ["OPS_WEBHOOK_SECRET": "from-env"]).load(directory.path)
+        let manifests = try await ManifestLoader(environment: [
+            "OPS_WEBHOOK_SECRET": "from-env", "AUDIT_WEBHOOK_SECRET": "y",
+        ]).load(directory.path)
             .get()
         let secret = try #require(manifests.resource(at: "webhook.ops-events")?.spec["secret"])
         #expect(secret.string == "from-env")

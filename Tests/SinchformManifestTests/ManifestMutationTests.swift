@@ -78,7 +78,8 @@ import Testing
         for iteration in 0..<iterations {
             let seed = Self.seeds[iteration % Self.seeds.count]
             let mutated = Self.mutate(seed, using: &generator)
-            let contents = FileContents.parse(mutated, file: "mutant.yaml", environment: ["OPS_WEBHOOK_SECRET": "s"])
+            let contents = FileContents.parse(
+                mutated, file: "mutant.yaml", environment: ["OPS_WEBHOOK_SECRET": "s", "AUDIT_WEBHOOK_SECRET": "a"])
             let lineCount = mutated.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).count
             let errors = contents.diagnostics.filter { $0.severity == .error }
             if errors.isEmpty { loaded += 1 } else { rejected += 1 }

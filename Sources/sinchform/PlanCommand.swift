@@ -1,0 +1,36 @@
+import ArgumentParser
+import SinchformEngine
+
+extension Sinchform {
+    struct PlanCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "plan",
+            abstract: "Refresh live state and show what apply would change.",
+            discussion: "Exit 0 on success; with --detailed-exitcode: 0 no changes, 2 changes, 1 error.")
+
+        @Argument(help: "Directory of manifests.") var directory = "."
+        @Option(help: "Save the plan (JSON, no secrets) for `apply PLANFILE` and `show`.") var out: String?
+        @OptionGroup var output: FormatOptions
+        @Flag(help: "Exit 2 when there are changes, 0 when there are none.") var detailedExitcode = false
+        @Option(help: "Plan only this address and what it depends on (repeatable).") var target: [String] = []
+        @Option(help: "Leave this address out (repeatable).") var exclude: [String] = []
+        @OptionGroup var connection: ConnectionOptions
+
+        func run() async throws {
+            try await CommandSupport.run {
+                let workspace = Workspace(directory: directory)
+                let (context, _) = try await CommandSupport.plan(
+                    workspace, connection: connection, scope: PlanScope(targets: target, excludes: exclude))
+                let plan = context.plan
+                Output.write(
+                    try PlanRenderer(color: CommandSupport.color && output.format == .text).render(
+                        plan, format: output.format))
+                if let out {
+                    try SavedPlan.write(plan, to: out)
+                    Output.error("Saved the plan to \(out); apply it with: sinchform apply \(out)")
+                }
+                if detailedExitcode && plan.hasChanges { throw ExitCode(2) }
+            }
+        }
+    }
+}
