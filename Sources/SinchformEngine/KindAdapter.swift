@@ -54,7 +54,7 @@ enum KindAdapters {
 
 /// `details` with `changes.details` laid over it (templates and senders under review).
 func detailsWithPendingChanges(_ live: JSONValue) -> JSONValue? {
-    let details = live[key: "details"]
+    let details = live["details"]
     let pending = live.at(["changes", "details"])
     switch (details, pending) {
     case let (details?, pending?): return details.merging(pending)
@@ -80,14 +80,14 @@ struct WebhookAdapter: KindAdapter {
 
     func live(_ item: JSONValue, plusFriendId: String?) -> LiveResource {
         LiveResource(
-            kind: kind, identity: RemoteIdentity(id: item[key: "id"]?.stringValue), raw: item, effective: item,
+            kind: kind, identity: RemoteIdentity(id: item["id"]?.stringValue), raw: item, effective: item,
             review: nil)
     }
 
     func identity(of desired: DesiredResource) -> RemoteIdentity? { nil }
 
     func naturalKey(_ spec: JSONValue, name: String, language: String?) -> String? {
-        spec[key: "target"]?.stringValue
+        spec["target"]?.stringValue
     }
 
     func create(_ spec: JSONValue, desired: DesiredResource, client: ProvisioningClient) async throws -> PostResult {
@@ -120,13 +120,13 @@ struct WhatsAppTemplateAdapter: KindAdapter {
     func live(_ item: JSONValue, plusFriendId: String?) -> LiveResource {
         do {
             var effective: [String: JSONValue] = [:]
-            effective["category"] = item[key: "category"]
+            effective["category"] = item["category"]
             if let allow = item.at(["changes", "allowCategoryChange"]) { effective["allowCategoryChange"] = allow }
             if let details = detailsWithPendingChanges(item) { effective["details"] = Self.readable(details) }
             return LiveResource(
                 kind: kind,
                 identity: RemoteIdentity(
-                    name: item[key: "name"]?.stringValue, language: item[key: "language"]?.stringValue),
+                    name: item["name"]?.stringValue, language: item["language"]?.stringValue),
                 raw: item, effective: .object(effective),
                 review: ReviewStatus.of(item, reasonKeys: [["rejectionCode"]]))
         }
@@ -177,7 +177,7 @@ struct WhatsAppTemplateAdapter: KindAdapter {
         async throws -> JSONValue?
     {
         var body: [String: JSONValue] = ["status": "SUBMIT"]
-        body["details"] = spec[key: "details"]
+        body["details"] = spec["details"]
         return try await client.whatsappTemplates.update(
             name: identity.name ?? "", language: identity.language ?? "", .object(body), label: label)
     }
@@ -208,11 +208,11 @@ struct WhatsAppSenderAdapter: KindAdapter {
             {
                 details["displayName"] = pendingName
             }
-            details["countryCode"] = item[key: "countryCode"]
-            details["phoneNumber"] = item[key: "phoneNumber"]
+            details["countryCode"] = item["countryCode"]
+            details["phoneNumber"] = item["phoneNumber"]
             effective["details"] = .object(details)
             return LiveResource(
-                kind: kind, identity: RemoteIdentity(id: item[key: "id"]?.stringValue), raw: item,
+                kind: kind, identity: RemoteIdentity(id: item["id"]?.stringValue), raw: item,
                 effective: .object(effective),
                 review: ReviewStatus.of(item, reasonKeys: [["changes", "errorReason"], ["changes", "errorCode"]]))
         }
@@ -237,7 +237,7 @@ struct WhatsAppSenderAdapter: KindAdapter {
         async throws -> JSONValue?
     {
         var body: [String: JSONValue] = ["status": "SUBMIT"]
-        body["details"] = spec[key: "details"].map { without($0, ["countryCode", "phoneNumber"]) }
+        body["details"] = spec["details"].map { without($0, ["countryCode", "phoneNumber"]) }
         return try await client.whatsappSenders.update(id: identity.id ?? "", .object(body), label: label)
     }
 
@@ -257,10 +257,10 @@ struct KakaoTalkSenderAdapter: KindAdapter {
 
     func live(_ item: JSONValue, plusFriendId: String?) -> LiveResource {
         do {
-            var effective: [String: JSONValue] = ["plusFriendId": item[key: "plusFriendId"] ?? .null]
+            var effective: [String: JSONValue] = ["plusFriendId": item["plusFriendId"] ?? .null]
             effective["details"] = detailsWithPendingChanges(item)
             return LiveResource(
-                kind: kind, identity: RemoteIdentity(plusFriendId: item[key: "plusFriendId"]?.stringValue), raw: item,
+                kind: kind, identity: RemoteIdentity(plusFriendId: item["plusFriendId"]?.stringValue), raw: item,
                 effective: .object(effective), review: ReviewStatus.of(item))
         }
     }
@@ -270,7 +270,7 @@ struct KakaoTalkSenderAdapter: KindAdapter {
     }
 
     func naturalKey(_ spec: JSONValue, name: String, language: String?) -> String? {
-        spec[key: "plusFriendId"]?.stringValue
+        spec["plusFriendId"]?.stringValue
     }
 
     func create(_ spec: JSONValue, desired: DesiredResource, client: ProvisioningClient) async throws -> PostResult {
@@ -285,7 +285,7 @@ struct KakaoTalkSenderAdapter: KindAdapter {
         async throws -> JSONValue?
     {
         var body: [String: JSONValue] = ["status": "SUBMIT"]
-        body["details"] = spec[key: "details"]
+        body["details"] = spec["details"]
         return try await client.kakaotalkSenders.update(
             plusFriendId: identity.plusFriendId ?? "", .object(body), label: label)
     }
@@ -320,23 +320,23 @@ struct KakaoTalkTemplateAdapter: KindAdapter {
         effective["details"] = detailsWithPendingChanges(item)
         return LiveResource(
             kind: .kakaotalkTemplate,
-            identity: RemoteIdentity(id: item[key: "code"]?.stringValue, plusFriendId: plusFriendId),
+            identity: RemoteIdentity(id: item["code"]?.stringValue, plusFriendId: plusFriendId),
             raw: item, effective: .object(effective), review: ReviewStatus.of(item))
     }
 
     func identity(of desired: DesiredResource) -> RemoteIdentity? { nil }
 
     func naturalKey(_ spec: JSONValue, name: String, language: String?) -> String? {
-        guard let sender = spec[key: "plusFriendId"]?.stringValue, let name = spec.at(["details", "name"])?.stringValue
+        guard let sender = spec["plusFriendId"]?.stringValue, let name = spec.at(["details", "name"])?.stringValue
         else { return nil }
         return sender + "\u{0}" + name
     }
 
     func create(_ spec: JSONValue, desired: DesiredResource, client: ProvisioningClient) async throws -> PostResult {
         var body: [String: JSONValue] = ["status": "SUBMIT"]
-        body["details"] = spec[key: "details"]
+        body["details"] = spec["details"]
         return try await client.kakaotalkTemplates.create(
-            plusFriendId: spec[key: "plusFriendId"]?.stringValue ?? "", .object(body), label: desired.address)
+            plusFriendId: spec["plusFriendId"]?.stringValue ?? "", .object(body), label: desired.address)
     }
 
     func update(
@@ -345,7 +345,7 @@ struct KakaoTalkTemplateAdapter: KindAdapter {
         async throws -> JSONValue?
     {
         var body: [String: JSONValue] = ["status": "SUBMIT"]
-        body["details"] = spec[key: "details"].map { without($0, ["language"]) }
+        body["details"] = spec["details"].map { without($0, ["language"]) }
         return try await client.kakaotalkTemplates.update(
             plusFriendId: identity.plusFriendId ?? "", code: identity.id ?? "", .object(body), label: label)
     }
@@ -367,8 +367,8 @@ struct RCSSenderAdapter: KindAdapter {
 
     func live(_ item: JSONValue, plusFriendId: String?) -> LiveResource {
         LiveResource(
-            kind: kind, identity: RemoteIdentity(id: item[key: "id"]?.stringValue), raw: item, effective: item,
-            review: ReviewStatus(state: item[key: "state"]?.stringValue))
+            kind: kind, identity: RemoteIdentity(id: item["id"]?.stringValue), raw: item, effective: item,
+            review: ReviewStatus(state: item["state"]?.stringValue))
     }
 
     func identity(of desired: DesiredResource) -> RemoteIdentity? { nil }
@@ -387,7 +387,7 @@ struct RCSSenderAdapter: KindAdapter {
         async throws -> JSONValue?
     {
         try await client.rcsSenders.update(
-            id: identity.id ?? "", ["details": spec[key: "details"] ?? .object([:])], label: label)
+            id: identity.id ?? "", ["details": spec["details"] ?? .object([:])], label: label)
     }
 
     func delete(_ identity: RemoteIdentity, client: ProvisioningClient, label: String) async throws {

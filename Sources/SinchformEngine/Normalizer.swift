@@ -65,29 +65,10 @@ public struct Normalizer: Sendable {
 }
 
 extension JSONValue {
-    var stringValue: String? {
-        if case let .string(value) = self { return value }
-        return nil
-    }
-
-    var objectValue: [String: JSONValue]? {
-        if case let .object(value) = self { return value }
-        return nil
-    }
-
-    var arrayValue: [JSONValue]? {
-        if case let .array(value) = self { return value }
-        return nil
-    }
-
-    subscript(key key: String) -> JSONValue? {
-        objectValue?[key]
-    }
-
     /// The value at a dotted path of object keys.
     func at(_ path: [String]) -> JSONValue? {
         var current: JSONValue? = self
-        for key in path { current = current?[key: key] }
+        for key in path { current = current?[key] }
         return current
     }
 

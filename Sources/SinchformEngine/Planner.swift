@@ -123,7 +123,7 @@ public struct Planner: Sendable {
                 entry == nil
                 ? "not in the project yet"
                 : "recorded in sinchform.lock but no longer in the project (deleted outside sinchform)"
-            if desired.kind == .webhook, desiredJSON[key: "secret"] == nil {
+            if desired.kind == .webhook, desiredJSON["secret"] == nil {
                 throw PlanningError(
                     message:
                         "\(desired.address): creating a webhook needs a secret (the API requires one); add secret: ${env.NAME}"
@@ -295,13 +295,13 @@ public struct Planner: Sendable {
         var changes = changes
         var senders: [String: String] = [:]  // plusFriendId → kakaotalkSender address
         for change in changes where change.kind == .kakaotalkSender {
-            if let id = change.remoteId?.plusFriendId ?? change.after?[key: "plusFriendId"]?.stringValue {
+            if let id = change.remoteId?.plusFriendId ?? change.after?["plusFriendId"]?.stringValue {
                 senders[id] = change.address
             }
         }
         var templatesOf: [String: [String]] = [:]
         for index in changes.indices where changes[index].kind == .kakaotalkTemplate {
-            let id = changes[index].after?[key: "plusFriendId"]?.stringValue ?? changes[index].remoteId?.plusFriendId
+            let id = changes[index].after?["plusFriendId"]?.stringValue ?? changes[index].remoteId?.plusFriendId
             if let id, let sender = senders[id] {
                 if changes[index].action != .delete { changes[index].dependsOn = [sender] }
                 templatesOf[sender, default: []].append(changes[index].address)

@@ -53,7 +53,7 @@ public struct ReviewStatus: Codable, Sendable, Hashable, CustomStringConvertible
             }
         }
         let status = ReviewStatus(
-            state: live[key: "state"]?.stringValue, pending: live.at(["changes", "status"])?.stringValue,
+            state: live["state"]?.stringValue, pending: live.at(["changes", "status"])?.stringValue,
             rejectionReason: nil)
         return ReviewStatus(
             state: status.state, pending: status.pending,

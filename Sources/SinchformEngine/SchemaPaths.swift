@@ -17,7 +17,7 @@ extension ObjectSchema {
     {
         var result: [(path: String, field: Field, value: JSONValue)] = []
         for field in fields {
-            guard let member = value[key: field.name] else { continue }
+            guard let member = value[field.name] else { continue }
             let path = prefix + [field.name]
             if field.traits.contains(.writeOnly) {
                 result.append((path.joined(separator: "."), field, member))

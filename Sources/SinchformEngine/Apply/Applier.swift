@@ -76,7 +76,7 @@ public struct Applier: Sendable {
         }
         let steps = plan.changes.filter(\.isChange)
         let executor = StepExecutor(context: context, client: client, journal: journal, writer: writer)
-        var result = ApplyResult(journalPath: await journal.path)
+        var result = ApplyResult(journalPath: journal.path)
 
         // Dependency-ordered, bounded-parallel execution.
         let planned = Set(steps.map(\.address))

@@ -36,7 +36,7 @@ struct ReviewWaiter: Sendable {
             interval = min(interval * 2, .seconds(30))
             for kind in Set(pending.values.map(\.kind)) {
                 let adapter = KindAdapters.adapter(for: kind)
-                let senders = Set(pending.values.compactMap { $0.after?[key: "plusFriendId"]?.stringValue }).sorted()
+                let senders = Set(pending.values.compactMap { $0.after?["plusFriendId"]?.stringValue }).sorted()
                 guard let live = try? await adapter.list(client, plusFriendIds: senders) else { continue }
                 for (address, change) in pending where change.kind == kind {
                     guard let identity = change.remoteId ?? identityAfterCreate(change, live),

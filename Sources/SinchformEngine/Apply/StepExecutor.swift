@@ -101,7 +101,7 @@ struct StepExecutor: Sendable {
             switch try await adapter.create(spec, desired: desired, client: client) {
             case let .completed(body):
                 if let body {
-                    let identity = adapter.live(body, plusFriendId: spec[key: "plusFriendId"]?.stringValue).identity
+                    let identity = adapter.live(body, plusFriendId: spec["plusFriendId"]?.stringValue).identity
                     if identity.id != nil || identity.name != nil || identity.plusFriendId != nil { return identity }
                 }
                 if let found = try await lookUp(desired, adapter: adapter) { return found }
@@ -118,7 +118,7 @@ struct StepExecutor: Sendable {
     /// Finds a desired resource among live ones by its identity or natural key.
     func lookUp(_ desired: DesiredResource, adapter: any KindAdapter) async throws -> RemoteIdentity? {
         let spec = desired.spec.json
-        let senders = spec[key: "plusFriendId"]?.stringValue.map { [$0] } ?? []
+        let senders = spec["plusFriendId"]?.stringValue.map { [$0] } ?? []
         let live = try await adapter.list(client, plusFriendIds: senders)
         if let identity = adapter.identity(of: desired) {
             return live.first { Planner.same($0.identity, identity) }?.identity

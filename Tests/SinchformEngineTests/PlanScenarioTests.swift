@@ -1,0 +1,235 @@
+import Foundation
+import ProvisioningAPI
+import SinchformEngine
+import SinchformManifest
+import Testing
+
+/// Plan and apply scenarios against the emulator over real HTTP, one per action and origin.
+@Suite struct PlanScenarioTests {
+    static let webhooks = """
+        webhooks:
+          ops:
+            target: https://ops.example.com/hook
+            triggers: [WHATSAPP_TEMPLATE_APPROVED, WHATSAPP_TEMPLATE_REJECTED]
+            secret: ${env.OPS_SECRET}
+          audit:
+            target: https://audit.example.com/hook
+            triggers: [ALL]
+            secret: ${env.AUDIT_SECRET}
+
+        """
+
+    static func harness() async throws -> EmulatorHarness {
+        try await EmulatorHarness.start(extra: ["OPS_SECRET": "ops-secret-1", "AUDIT_SECRET": "audit-secret-1"])
+    }
+
+    private func summary(_ plan: Plan) -> String {
+        plan.changes.filter(\.isChange).map {
+            "\($0.address) \($0.action) \($0.origin?.rawValue ?? "-") \($0.fields.map(\.path))"
+        }
+        .joined(separator: "; ")
+    }
+
+    @Test func outOfBandEditIsDriftAndApplyRestoresIt() async throws {
+        let harness = try await Self.harness()
+        defer { Task { try? await harness.stop() } }
+        try harness.write("webhooks.yaml", Self.webhooks)
+        #expect(try await harness.apply().succeeded)
+
+        let lock = try #require(try LockFile.read(in: harness.directory.path))
+        let id = try #require(lock.resources["webhook.ops"]?.remoteId.id)
+        try await harness.control(
+            .patch, "/v1/projects/sinchform-project/webhooks/\(id)", ["triggers": ["ALL"]])
+
+        let plan = try await harness.plan().plan
+        let change = try #require(plan.changes.first { $0.address == "webhook.ops" })
+        #expect(change.action == .update)
+        #expect(change.origin == .drift)
+        #expect(change.fields.map(\.path) == ["triggers"])
+        #expect(plan.driftOnly().changes.map(\.address) == ["webhook.ops"])
+        #expect(plan.changes.first { $0.address == "webhook.audit" }?.action == .noop)
+
+        #expect(try await harness.apply().succeeded)
+        #expect(!(try await harness.plan().plan.hasChanges))
+    }
+
+    @Test func manifestEditIsAnUpdateAndSetsCompareAsSets() async throws {
+        let harness = try await Self.harness()
+        defer { Task { try? await harness.stop() } }
+        try harness.write("webhooks.yaml", Self.webhooks)
+        #expect(try await harness.apply().succeeded)
+
+        // Same triggers in another order: no change.
+        try harness.write(
+            "webhooks.yaml",
+            Self.webhooks.replacingOccurrences(
+                of: "[WHATSAPP_TEMPLATE_APPROVED, WHATSAPP_TEMPLATE_REJECTED]",
+                with: "[WHATSAPP_TEMPLATE_REJECTED, WHATSAPP_TEMPLATE_APPROVED]"))
+        #expect(!(try await harness.plan().plan.hasChanges))
+
+        try harness.write(
+            "webhooks.yaml",
+            Self.webhooks.replacingOccurrences(of: "https://ops.example.com/hook", with: "https://ops.example.com/v2"))
+        let plan = try await harness.plan().plan
+        let change = try #require(plan.changes.first { $0.address == "webhook.ops" })
+        #expect(change.action == .update, "\(summary(plan))")
+        #expect(change.origin == .manifest)
+        #expect(change.fields.first?.after == "https://ops.example.com/v2")
+        #expect(try await harness.apply().succeeded)
+        #expect(!(try await harness.plan().plan.hasChanges))
+    }
+
+    @Test func removingAResourceDeletesOnlyWhatTheLockOwns() async throws {
+        let harness = try await Self.harness()
+        defer { Task { try? await harness.stop() } }
+        try harness.write("webhooks.yaml", Self.webhooks)
+        #expect(try await harness.apply().succeeded)
+        // A webhook sinchform does not own.
+        try await harness.control(
+            .post, "/v1/projects/sinchform-project/webhooks",
+            ["target": "https://someone-else.example.com", "triggers": ["ALL"], "secret": "x"])
+
+        try harness.write(
+            "webhooks.yaml", "webhooks:\n" + Self.webhooks.split(separator: "\n").dropFirst(5).joined(separator: "\n"))
+        let plan = try await harness.plan().plan
+        #expect(summary(plan) == "webhook.ops delete manifest []")
+        let result = try await harness.apply()
+        #expect(result.succeeded)
+        let lock = try #require(try LockFile.read(in: harness.directory.path))
+        #expect(lock.resources.keys.sorted() == ["webhook.audit"])
+        #expect(lock.serial == 2)
+        let live = try await harness.withClient { try await $0.webhooks.list() }
+        #expect(
+            Set(live.compactMap { $0["target"]?.stringValue }) == [
+                "https://audit.example.com/hook", "https://someone-else.example.com",
+            ])
+    }
+
+    @Test func aMatchingLiveResourceIsAdoptedAndItsSecretSent() async throws {
+        let harness = try await Self.harness()
+        defer { Task { try? await harness.stop() } }
+        try await harness.control(
+            .post, "/v1/projects/sinchform-project/webhooks",
+            [
+                "target": "https://ops.example.com/hook",
+                "triggers": ["WHATSAPP_TEMPLATE_APPROVED", "WHATSAPP_TEMPLATE_REJECTED"], "secret": "old",
+            ])
+        try harness.write("webhooks.yaml", Self.webhooks)
+        let plan = try await harness.plan().plan
+        let adopt = try #require(plan.changes.first { $0.address == "webhook.ops" })
+        #expect(adopt.action == .adopt)
+        #expect(adopt.fields.map(\.path) == ["secret"])
+        #expect(adopt.fields.first?.after == Plan.sensitiveMarker)
+        #expect(plan.summary.adopt == 1 && plan.summary.create == 1)
+        #expect(try await harness.apply().succeeded)
+        #expect((try await harness.withClient { try await $0.webhooks.list() }).count == 2)
+        #expect(!(try await harness.plan().plan.hasChanges))
+    }
+
+    @Test func aRotatedSecretIsAnUpdateThatNeverShowsTheValue() async throws {
+        let harness = try await Self.harness()
+        defer { Task { try? await harness.stop() } }
+        try harness.write("webhooks.yaml", Self.webhooks)
+        #expect(try await harness.apply().succeeded)
+
+        var rotated = harness.workspace
+        rotated.environment["OPS_SECRET"] = "ops-secret-2"
+        let plan = try await harness.withClient { try await rotated.plan(client: $0).plan }
+        let change = try #require(plan.changes.first { $0.address == "webhook.ops" })
+        #expect(change.action == .update)
+        #expect(change.fields.map(\.path) == ["secret"])
+        let json = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
+        #expect(!json.contains("ops-secret-2") && !json.contains("ops-secret-1") && !json.contains("audit-secret-1"))
+    }
+
+    @Test func protectTurnsAReplaceIntoAnError() async throws {
+        let harness = try await Self.harness()
+        defer { Task { try? await harness.stop() } }
+        let sender = """
+            kakaotalkSenders:
+              main:
+                plusFriendId: "@acme"
+                details: {adminPhoneNo: "+48777777777", name: Acme, topLevelCategoryCode: "001", midLevelCategoryCode: "0001", subLevelCategoryCode: "0001"}
+            kakaotalkTemplates:
+              welcome:
+                plusFriendId: "@acme"
+                details: {name: welcome, language: KO, content: "Hello"}
+                lifecycle: {protect: true}
+
+            """
+        try harness.write("kakao.yaml", sender)
+        let first = try await harness.plan().plan
+        let template = try #require(first.changes.first { $0.address == "kakaotalkTemplate.welcome" })
+        #expect(template.dependsOn == ["kakaotalkSender.main"])
+        #expect(first.changes.map(\.address) == ["kakaotalkSender.main", "kakaotalkTemplate.welcome"])
+        #expect(try await harness.apply().succeeded)
+
+        try harness.write("kakao.yaml", sender.replacingOccurrences(of: "language: KO", with: "language: EN"))
+        await #expect(throws: EngineError.self) { try await harness.plan() }
+        try harness.write(
+            "kakao.yaml",
+            sender.replacingOccurrences(of: "language: KO", with: "language: EN").replacingOccurrences(
+                of: "    lifecycle: {protect: true}\n", with: ""))
+        let plan = try await harness.plan().plan
+        let replace = try #require(plan.changes.first { $0.address == "kakaotalkTemplate.welcome" })
+        #expect(replace.action == .replace)
+        #expect(replace.forcesReplacement == ["details.language"])
+    }
+
+    @Test func aCreateWhoseAnswerIsLostIsNotRepeated() async throws {
+        let harness = try await Self.harness()
+        defer { Task { try? await harness.stop() } }
+        try harness.write("webhooks.yaml", Self.webhooks)
+        try await harness.control(
+            .put, "/_emulator/faults",
+            ["rules": [["type": "drop", "afterProcessing": true, "method": "POST", "path": "/webhooks$", "count": 2]]])
+        try await harness.control(.delete, "/_emulator/requests")
+        let result = try await harness.apply(parallelism: 1)
+        #expect(result.succeeded, "\(result.failed.map { $0.message ?? "" })")
+        let live = try await harness.withClient { try await $0.webhooks.list() }
+        #expect(live.count == 2)
+        let lock = try #require(try LockFile.read(in: harness.directory.path))
+        #expect(Set(lock.resources.values.compactMap(\.remoteId.id)) == Set(live.compactMap { $0["id"]?.stringValue }))
+        #expect(!(try await harness.plan().plan.hasChanges))
+    }
+
+    @Test func aSavedPlanIsRefusedWhenLiveStateMoved() async throws {
+        let harness = try await Self.harness()
+        defer { Task { try? await harness.stop() } }
+        try harness.write("webhooks.yaml", Self.webhooks)
+        #expect(try await harness.apply().succeeded)
+        try harness.write(
+            "webhooks.yaml", Self.webhooks.replacingOccurrences(of: "triggers: [ALL]", with: "triggers: [BUNDLE_DONE]"))
+        let saved = try await harness.plan().plan
+        #expect(try await harness.plan().plan == saved)  // deterministic
+
+        let lock = try #require(try LockFile.read(in: harness.directory.path))
+        let id = try #require(lock.resources["webhook.audit"]?.remoteId.id)
+        try await harness.control(
+            .patch, "/v1/projects/sinchform-project/webhooks/\(id)", ["target": "https://moved.example.com"])
+        let fresh = try await harness.plan()
+        #expect(throws: EngineError.self) { try fresh.confirming(saved) }
+        do {
+            _ = try fresh.confirming(saved)
+        } catch {
+            #expect(error.description.contains("webhook.audit"))
+        }
+    }
+
+    @Test func aSecondApplyInTheSameDirectoryIsRefusedNamingTheHolder() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sinchform-lock-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = try await ApplyLock.acquire(stateDirectory: directory.path, command: "sinchform apply first")
+        do {
+            _ = try await ApplyLock.acquire(stateDirectory: directory.path, command: "sinchform apply second")
+            Issue.record("the second lock was granted")
+        } catch {
+            #expect(error.description.contains("sinchform apply first"))
+            #expect(error.description.contains(first.info.id))
+        }
+        first.release()
+        let again = try await ApplyLock.acquire(stateDirectory: directory.path, command: "sinchform apply third")
+        again.release()
+    }
+}
