@@ -125,8 +125,10 @@ extension PlanRenderer {
     }
 
     /// The last line, counting what needs nothing; nil when every resource changes.
+    ///
+    /// Counted from the summary: a drift report leaves unchanged resources out of `changes` but counts them.
     static func unchangedLine(_ plan: Plan, mode: PlanMode) -> String? {
-        let noop = plan.changes.count { !$0.isChange }
+        let noop = plan.summary.noop
         guard noop > 0 else { return nil }
         switch mode {
         case .plan: return "\(plural(noop, "resource")) unchanged."

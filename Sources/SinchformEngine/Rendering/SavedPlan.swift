@@ -101,6 +101,8 @@ public enum SavedPlan {
 }
 
 /// A saved plan that cannot be read or written; its description is one line naming the file.
+///
+/// The description is `PATH: MESSAGE` without an `error: ` prefix: the CLI's generic error path adds it.
 public struct SavedPlanError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The plan file.
     public var path: String
@@ -115,6 +117,6 @@ public struct SavedPlanError: Error, Sendable, Equatable, CustomStringConvertibl
         self.message = message
     }
 
-    /// `error: PATH: MESSAGE`.
-    public var description: String { "error: \(path): \(message)" }
+    /// `PATH: MESSAGE`.
+    public var description: String { "\(path): \(message)" }
 }
