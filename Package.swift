@@ -43,6 +43,7 @@ let package = Package(
             dependencies: [
                 "SinchformManifest",
                 "ProvisioningAPI",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

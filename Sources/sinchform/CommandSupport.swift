@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ProvisioningAPI
+import ProvisioningEmulator
 import SinchformEngine
 import SinchformManifest
 
@@ -9,6 +10,29 @@ import SinchformManifest
 struct ConnectionOptions: ParsableArguments {
     @Flag(help: "Log each request and response to standard error (Authorization, tokens and secrets redacted).")
     var verbose = false
+
+    @Flag(
+        help: """
+            Run against an in-process emulator instead of Sinch; its state persists in .sinchform/emulator.json \
+            beside the manifests, so no account is needed.
+            """)
+    var emulator = false
+
+    @Option(help: "With --emulator: the emulator state file (default: .sinchform/emulator.json beside the manifests).")
+    var emulatorState: String?
+
+    mutating func validate() throws {
+        if emulatorState != nil && !emulator {
+            throw ValidationError("--emulator-state needs --emulator")
+        }
+        // Commands resolve the project (a manifest's `project:`, else SINCH_PROJECT_ID) before they connect; with
+        // no project anywhere, the emulator's own project stands in, as if the user had exported it.
+        if emulator, ProcessInfo.processInfo.environment["SINCH_PROJECT_ID", default: ""].isEmpty,
+            let project = EmbeddedEmulator.defaultProject
+        {
+            setenv("SINCH_PROJECT_ID", project, 1)
+        }
+    }
 }
 
 /// Flags of commands that print a plan.
@@ -32,14 +56,35 @@ enum CommandSupport {
         isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     }
 
-    /// Runs `body` with a client for the workspace's project.
+    /// Runs `body` with a client for the workspace's project; with `--emulator`, against an in-process emulator
+    /// that lives exactly as long as `body`.
     static func withClient<Value: Sendable>(
         _ workspace: Workspace, project: String, connection: ConnectionOptions,
         _ body: (ProvisioningClient) async throws -> Value
     ) async throws -> Value {
-        let configuration = try workspace.clientConfiguration(project: project)
-        return try await withProvisioningClient(
-            configuration: configuration, logger: logger(verbose: connection.verbose), body)
+        guard connection.emulator else {
+            let configuration = try workspace.clientConfiguration(project: project)
+            return try await withProvisioningClient(
+                configuration: configuration, logger: logger(verbose: connection.verbose), body)
+        }
+        let embedded = EmbeddedEmulator(
+            statePath: connection.emulatorState
+                ?? (workspace.stateDirectory as NSString).appendingPathComponent("emulator.json"),
+            project: project, logger: logger(verbose: connection.verbose))
+        let environment = try await embedded.start(environment: workspace.environment)
+        let value: Value
+        do {
+            var connected = workspace
+            connected.environment = environment
+            let configuration = try connected.clientConfiguration(project: project)
+            value = try await withProvisioningClient(
+                configuration: configuration, logger: logger(verbose: connection.verbose), body)
+        } catch {
+            try? await embedded.stop()
+            throw error
+        }
+        try await embedded.stop()
+        return value
     }
 
     /// Runs a command body; engine and API errors become their one-line description on standard error and exit 1.
@@ -80,5 +125,48 @@ enum CommandSupport {
         }
         printWarnings(context.warnings)
         return (context, project)
+    }
+}
+
+/// The emulator behind `--emulator`: the ProvisioningEmulator on 127.0.0.1 (a free port), with state in a file so
+/// that successive commands see one project.
+struct EmbeddedEmulator {
+    let server: EmulatorServer
+    let configuration: EmulatorConfiguration
+
+    /// The project the emulator's default configuration accepts.
+    static var defaultProject: String? { EmulatorConfiguration().projects.sorted().first }
+
+    init(statePath: String, project: String, logger: Logger) {
+        var configuration = EmulatorConfiguration()
+        configuration.statePath = statePath
+        // The manifests' `project:` wins as usual: the emulator accepts it alongside its own.
+        configuration.projects.insert(project)
+        self.configuration = configuration
+        server = EmulatorServer(configuration: configuration, logger: logger)
+    }
+
+    /// Starts serving and returns `environment` with the credentials and endpoints of this emulator filled in.
+    func start(environment: [String: String]) async throws -> [String: String] {
+        guard let (keyId, keySecret) = configuration.credentials.sorted(by: { $0.key < $1.key }).first else {
+            throw EngineError.configuration("the emulator has no access key configured")
+        }
+        let baseURL: String
+        do {
+            baseURL = try await server.start(host: "127.0.0.1", port: 0)
+        } catch {
+            throw EngineError.other("the embedded emulator did not start: \(error)")
+        }
+        var environment = environment
+        environment["SINCH_KEY_ID"] = keyId
+        environment["SINCH_KEY_SECRET"] = keySecret
+        environment["SINCH_PROVISIONING_URL"] = baseURL
+        environment["SINCH_AUTH_URL"] = baseURL + "/oauth2/token"
+        return environment
+    }
+
+    /// Stops serving and writes the state file.
+    func stop() async throws {
+        try await server.stop()
     }
 }
