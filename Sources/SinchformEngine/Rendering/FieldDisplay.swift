@@ -62,11 +62,37 @@ struct FieldDisplay: Equatable, Sendable {
         let old = field.before
         let new = field.after
         let isText = { (value: JSONValue?) in value == nil || value?.stringValue != nil }
-        let multiLine = [old, new].contains { $0?.stringValue?.contains("\n") == true }
+        let multiLine = [old, new].contains { $0?.stringValue?.contains(where: \.isNewline) == true }
         if !field.sensitive, multiLine, isText(old), isText(new) {
-            return .text(LineDiff.diff(old?.stringValue, new?.stringValue))
+            return .text(LineDiff.diff(old?.stringValue, new?.stringValue).map(printable))
         }
         return .values(before: old.map(compact), after: new.map(compact))
+    }
+
+    /// A text line without control characters: a value from the server must not drive the terminal.
+    static func printable(_ line: LineDiff.Line) -> LineDiff.Line {
+        func clean(_ text: String) -> String {
+            guard text.unicodeScalars.contains(where: isControl) else { return text }
+            var result = ""
+            for scalar in text.unicodeScalars {
+                if isControl(scalar) {
+                    result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+            return result
+        }
+        switch line {
+        case .same(let text): return .same(clean(text))
+        case .removed(let text): return .removed(clean(text))
+        case .added(let text): return .added(clean(text))
+        case .skipped: return line
+        }
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.value < 0x20 && scalar != "\t") || (0x7F...0x9F).contains(scalar.value)
     }
 
     /// A value on one line: compact deterministic JSON, and `(sensitive)` for masked leaves.

@@ -24,7 +24,8 @@ enum LineDiff {
     /// The lines of a text; a final newline does not make an extra empty line.
     static func lines(of text: String?) -> [String] {
         guard let text else { return [] }
-        var result = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Character.isNewline covers "\n", "\r" and "\r\n" (one Character), so CRLF text splits the same way.
+        var result = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         if result.count > 1, result.last == "" { result.removeLast() }
         return result
     }
