@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.8.0"),
     ],
     targets: [
         .target(
@@ -54,6 +55,8 @@ let package = Package(
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -72,7 +75,9 @@ let package = Package(
         .executableTarget(
             name: "SinchformBenchmarks",
             dependencies: [
-                .product(name: "ArgumentParser", package: "swift-argument-parser")
+                "ProvisioningEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             path: "Benchmarks/SinchformBenchmarks",
             swiftSettings: swiftSettings
@@ -96,11 +101,12 @@ let package = Package(
         .testTarget(
             name: "SinchformEngineTests",
             dependencies: ["SinchformEngine", "ProvisioningEmulator", "ProvisioningAPI", "SinchformManifest"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "sinchformTests",
-            dependencies: ["ProvisioningEmulator"],
+            dependencies: ["ProvisioningEmulator", "SinchformManifest", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,0 +1,174 @@
+import Foundation
+import ProvisioningAPI
+import SinchformManifest
+
+/// One inverse step of a rollback, or why a step cannot be undone.
+public struct RollbackStep: Sendable {
+    public var address: String
+    public var kind: ResourceKind
+    /// The action the journal recorded, and the inverse planned for it.
+    public var recorded: Action
+    public var inverse: Action?
+    public var identity: RemoteIdentity?
+    public var restore: JSONValue?
+    /// Set when the step is skipped: what stops it.
+    public var skipReason: String?
+    public var note: String
+}
+
+/// Undoes a recorded apply where the API allows: replays the journal's inverse calls newest first, only for
+/// resources that still look exactly as their step left them.
+public struct Rollback: Sendable {
+    public let journalPath: String
+
+    public init(journalPath: String) {
+        self.journalPath = journalPath
+    }
+
+    /// The manifest directory a journal belongs to (`DIR/.sinchform/journal/X.jsonl` → `DIR`).
+    public var workspaceDirectory: String {
+        URL(fileURLWithPath: journalPath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+    }
+
+    /// The inverse steps, newest first, checked against live state.
+    public func plan(client: ProvisioningClient) async throws(EngineError) -> [RollbackStep] {
+        let entries: [JournalEntry]
+        do {
+            entries = try Journal.read(journalPath)
+        } catch {
+            throw EngineError.other("cannot read the journal \(journalPath): \(error)")
+        }
+        var starts: [String: JournalEntry] = [:]
+        var completed: [(start: JournalEntry, done: JournalEntry)] = []
+        for entry in entries {
+            guard let address = entry.address else { continue }
+            switch entry.event {
+            case .start: starts[address] = entry
+            case .done: if let start = starts[address] { completed.append((start, entry)) }
+            default: break
+            }
+        }
+        let kinds = Set(completed.compactMap(\.start.kind))
+        let senders = Set(completed.compactMap { $0.done.remoteId?.plusFriendId ?? $0.start.remoteId?.plusFriendId })
+        let live: LiveState
+        do {
+            live = try await Refresher().refresh(client, kinds: kinds, kakaotalkSenders: senders)
+        } catch let error as APIError {
+            throw EngineError.api(error)
+        } catch {
+            throw EngineError.other("refresh failed: \(error)")
+        }
+        return completed.reversed().map { start, done in step(start, done, live: live) }
+    }
+
+    private func step(_ start: JournalEntry, _ done: JournalEntry, live: LiveState) -> RollbackStep {
+        let kind = start.kind ?? .webhook
+        let note = start.rollback ?? RollbackNote(inverse: nil, restore: nil, note: "no rollback note recorded")
+        var step = RollbackStep(
+            address: start.address ?? "", kind: kind, recorded: start.action ?? .noop, inverse: note.inverse,
+            identity: done.remoteId ?? start.remoteId, restore: note.restore, skipReason: nil, note: note.note)
+        guard let inverse = note.inverse else {
+            step.skipReason = note.note
+            return step
+        }
+        switch inverse {
+        case .delete, .update:
+            guard let identity = step.identity,
+                let resource = live.all(kind).first(where: { Planner.same($0.identity, identity) })
+            else {
+                step.skipReason = "it no longer exists in the project"
+                return step
+            }
+            let schema = ResourceDefinition.definition(for: kind).resourceSpec
+            let normalizer = Normalizer()
+            let shape = start.request?["body"].flatMap { normalizer.normalize($0, as: .object(schema)) } ?? .object([:])
+            let now = normalizer.restrict(
+                normalizer.normalize(resource.effective, as: .object(schema)) ?? .object([:]), to: shape)
+            if let expected = done.afterDigest, now.digest != expected {
+                step.skipReason = "it changed after the apply (it no longer looks as the step left it)"
+            } else if inverse == .update, resource.review?.pending == "IN_PROGRESS" {
+                step.skipReason =
+                    "its change is still under review, and the API refuses updates until the review ends; "
+                    + "run rollback again afterwards"
+            }
+        case .forget:
+            break
+        case .create, .adopt, .replace, .noop:
+            step.skipReason = "not automatic: \(note.note); add it back to the manifests and run apply"
+        }
+        return step
+    }
+
+    /// Executes the runnable steps in order, journaling them, and updates the lock file.
+    public func execute(
+        _ steps: [RollbackStep], workspace: Workspace, client: ProvisioningClient
+    ) async throws(EngineError)
+        -> (done: [RollbackStep], failed: [(RollbackStep, String)])
+    {
+        guard var lock = try LockFile.read(in: workspace.root) else {
+            throw EngineError.other("no sinchform.lock in \(workspace.root)")
+        }
+        let journal: Journal
+        do {
+            journal = try Journal(directory: workspace.stateDirectory, name: Timestamp.fileSafe(Date()) + "-rollback")
+            var header = JournalEntry(event: .apply)
+            header.message = "rollback of \(journalPath)"
+            try await journal.append(header)
+        } catch {
+            throw EngineError.other("cannot write the journal: \(error)")
+        }
+        var done: [RollbackStep] = []
+        var failed: [(RollbackStep, String)] = []
+        var bumped = false
+        for step in steps where step.skipReason == nil {
+            guard let inverse = step.inverse else { continue }
+            let adapter = KindAdapters.adapter(for: step.kind)
+            var start = JournalEntry(event: .start)
+            start.address = step.address
+            start.kind = step.kind
+            start.action = inverse
+            start.remoteId = step.identity
+            start.request = step.restore
+            try? await journal.append(start)
+            do {
+                switch inverse {
+                case .delete:
+                    if let identity = step.identity {
+                        try await adapter.delete(identity, client: client, label: step.address)
+                    }
+                    lock.resources[step.address] = nil
+                case .update:
+                    if let identity = step.identity, let restore = step.restore {
+                        _ = try await adapter.update(identity, restore, client: client, label: step.address)
+                        lock.resources[step.address]?.specDigest = restore.digest
+                    }
+                case .forget:
+                    lock.resources[step.address] = nil
+                default:
+                    continue
+                }
+                if !bumped {
+                    lock.serial += 1
+                    bumped = true
+                }
+                try lock.write(in: workspace.root)
+                var entry = JournalEntry(event: .done)
+                entry.address = step.address
+                entry.action = inverse
+                try? await journal.append(entry)
+                done.append(step)
+            } catch {
+                let message =
+                    (error as? APIError)?.with(resource: step.address).description ?? "\(step.address): \(error)"
+                var entry = JournalEntry(event: .failed)
+                entry.address = step.address
+                entry.error = message
+                try? await journal.append(entry)
+                failed.append((step, message))
+            }
+        }
+        try? await journal.close()
+        return (done, failed)
+    }
+}
