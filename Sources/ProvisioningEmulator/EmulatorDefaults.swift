@@ -38,9 +38,33 @@ enum EmulatorDefaults {
     /// Part A §4.3 S5 / §7.9: a deleted WhatsApp sender stays readable during its 30-day grace (UNCONFIRMED look).
     static let whatsappSenderRemovalGraceDays = 30.0
 
-    /// Part A §4.4 (INFERRED model): review of a new WhatsApp sender approves into `PENDING_VERIFICATION`, then
-    /// register + verify (OTP) makes it `ACTIVE`; review of an edit applies the change directly.
-    static let whatsappSenderStateAfterReview = "PENDING_VERIFICATION"
+    /// Part A §4.4 (INFERRED model): an approved review of a new WhatsApp sender makes it `ACTIVE` straight away
+    /// (details applied, `changes` cleared, `metadata.displayName` APPROVED). A forced review with
+    /// `"requireVerification": true` stops at `PENDING_VERIFICATION` instead, so register + verify (OTP) can be tested.
+    /// An approved edit of a live sender applies the change; a display name or username edit is reviewed on its own in
+    /// `metadata`.
+    static let whatsappSenderStateAfterReview = "ACTIVE"
+
+    /// Part A §4.3 S5 / §7.9: during the 30-day grace a deleted sender still works, so GET and list show it unchanged;
+    /// a repeated DELETE answers `409 sender_already_deleted`; after the grace it is `404 sender_not_found`.
+    static let whatsappDeletedSenderLooksUnchanged = true
+
+    /// Part A §4.3 S2: `region` defaults "from the billing account's country" (UNCONFIRMED); the emulator uses EU.
+    static let whatsappDefaultRegion = "EU"
+    /// Default `metaLocalStorage` per region (UNCONFIRMED; the example pairs EU with DE).
+    static let whatsappDefaultStorage: [String: String] = ["EU": "DE", "US": "US", "BR": "BR"]
+    /// Default `businessManager` per region, chosen from the supported combinations table (UNCONFIRMED).
+    static let whatsappDefaultBusinessManager: [String: String] = [
+        "EU": "SINCH_UK", "US": "SINCH_UK", "BR": "SINCH_BR",
+    ]
+    /// An Embedded Signup body has no profile; Meta supplies it. The emulator shows this display name and vertical
+    /// `OTHER` until the client edits them (UNCONFIRMED).
+    static let whatsappEmbeddedDisplayName = "WhatsApp Business"
+    /// `maxTps` of an active sender (the examples show 10).
+    static let whatsappMaxTps = 10.0
+    /// A fresh sender is attached to no Conversation API app: `conversationApiApp` / `conversationApiAppDetails`
+    /// (shown in every example) stay absent (UNCONFIRMED); `bearerToken`, `maxTps`, `qualityRating` appear on activation.
+    static let whatsappAttachesConversationApp = false
 
     /// Fixed OTP accepted by WhatsApp (S7) and KakaoTalk (KS10) verification.
     static let otpCode = "123456"

@@ -3,6 +3,8 @@ struct ReviewOutcome: Sendable {
     var approve: Bool
     var rejectionCode: String?
     var reason: String?
+    /// WhatsApp senders: stop a new sender at `PENDING_VERIFICATION` (register + verify needed) instead of `ACTIVE`.
+    var requireVerification = false
 
     static let approved = ReviewOutcome(approve: true)
 }
@@ -78,10 +80,13 @@ enum Reviews {
         let rejectionCode = validation.string(body, "rejectionCode")
         let reason = validation.string(body, "reason")
         let all = validation.bool(body, "all") ?? false
+        let requireVerification = validation.bool(body, "requireVerification") ?? false
         try validation.check()
         let kinds = kindName.flatMap(ReviewKind.init(rawValue:)).map { [$0] } ?? (all ? ReviewKind.allCases : [])
         if kinds.isEmpty { throw APIError.invalidInput(["kind should not be null or undefined"]) }
-        let outcome = ReviewOutcome(approve: outcomeName == "approve", rejectionCode: rejectionCode, reason: reason)
+        let outcome = ReviewOutcome(
+            approve: outcomeName == "approve", rejectionCode: rejectionCode, reason: reason,
+            requireVerification: requireVerification)
         var project = world.projects[projectId, default: ProjectState()]
         project.settleReviews(now: now)
         var completed = 0
