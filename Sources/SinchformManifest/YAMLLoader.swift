@@ -26,7 +26,9 @@ struct YAMLLoader: Sendable {
                 ManifestErrors([.error(at: invalidUTF8Location(data, file: file), "file is not valid UTF-8")]))
         }
         do {
-            let parser = try Parser(yaml: text)
+            // The basic resolver: sinchform types scalars by schema, so Yams's regex tag resolution (run for every
+            // key it hashes in its duplicate check) would be wasted work.
+            let parser = try Parser(yaml: text, resolver: .basic)
             var documents: [YAMLNode] = []
             var budget = maxNodesPerFile
             while let root = try parser.nextRoot() {
