@@ -41,3 +41,48 @@ import Testing
         #expect(reviews.contains("approved"))
     }
 }
+
+@Suite struct SenderKindsEndToEndTests {
+    static let senders = """
+        whatsappSenders:
+          support-line:
+            region: EU
+            metaLocalStorage: DE
+            businessManager: SINCH_UK
+            phoneNumberProvider: SINCH
+            details:
+              displayName: Acme Support
+              vertical: SHOPPING_AND_RETAIL
+              countryCode: "48"
+              phoneNumber: "777777777"
+              websiteOne: https://www.acme.example.com
+
+        """
+
+    /// RCS and WhatsApp senders, applied once, plan as no changes; removing an RCS sender forgets it.
+    @Test func sendersApplyAndReplanEmptyAndRCSIsForgotten() async throws {
+        let harness = try await EmulatorHarness.start()
+        defer { Task { try? await harness.stop() } }
+        try harness.copyExample("rcs.yaml")
+        try harness.write("senders.yaml", Self.senders)
+        let result = try await harness.apply()
+        #expect(result.succeeded, "\(result.failed.map { $0.message ?? "" })")
+        let again = try await harness.plan().plan
+        #expect(
+            !again.hasChanges, "\(again.changes.filter(\.isChange).map { "\($0.address) \($0.action) \($0.fields)" })")
+        try await harness.review("approve")
+        let reviewed = try await harness.plan().plan
+        #expect(
+            !reviewed.hasChanges,
+            "\(reviewed.changes.filter(\.isChange).map { "\($0.address) \($0.action) \($0.fields)" })")
+
+        try FileManager.default.removeItem(at: harness.directory.appendingPathComponent("rcs.yaml"))
+        let removal = try await harness.plan().plan
+        let forget = try #require(removal.changes.first { $0.address == "rcsSender.acme-eu" })
+        #expect(forget.action == .forget)
+        #expect(forget.consequences.contains { $0.contains("no DELETE") })
+        #expect(try await harness.apply().succeeded)
+        #expect((try await harness.withClient { try await $0.rcsSenders.list() }).count == 1)
+        #expect(try LockFile.read(in: harness.directory.path)?.resources["rcsSender.acme-eu"] == nil)
+    }
+}
