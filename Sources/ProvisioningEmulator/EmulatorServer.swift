@@ -1,7 +1,9 @@
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
+import UnixSignals
 
 /// A local stand-in for the Sinch Provisioning API, served over HTTP by Hummingbird.
 ///
@@ -10,7 +12,12 @@ import Synchronization
 public final class EmulatorServer: Sendable {
     let engine: EmulatorEngine
     private let logger: Logger
-    private let running = Mutex<Task<Void, any Error>?>(nil)
+    private let running = Mutex<Running?>(nil)
+
+    private struct Running: Sendable {
+        let group: ServiceGroup
+        let task: Task<Void, any Error>
+    }
 
     /// Creates an emulator; nothing listens until ``start(host:port:)``.
     public init(configuration: EmulatorConfiguration = .init(), logger: Logger = Logger(label: "emulator")) {
@@ -20,6 +27,22 @@ public final class EmulatorServer: Sendable {
 
     /// Binds and starts serving in the background; returns the base URL, e.g. "http://127.0.0.1:54321".
     public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> String {
+        try await launch(host: host, port: port, handleSignals: false)
+    }
+
+    /// Serves until SIGINT or SIGTERM, then shuts down gracefully and writes the state file.
+    ///
+    /// `onListening` receives the base URL once the port is bound (port 0 picks a free port).
+    public func run(host: String = "127.0.0.1", port: Int = 0, onListening: (String) -> Void) async throws {
+        let url = try await launch(host: host, port: port, handleSignals: true)
+        onListening(url)
+        let task = running.withLock { $0?.task }
+        try await task?.value
+        running.withLock { $0 = nil }
+        try await engine.flush()
+    }
+
+    private func launch(host: String, port: Int, handleSignals: Bool) async throws -> String {
         try engine.load()
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let application = Application(
@@ -31,11 +54,15 @@ public final class EmulatorServer: Sendable {
             },
             logger: logger
         )
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [application], gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+                logger: logger))
         let task = Task {
             defer { portContinuation.finish() }
-            try await application.run()
+            try await group.run()
         }
-        running.withLock { $0 = task }
+        running.withLock { $0 = Running(group: group, task: task) }
         var iterator = portStream.makeAsyncIterator()
         guard let boundPort = await iterator.next() else {
             try await task.value
@@ -45,14 +72,17 @@ public final class EmulatorServer: Sendable {
         return "http://\(host):\(boundPort)"
     }
 
-    /// Graceful stop; persists state when statePath is set.
+    /// Graceful stop: stops accepting connections, lets requests in flight finish, then writes the state file (when
+    /// ``EmulatorConfiguration/statePath`` is set).
     public func stop() async throws {
-        let task = running.withLock { current -> Task<Void, any Error>? in
+        let current = running.withLock { current -> Running? in
             defer { current = nil }
             return current
         }
-        task?.cancel()
-        _ = await task?.result
+        if let current {
+            await current.group.triggerGracefulShutdown()
+            _ = await current.task.result
+        }
         try await engine.flush()
     }
 }

@@ -74,12 +74,16 @@ enum KakaoTalk {
         let statuses = try Common.filter(
             call, "filterStatuses", allowed: statuses, code: "invalid_filter_statuses",
             message: "Invalid filter statuses.")
-        let items =
-            (world.projects[call.projectId]?.kakaotalkSenders.values.filter { resource in
-                !isGone(resource, call.now)
-                    && (states?.contains(resource.doc["state"]?.stringValue ?? "") ?? true)
-                    && (statuses?.contains(resource.doc["changes"]?["status"]?.stringValue ?? "") ?? true)
-            } ?? []).sorted { $0.seq < $1.seq }
+        // Creation order is cached (re-sorting every request would hold the world lock for milliseconds).
+        let keys = world.withProject(call.projectId) { project in
+            project.kakaotalkSenders.orderedKeys(cacheKey: "seq") { $0.seq < $1.seq }
+        }
+        let collection = world.projects[call.projectId]?.kakaotalkSenders
+        let items = keys.compactMap { collection?[$0] }.filter { resource in
+            !isGone(resource, call.now)
+                && (states?.contains(resource.doc["state"]?.stringValue ?? "") ?? true)
+                && (statuses?.contains(resource.doc["changes"]?["status"]?.stringValue ?? "") ?? true)
+        }
         return .ok(page.envelope(items, key: "senders") { .object($0.doc) })
     }
 

@@ -10,6 +10,6 @@ struct Sinchform: AsyncParsableCommand {
             validate them offline, plan against the live project, apply, and detect drift.
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, Show.self, Import.self, SchemaCommand.self]
+        subcommands: [Validate.self, Show.self, Import.self, SchemaCommand.self, EmulatorCommand.self]
     )
 }

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ProvisioningEmulator
+
+extension Sinchform {
+    struct EmulatorCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "emulator",
+            abstract: "Run a local stand-in for the Sinch Provisioning API (offline tests and demos).",
+            discussion: """
+                Prints the URL it listens on as the first line of standard output, then the environment a client \
+                needs. Stops cleanly on SIGINT or SIGTERM. The key secret is a local test credential for this \
+                emulator only: it is never printed, and it must not be a real Sinch secret.
+                """)
+
+        @Option(help: "Address to listen on.")
+        var host = "127.0.0.1"
+
+        @Option(help: "Port to listen on (0 picks a free port).")
+        var port = 0
+
+        @Option(help: "Keep state in this JSON file: loaded at start, written atomically after changes and at exit.")
+        var state: String?
+
+        @Option(help: "Access key ID the emulator accepts.")
+        var keyId = "sinchform-key"
+
+        @Option(help: "Access key secret the emulator accepts (a local test credential).")
+        var keySecret = "sinchform-secret"
+
+        @Option(name: .customLong("project-id"), help: "A project ID the key may use (repeatable).")
+        var projectIds: [String] = []
+
+        @Option(help: "Seconds (emulator clock) until a submitted review completes on its own.")
+        var reviewDelay: Double = 3
+
+        func validate() throws {
+            guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+            guard reviewDelay >= 0, reviewDelay.isFinite else {
+                throw ValidationError("--review-delay must be a number of seconds, 0 or more.")
+            }
+            guard !keyId.isEmpty, !keySecret.isEmpty else {
+                throw ValidationError("--key-id and --key-secret must not be empty.")
+            }
+        }
+
+        func run() async throws {
+            var configuration = EmulatorConfiguration()
+            configuration.credentials = [keyId: keySecret]
+            if !projectIds.isEmpty { configuration.projects = Set(projectIds) }
+            configuration.reviewDelay = .milliseconds(Int64((reviewDelay * 1000).rounded()))
+            configuration.statePath = state.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            var logger = Logger(label: "sinchform.emulator")
+            logger.logLevel = .warning
+            let server = EmulatorServer(configuration: configuration, logger: logger)
+            let project = projectIds.first ?? configuration.projects.sorted().first ?? ""
+            do {
+                try await server.run(host: host, port: port) { url in
+                    Output.line(url)
+                    Output.line(
+                        "export SINCH_PROVISIONING_URL=\(url) SINCH_AUTH_URL=\(url)/oauth2/token "
+                            + "SINCH_PROJECT_ID=\(project) SINCH_KEY_ID=\(keyId)")
+                }
+            } catch {
+                Output.error("error: the emulator stopped: \(error)")
+                throw ExitCode(1)
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Synchronization
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The built `sinchform` binary, next to the test bundle in the build directory.
+private func sinchformBinary() throws -> URL {
+    var candidates: [URL] = []
+    if let executable = Bundle.main.executableURL { candidates.append(executable.deletingLastPathComponent()) }
+    candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
+    candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
+    let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    candidates.append(package.appendingPathComponent(".build/debug"))
+    for directory in candidates {
+        let binary = directory.appendingPathComponent("sinchform")
+        if FileManager.default.isExecutableFile(atPath: binary.path) { return binary }
+    }
+    throw EmulatorProcessError("sinchform binary not found near \(candidates.map(\.path))")
+}
+
+private struct EmulatorProcessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A running `sinchform emulator` child process with its stdout lines.
+private final class EmulatorProcess: Sendable {
+    let process: Process
+    let lines: AsyncStream<String>
+    let exit: AsyncStream<Int32>
+
+    init(arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = try sinchformBinary()
+        process.arguments = ["emulator"] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        let (lines, linesContinuation) = AsyncStream.makeStream(of: String.self)
+        let buffer = Mutex<[UInt8]>([])
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+                linesContinuation.finish()
+                return
+            }
+            let complete = buffer.withLock { bytes -> [String] in
+                bytes.append(contentsOf: data)
+                var found: [String] = []
+                while let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) {
+                    found.append(String(decoding: bytes[..<newline], as: UTF8.self))
+                    bytes.removeSubrange(...newline)
+                }
+                return found
+            }
+            for line in complete { linesContinuation.yield(line) }
+        }
+        let (exit, exitContinuation) = AsyncStream.makeStream(of: Int32.self)
+        process.terminationHandler = { finished in
+            exitContinuation.yield(finished.terminationStatus)
+            exitContinuation.finish()
+        }
+        self.process = process
+        self.lines = lines
+        self.exit = exit
+        try process.run()
+    }
+
+    func firstLines(_ count: Int) async -> [String] {
+        var result: [String] = []
+        for await line in lines {
+            result.append(line)
+            if result.count == count { break }
+        }
+        return result
+    }
+
+    func terminate() async -> Int32? {
+        process.terminate()
+        for await status in exit { return status }
+        return nil
+    }
+}
+
+private func request(_ method: String, _ url: String, body: String? = nil) async throws -> (Int, Data) {
+    var request = URLRequest(url: try #require(URL(string: url)))
+    request.httpMethod = method
+    request.setValue(
+        "Basic " + Data("k1:local-secret".utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
+    if let body {
+        request.httpBody = Data(body.utf8)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    }
+    let (data, response) = try await URLSession.shared.data(for: request)
+    return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+}
+
+@Suite struct EmulatorCommandTests {
+    @Test func runsPersistsAndStopsOnSIGTERM() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sinchform-emulator-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let stateFile = directory.appendingPathComponent("state.json").path
+        let arguments = [
+            "--port", "0", "--state", stateFile, "--key-id", "k1", "--key-secret", "local-secret", "--project-id", "p1",
+        ]
+
+        let first = try EmulatorProcess(arguments: arguments)
+        let lines = await first.firstLines(2)
+        #expect(lines.count == 2)
+        let url = try #require(lines.first)
+        #expect(url.hasPrefix("http://127.0.0.1:"))
+        #expect(lines.last?.contains("SINCH_PROVISIONING_URL=\(url)") == true)
+        #expect(lines.last?.contains("SINCH_KEY_ID=k1") == true)
+        #expect(lines.last?.contains("SINCH_PROJECT_ID=p1") == true)
+        #expect(lines.last?.contains("local-secret") == false)
+
+        let (status, data) = try await request(
+            "POST", url + "/v1/projects/p1/rcs/senders",
+            body: #"{"region":"EU","billingCategory":"CONVERSATIONAL","useCase":"OTP"}"#)
+        #expect(status == 201)
+        let created = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let id = try #require(created["id"] as? String)
+        #expect(await first.terminate() == 0)
+        #expect(FileManager.default.fileExists(atPath: stateFile))
+
+        let second = try EmulatorProcess(arguments: arguments)
+        let url2 = try #require(await second.firstLines(1).first)
+        let (again, _) = try await request("GET", url2 + "/v1/projects/p1/rcs/senders/\(id)")
+        #expect(again == 200)
+        let (unauthorized, _) = try await request("GET", url2 + "/v1/projects/other/rcs/senders")
+        #expect(unauthorized == 401)
+        #expect(await second.terminate() == 0)
+    }
+}
