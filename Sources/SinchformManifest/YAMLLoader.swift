@@ -144,33 +144,35 @@ struct YAMLLoader: Sendable {
     }
 
     private func location(ofCharacterOffset offset: Int, in text: String, file: String) -> SourceLocation {
-        var line = 1
-        var column = 1
-        for character in text.prefix(offset) {
-            if character == "\n" {
-                line += 1
-                column = 1
-            } else {
-                column += 1
-            }
-        }
-        return SourceLocation(file: file, line: line, column: column)
+        var cursor = Cursor(file: file)
+        for character in text.prefix(offset) { cursor.advance(newline: character == "\n") }
+        return cursor.location
     }
 
     private func invalidUTF8Location(_ data: Data, file: String) -> SourceLocation {
-        // Walk the scalars until the decoder fails: the line and column there point at the first bad byte.
+        // Walk the scalars until the decoder fails: the cursor then points at the first bad byte.
         var iterator = data.makeIterator()
         var decoder = UTF8()
+        var cursor = Cursor(file: file)
+        while case let .scalarValue(scalar) = decoder.decode(&iterator) { cursor.advance(newline: scalar == "\n") }
+        return cursor.location
+    }
+
+    /// A 1-based line and column that follows characters as they are read.
+    private struct Cursor {
+        let file: String
         var line = 1
         var column = 1
-        while case let .scalarValue(scalar) = decoder.decode(&iterator) {
-            if scalar == "\n" {
+
+        mutating func advance(newline: Bool) {
+            if newline {
                 line += 1
                 column = 1
             } else {
                 column += 1
             }
         }
-        return SourceLocation(file: file, line: line, column: column)
+
+        var location: SourceLocation { SourceLocation(file: file, line: line, column: column) }
     }
 }
