@@ -11,7 +11,7 @@ import Synchronization
 /// ``withProvisioningClient(configuration:logger:_:)``).
 ///
 /// ## POST and unknown outcomes
-/// GET, PUT, PATCH and DELETE are idempotent and are retried on `429`, `502`, `503`, `504`, timeouts and broken
+/// GET, PUT, PATCH and DELETE are idempotent and are retried on `429`, `500`, `502`, `503`, `504`, timeouts and broken
 /// connections. A POST is sent again only when it certainly was not applied:
 /// - a `429` response (the server refused it; honouring `Retry-After`),
 /// - a `401` answered once by renewing the token,

@@ -2,9 +2,9 @@ import Foundation
 
 /// When and how long to wait before sending a request again.
 ///
-/// Retried: `429`, `502`, `503`, `504` and connection failures, for GET, PUT, PATCH and DELETE. POST follows the rules
-/// in ``ProvisioningClient`` (see "POST and unknown outcomes" there). Waits use capped exponential backoff with full
-/// jitter; a `Retry-After` header (seconds or an HTTP date) replaces the backoff, up to ``maxRetryAfter``.
+/// Retried: `429`, `500`, `502`, `503`, `504` and connection failures, for GET, PUT, PATCH and DELETE. POST follows
+/// the rules in ``ProvisioningClient`` (see "POST and unknown outcomes" there). Waits use capped exponential backoff
+/// with full jitter; a `Retry-After` header (seconds or an HTTP date) replaces the backoff, up to ``maxRetryAfter``.
 public struct RetryPolicy: Sendable, Hashable {
     /// Attempts in total, including the first (1 disables retries).
     public var maxAttempts: Int
@@ -26,8 +26,9 @@ public struct RetryPolicy: Sendable, Hashable {
         self.maxRetryAfter = maxRetryAfter
     }
 
-    /// HTTP statuses that mean "not done, try again later".
-    static let retryableStatuses: Set<Int> = [429, 502, 503, 504]
+    /// HTTP statuses that mean "not done, try again later". `500` is included: the API answers it for transient
+    /// faults too, and an idempotent request cannot do harm by being sent again (DESIGN: retried on 429/5xx).
+    static let retryableStatuses: Set<Int> = [429, 500, 502, 503, 504]
 
     /// The wait after failed attempt number `attempt` (1-based): a `Retry-After` value when given, else a random
     /// duration in `0...min(maxDelay, baseDelay × 2^(attempt-1))`.

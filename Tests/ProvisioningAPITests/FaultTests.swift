@@ -18,7 +18,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [502, 503, 504])
+    @Test(arguments: [500, 502, 503, 504])
     func getRecoversFromGatewayErrors(status: Int) async throws {
         try await EmulatorHarness.run { harness in
             try await harness.setFaults([
@@ -112,9 +112,10 @@ import Testing
     }
 
     @Test func postTimeoutIsOutcomeUnknown() async throws {
-        try await EmulatorHarness.run(client: { $0.requestTimeout = .milliseconds(300) }) { harness in
+        // Deadlines in seconds, latencies well beyond them: a loaded machine must not turn one into the other.
+        try await EmulatorHarness.run(client: { $0.requestTimeout = .seconds(2) }) { harness in
             _ = try await harness.client.webhooks.list()  // token obtained before the fault
-            try await harness.setFaults([["type": "latency", "fixedMs": 1500, "method": "POST"]])
+            try await harness.setFaults([["type": "latency", "fixedMs": 6000, "method": "POST"]])
             let result = try await harness.client.webhooks.create(EmulatorHarness.webhook(1))
             let error = try #require(result.unknownError)
             #expect(error.underlying?.kind == .timeout)
@@ -125,12 +126,12 @@ import Testing
     @Test func getTimeoutIsRetriedThenReported() async throws {
         try await EmulatorHarness.run(
             client: {
-                $0.requestTimeout = .milliseconds(200)
+                $0.requestTimeout = .seconds(2)
                 $0.retry.maxAttempts = 2
             }
         ) { harness in
             _ = try await harness.client.webhooks.list()
-            try await harness.setFaults([["type": "latency", "fixedMs": 1000, "method": "GET"]])
+            try await harness.setFaults([["type": "latency", "fixedMs": 6000, "method": "GET"]])
             let error = try await #require(throws: APIError.self) { try await harness.client.webhooks.list() }
             #expect(error.kind == .timeout)
             #expect(error.description.contains("list webhooks failed: no response from http://127.0.0.1:"))
