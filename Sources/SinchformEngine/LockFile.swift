@@ -73,14 +73,19 @@ public struct LockFile: Codable, Sendable, Equatable {
         }
     }
 
+    /// The lock's on-disk format: pretty-printed with sorted keys, so that diffs in git are small and stable.
+    static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
     /// Writes the lock atomically: a temporary file beside it, flushed to disk, then renamed over the old one,
     /// so a crash at any moment leaves either the old or the new file, never a torn one.
     public func write(in directory: String) throws(EngineError) {
         let path = (directory as NSString).appendingPathComponent(Self.fileName)
         do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            var data = try encoder.encode(self)
+            var data = try Self.makeEncoder().encode(self)
             data.append(UInt8(ascii: "\n"))
             try AtomicFile.write(data, to: path)
         } catch {

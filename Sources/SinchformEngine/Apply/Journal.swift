@@ -62,16 +62,47 @@ public actor Journal {
         handle = try FileHandle(forWritingTo: URL(fileURLWithPath: candidate))
     }
 
-    public func append(_ entry: JournalEntry) throws {
+    /// Lines written so far, and how many of them are on disk.
+    private var written = 0
+    private var durable = 0
+    /// The flush in progress: lines appended meanwhile share the next one (group commit).
+    private var syncing: (task: Task<Void, any Error>, covered: Int)?
+
+    /// Appends a line; returns once it is on disk.
+    ///
+    /// Lines are written in call order at once; the flush runs off the actor, so the steps that finish while one
+    /// runs are made durable together by the next. Flushing on the actor serialised every step of an apply behind
+    /// two fsyncs (about 6 ms a step on a CI disk, whatever the parallelism).
+    public func append(_ entry: JournalEntry) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(entry)
         data.append(UInt8(ascii: "\n"))
         try handle.write(contentsOf: data)
-        try handle.synchronize()
+        written += 1
+        try await flush(upTo: written)
     }
 
-    public func close() throws {
+    private func flush(upTo wanted: Int) async throws {
+        while durable < wanted {
+            let current: (task: Task<Void, any Error>, covered: Int)
+            if let syncing {
+                current = syncing
+            } else {
+                let handle = self.handle
+                current = (Task.detached { try handle.synchronize() }, written)
+                syncing = current
+            }
+            let result = await current.task.result
+            // Whoever resumes first retires the flush, so that no one spins on a finished one.
+            if syncing?.task == current.task { syncing = nil }
+            try result.get()
+            durable = max(durable, current.covered)
+        }
+    }
+
+    public func close() async throws {
+        if let syncing { _ = await syncing.task.result }
         try handle.close()
     }
 
