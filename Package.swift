@@ -79,8 +79,12 @@ let package = Package(
             name: "SinchformBenchmarks",
             dependencies: [
                 "ProvisioningEmulator",
+                "ProvisioningAPI",
+                "SinchformEngine",
+                "SinchformManifest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/SinchformBenchmarks",
             swiftSettings: swiftSettings

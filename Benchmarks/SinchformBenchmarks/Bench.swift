@@ -7,7 +7,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sinchform-bench",
         abstract: "sinchform benchmarks (release build).",
-        subcommands: [ValidateBenchmark.self, EmulatorBenchmark.self])
+        subcommands: [ValidateBenchmark.self, EmulatorBenchmark.self, WorkloadBenchmark.self])
 }
 
 /// Runs a command, returning its wall time and exit status.

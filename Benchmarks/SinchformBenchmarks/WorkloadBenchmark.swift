@@ -1,0 +1,206 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ProvisioningAPI
+import ProvisioningEmulator
+import SinchformEngine
+import SinchformManifest
+
+/// `sinchform-bench workload`: plan, apply and drift of N resources against the emulator with added latency,
+/// beside a per-resource refresher doing the same reads.
+struct WorkloadBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "workload",
+        abstract: "Plan / apply / drift of N resources against the in-process emulator with added latency.",
+        subcommands: [WorkloadRun.self, WorkloadEngine.self], defaultSubcommand: WorkloadRun.self)
+
+    static let project = "sinchform-project"
+
+    /// What a user would export to point sinchform at the emulator.
+    static func environment(url: String) -> [String: String] {
+        [
+            "SINCH_PROJECT_ID": project, "SINCH_KEY_ID": "sinchform-key", "SINCH_KEY_SECRET": "sinchform-secret",
+            "SINCH_PROVISIONING_URL": url, "SINCH_AUTH_URL": url + "/oauth2/token", "BENCH_SECRET": "bench-secret",
+        ]
+    }
+}
+
+struct WorkloadRun: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the matrix and print the table (Markdown).",
+        discussion: """
+            Each cell (N, latency) starts a fresh in-process emulator, writes N resources of manifests, adds a fixed \
+            latency to every API request, then runs in a child process each: apply of all creates, plan (refresh + \
+            diff), the per-resource baseline (one GET per resource, 10 at a time), apply of 10 % updates, and drift \
+            after out-of-band edits. Requests come from the emulator's per-route counters; memory is the child's \
+            VmHWM (so the emulator's own memory is not counted).
+            """)
+
+    @Option(help: "Resource counts, comma-separated.") var sizes = "100,1000,10000"
+    @Option(help: "Added latency per request in ms, comma-separated.") var latencies = "0,20,100"
+    @Option(help: "Cells to leave out, as N@ms, comma-separated (e.g. 10000@100).") var skip = ""
+    @Option(help: "Apply parallelism.") var parallelism = 8
+    @Option(help: "The client's requests in flight per host.") var concurrency = 8
+    @Option(help: "Requests in flight for the per-resource baseline.") var baselineConcurrency = 10
+    @Option(help: "KakaoTalk templates per KakaoTalk sender (1 is the worst case for refresh).")
+    var templatesPerSender = 5
+    @Option(help: "Also write the Markdown report to this file.") var out: String?
+
+    func run() async throws {
+        let sizeList = sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let latencyList = latencies.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let skipped = Set(skip.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        guard !sizeList.isEmpty, !latencyList.isEmpty, sizeList.allSatisfy({ $0 >= 10 && $0 <= 100_000 }),
+            latencyList.allSatisfy({ $0 >= 0 && $0 <= 1000 })
+        else { throw ValidationError("sizes must be 10...100000 and latencies 0...1000 ms") }
+
+        var cells: [WorkloadCell] = []
+        for size in sizeList {
+            for latency in latencyList where !skipped.contains("\(size)@\(latency)") {
+                let mix = WorkloadMix(total: size, templatesPerSender: templatesPerSender)
+                log("cell N=\(size) latency=\(latency) ms (load \(loadAverage()))")
+                let cell = try await runCell(mix: mix, latency: latency)
+                cells.append(cell)
+                log(
+                    "  "
+                        + cell.phases.map { "\($0.phase) \(String(format: "%.2f", $0.seconds)) s" }.joined(
+                            separator: ", "))
+            }
+        }
+        let report = WorkloadReport(
+            cells: cells, parallelism: parallelism, concurrency: concurrency, baselineConcurrency: baselineConcurrency,
+            templatesPerSender: templatesPerSender, load: loadAverage()
+        ).markdown()
+        print(report)
+        if let out { try Data(report.utf8).write(to: URL(fileURLWithPath: out)) }
+    }
+
+    private func runCell(mix: WorkloadMix, latency: Int) async throws -> WorkloadCell {
+        var emulatorConfiguration = EmulatorConfiguration()
+        emulatorConfiguration.reviewDelay = .seconds(3600)
+        var logger = Logger(label: "emulator")
+        logger.logLevel = .warning
+        let server = EmulatorServer(configuration: emulatorConfiguration, logger: logger)
+        let url = try await server.start(host: "127.0.0.1", port: 0)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sinchform-bench-workload-\(mix.total)-\(latency)-\(UUID().uuidString.prefix(8))")
+        var cell = WorkloadCell(mix: mix, latency: latency, loadBefore: loadAverage())
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let generator = WorkloadGenerator(mix: mix)
+            try generator.write(to: directory, revision: 0)
+            let configuration = try ProvisioningConfiguration(environment: WorkloadBenchmark.environment(url: url))
+            try await withProvisioningClient(configuration: configuration) { control in
+                if latency > 0 {
+                    let rule: JSONValue = .object([
+                        "rules": .array([.object(["type": "latency", "fixedMs": .number(Double(latency))])])
+                    ])
+                    _ = try await control.send(.put, path: "/_emulator/faults", body: rule, operation: "set latency")
+                }
+                cell.phases.append(try await child("apply", directory: directory, url: url, label: "apply creates"))
+                // Reviews complete so that the update phase edits approved resources, as it would in real life.
+                let review: JSONValue = .object([
+                    "projectId": .string(WorkloadBenchmark.project), "outcome": "approve", "all": true,
+                ])
+                _ = try await control.send(.post, path: "/_emulator/review", body: review, operation: "approve all")
+                cell.phases.append(try await child("plan", directory: directory, url: url, label: "plan"))
+                cell.phases.append(
+                    try await child("baseline", directory: directory, url: url, label: "per-resource refresh"))
+                try generator.write(to: directory, revision: 1)
+                cell.phases.append(try await child("apply", directory: directory, url: url, label: "apply 10% updates"))
+                cell.driftEdits = try await editOutOfBand(control, directory: directory, count: max(1, mix.total / 100))
+                cell.phases.append(try await child("drift", directory: directory, url: url, label: "drift"))
+            }
+        } catch {
+            try? await server.stop()
+            try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
+        try await server.stop()
+        try? FileManager.default.removeItem(at: directory)
+        cell.loadAfter = loadAverage()
+        return cell
+    }
+
+    /// Edits `count` managed resources the way a person in the dashboard would: webhooks first, then RCS senders.
+    private func editOutOfBand(_ client: ProvisioningClient, directory: URL, count: Int) async throws -> Int {
+        guard let lock = try LockFile.read(in: directory.path) else { return 0 }
+        let entries = lock.resources.values.sorted { $0.address < $1.address }
+        let webhooks = entries.filter { $0.kind == .webhook }.compactMap(\.remoteId.id)
+        let senders = entries.filter { $0.kind == .rcsSender }.compactMap(\.remoteId.id)
+        var edited = 0
+        for id in webhooks.prefix(count) {
+            _ = try await client.webhooks.update(id: id, .object(["triggers": .array(["ALL"])]))
+            edited += 1
+        }
+        for id in senders.prefix(max(0, count - edited)) {
+            let body: JSONValue = .object([
+                "details": .object(["brand": .object(["description": "Edited in the dashboard"])])
+            ])
+            _ = try await client.rcsSenders.update(id: id, body)
+            edited += 1
+        }
+        return edited
+    }
+
+    /// Runs one phase in a child process (this executable's hidden `workload engine`) and reads its report.
+    private func child(_ phase: String, directory: URL, url: String, label: String) async throws -> PhaseReport {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        process.arguments = [
+            "workload", "engine", "--phase", phase, "--directory", directory.path, "--url", url,
+            "--parallelism", "\(parallelism)", "--concurrency", "\(concurrency)",
+            "--baseline-concurrency", "\(baselineConcurrency)",
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.standardError
+        // Waiting must not block a thread of the cooperative pool: the emulator answers the child on it.
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        guard status == 0, let line = data.split(separator: UInt8(ascii: "\n")).last else {
+            throw ValidationError("phase \(label) failed (exit \(status))")
+        }
+        var report = try JSONDecoder().decode(PhaseReport.self, from: Data(line))
+        report.phase = label
+        if report.lockCanonical == false {
+            throw ValidationError("phase \(label): the lock file differs from its canonical encoding")
+        }
+        if report.failed > 0 {
+            log("  \(label): \(report.failed) failed, first: \(report.firstFailure ?? "?")")
+        }
+        return report
+    }
+}
+
+/// One (N, latency) cell of the matrix.
+struct WorkloadCell {
+    var mix: WorkloadMix
+    var latency: Int
+    var phases: [PhaseReport] = []
+    var driftEdits = 0
+    var loadBefore: String
+    var loadAfter = ""
+
+    func phase(_ name: String) -> PhaseReport? { phases.first { $0.phase == name } }
+}
+
+/// Progress on stderr, so stdout holds only the report.
+func log(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// The 1-, 5- and 15-minute load averages (`uptime`), from /proc/loadavg.
+func loadAverage() -> String {
+    guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "?" }
+    return text.split(separator: " ").prefix(3).joined(separator: " ")
+}

@@ -1,0 +1,195 @@
+import ArgumentParser
+import Foundation
+import ProvisioningAPI
+import SinchformEngine
+import SinchformManifest
+
+/// What one phase of the workload did, as the child process reports it (one JSON line on stdout).
+struct PhaseReport: Codable, Sendable {
+    var phase: String
+    /// The phase's own work, without process start-up.
+    var seconds: Double
+    /// Manifest and lock loading (plan, drift, baseline).
+    var loadSeconds = 0.0
+    /// Reading live state: the list pass, or the per-resource GETs of the baseline.
+    var refreshSeconds = 0.0
+    /// The three-way diff.
+    var diffSeconds = 0.0
+    /// API requests the emulator recorded during the phase (control and token requests excluded).
+    var requests = 0
+    /// Requests per emulator route, for the report.
+    var routes: [String: Int] = [:]
+    /// Apply: steps done, failed and skipped; plan: changes that are not no-ops; drift: drifted resources.
+    var done = 0
+    var failed = 0
+    var skipped = 0
+    var firstFailure: String?
+    /// Apply: whether the lock file written step by step is byte for byte what encoding the final lock gives.
+    var lockCanonical: Bool?
+    /// The child's peak resident set (VmHWM), in MB.
+    var peakMegabytes = 0.0
+}
+
+/// The engine side of the workload, run in a child process so that its peak memory is its own: one phase, timed,
+/// against an emulator the parent runs.
+struct WorkloadEngine: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "engine", abstract: "Run one workload phase (internal: started by `workload`).",
+        shouldDisplay: false)
+
+    @Option(help: "plan, apply, drift or baseline.") var phase: String
+    @Option(help: "Manifest directory.") var directory: String
+    @Option(help: "Emulator base URL.") var url: String
+    @Option(help: "Apply parallelism.") var parallelism = 8
+    @Option(help: "Requests in flight per host (the client's limit).") var concurrency = 8
+    @Option(help: "Requests in flight for the per-resource baseline.") var baselineConcurrency = 10
+
+    func run() async throws {
+        let environment = WorkloadBenchmark.environment(url: url)
+        var configuration = try ProvisioningConfiguration(environment: environment)
+        configuration.maxConcurrentRequestsPerHost = phase == "baseline" ? baselineConcurrency : concurrency
+        let workspace = Workspace(directory: directory, environment: environment)
+        let report = try await withProvisioningClient(configuration: configuration) { client in
+            try await run(phase, workspace: workspace, client: client)
+        }
+        let data = try JSONEncoder().encode(report)
+        print(String(decoding: data, as: UTF8.self))
+    }
+
+    private func run(_ phase: String, workspace: Workspace, client: ProvisioningClient) async throws -> PhaseReport {
+        var report = PhaseReport(phase: phase, seconds: 0)
+        switch phase {
+        case "apply":
+            // The plan is not part of the apply's time or requests: the log is cleared between them.
+            let context = try await workspace.plan(client: client)
+            try await Self.clearLog(client)
+            let start = ContinuousClock.now
+            let result = try await Applier().apply(
+                context, workspace: workspace, client: client, options: ApplyOptions(parallelism: parallelism))
+            report.seconds = (ContinuousClock.now - start).inSeconds
+            report.done = result.done.count
+            report.failed = result.failed.count
+            report.skipped = result.skipped.count
+            report.firstFailure = result.failed.first.map { "\($0.address): \($0.message ?? "")" }
+            report.lockCanonical = try Self.lockIsCanonical(in: workspace.root)
+        case "plan", "drift":
+            try await Self.clearLog(client)
+            let start = ContinuousClock.now
+            let (manifests, _) = try await workspace.loadManifests()
+            let lock = try workspace.readLock()
+            let project = try workspace.project(manifests: manifests, lock: lock)
+            let loaded = ContinuousClock.now
+            let live = try await workspace.refresh(client: client, manifests: manifests, lock: lock)
+            let refreshed = ContinuousClock.now
+            var plan = try Planner().plan(
+                manifests: manifests, live: live, lock: lock, project: project, manifestDirectory: workspace.directory)
+            if phase == "drift" { plan = plan.driftOnly() }
+            let end = ContinuousClock.now
+            report.seconds = (end - start).inSeconds
+            report.loadSeconds = (loaded - start).inSeconds
+            report.refreshSeconds = (refreshed - loaded).inSeconds
+            report.diffSeconds = (end - refreshed).inSeconds
+            report.done = plan.changes.filter(\.isChange).count
+        case "baseline":
+            try await Self.clearLog(client)
+            let start = ContinuousClock.now
+            _ = try await workspace.loadManifests()
+            guard let lock = try workspace.readLock() else { throw ValidationError("baseline needs sinchform.lock") }
+            let loaded = ContinuousClock.now
+            let bodies = try await PerResourceRefresher(client: client, concurrency: baselineConcurrency)
+                .refresh(Array(lock.resources.values))
+            let end = ContinuousClock.now
+            report.seconds = (end - start).inSeconds
+            report.loadSeconds = (loaded - start).inSeconds
+            report.refreshSeconds = (end - loaded).inSeconds
+            report.done = bodies
+        default:
+            throw ValidationError("unknown phase \(phase)")
+        }
+        (report.requests, report.routes) = try await Self.requestCounts(client)
+        report.peakMegabytes = peakResidentMegabytes()
+        return report
+    }
+
+    /// The lock file's bytes against `JSONEncoder` (pretty-printed, sorted keys) of its decoded contents.
+    static func lockIsCanonical(in directory: String) throws -> Bool {
+        let path = (directory as NSString).appendingPathComponent(LockFile.fileName)
+        guard let written = FileManager.default.contents(atPath: path), let lock = try LockFile.read(in: directory)
+        else { return false }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var expected = try encoder.encode(lock)
+        expected.append(UInt8(ascii: "\n"))
+        return expected == written
+    }
+
+    static func clearLog(_ client: ProvisioningClient) async throws {
+        _ = try await client.send(.delete, path: "/_emulator/requests", operation: "clear the request log")
+    }
+
+    /// API requests since the last clear, from the emulator's per-route counters.
+    static func requestCounts(_ client: ProvisioningClient) async throws -> (Int, [String: Int]) {
+        let body = try await client.send(.get, path: "/_emulator/requests", operation: "read the request log").body
+        var routes: [String: Int] = [:]
+        for (route, count) in body?["counters"]?.objectValue ?? [:]
+        where !route.contains("/_emulator") && !route.contains("/oauth2") {
+            routes[route] = Int(count.doubleValue ?? 0)
+        }
+        return (routes.values.reduce(0, +), routes)
+    }
+}
+
+/// How a per-resource refresher reads live state: one GET per resource the lock file knows, `concurrency` at a
+/// time. The comparison column of the workload; sinchform itself never does this.
+struct PerResourceRefresher {
+    var client: ProvisioningClient
+    var concurrency: Int
+
+    /// Reads every resource; returns how many were read.
+    func refresh(_ entries: [LockFile.Entry]) async throws -> Int {
+        try await withThrowingTaskGroup(of: JSONValue.self) { group in
+            var bodies: [JSONValue] = []
+            var next = 0
+            func start() {
+                guard next < entries.count else { return }
+                let entry = entries[next]
+                next += 1
+                group.addTask { try await get(entry) }
+            }
+            for _ in 0..<max(1, concurrency) { start() }
+            while let body = try await group.next() {
+                bodies.append(body)
+                start()
+            }
+            return bodies.count
+        }
+    }
+
+    private func get(_ entry: LockFile.Entry) async throws -> JSONValue {
+        let id = entry.remoteId
+        switch entry.kind {
+        case .webhook: return try await client.webhooks.get(id: id.id ?? "")
+        case .whatsappTemplate:
+            return try await client.whatsappTemplates.get(name: id.name ?? "", language: id.language ?? "")
+        case .whatsappSender: return try await client.whatsappSenders.get(id: id.id ?? "")
+        case .rcsSender: return try await client.rcsSenders.get(id: id.id ?? "")
+        case .kakaotalkSender: return try await client.kakaotalkSenders.get(plusFriendId: id.plusFriendId ?? "")
+        case .kakaotalkTemplate:
+            return try await client.kakaotalkTemplates.get(plusFriendId: id.plusFriendId ?? "", code: id.id ?? "")
+        }
+    }
+}
+
+/// VmHWM (the peak resident set) of this process from /proc/self/status, in MB; 0 where /proc is missing.
+func peakResidentMegabytes() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+    else { return 0 }
+    return (line.split(separator: " ").compactMap { Double($0) }.first ?? 0) / 1024
+}
+
+extension Duration {
+    var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
