@@ -212,8 +212,13 @@ public struct Planner: Sendable {
                 manifestChanged && drifted ? .manifestAndDrift : drifted ? .drift : .manifest
             if change.origin == .drift { change.reason += " (changed outside sinchform since the last apply)" }
         }
-        if let review = live.review, review.pending == "IN_PROGRESS", change.action == .update {
-            change.consequences.append("a change is already under review; this update replaces it")
+        if let review = live.review, review.pending == "IN_PROGRESS",
+            change.action == .update
+                || (change.action == .adopt && !change.fields.isEmpty)
+        {
+            change.consequences.append(
+                "a change is already under review: the API refuses updates until that review ends; "
+                    + "apply again once it is approved or rejected")
         }
         return change
     }

@@ -10,6 +10,10 @@ struct Sinchform: AsyncParsableCommand {
             validate them offline, plan against the live project, apply, and detect drift.
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, Show.self, Import.self, SchemaCommand.self, EmulatorCommand.self]
+        subcommands: [
+            Validate.self, PlanCommand.self, Apply.self, Drift.self, ForceUnlock.self, RollbackCommand.self, Show.self,
+            Import.self,
+            SchemaCommand.self, EmulatorCommand.self,
+        ]
     )
 }
