@@ -17,10 +17,11 @@ import Testing
     }
 
     @Test func tokenIsRenewedBeforeItExpires() async throws {
-        // A 2 s token is renewed 10% (0.2 s) before its end, so the client never presents an expired one.
-        try await EmulatorHarness.run(emulator: { $0.tokenLifetime = .seconds(2) }) { harness in
+        // A 10 s token is renewed 10% (1 s) before its end, so the client never presents an expired one. The
+        // second call comes 9.3 s later: inside the renewal window, with 0.7 s to spare on a loaded machine.
+        try await EmulatorHarness.run(emulator: { $0.tokenLifetime = .seconds(10) }) { harness in
             _ = try await harness.client.webhooks.list()
-            try await Task.sleep(for: .milliseconds(1900))
+            try await Task.sleep(for: .milliseconds(9300))
             _ = try await harness.client.webhooks.list()
             let requests = try await harness.requests()
             #expect(requests.filter { $0.path == "/oauth2/token" }.count == 2)

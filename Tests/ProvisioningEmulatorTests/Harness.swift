@@ -28,6 +28,14 @@ enum Auth {
 
 /// A running emulator on 127.0.0.1:0 plus an HTTP client talking real HTTP to it.
 struct Harness: Sendable {
+    /// Reviews complete after 300 s of emulator time, far beyond what a slow, loaded test machine takes in real
+    /// time, so tests decide when reviews end (by advancing the clock or forcing an outcome).
+    static let defaultConfiguration: EmulatorConfiguration = {
+        var configuration = EmulatorConfiguration()
+        configuration.reviewDelay = .seconds(300)
+        return configuration
+    }()
+
     let server: EmulatorServer
     let base: String
     let client: HTTPClient
@@ -35,7 +43,7 @@ struct Harness: Sendable {
     static let basic = "Basic " + Data("sinchform-key:sinchform-secret".utf8).base64EncodedString()
 
     static func run(
-        _ configuration: EmulatorConfiguration = .init(), _ body: (Harness) async throws -> Void
+        _ configuration: EmulatorConfiguration = Harness.defaultConfiguration, _ body: (Harness) async throws -> Void
     ) async throws {
         let server = EmulatorServer(configuration: configuration, logger: Logger(label: "emulator-test"))
         let base = try await server.start(host: "127.0.0.1", port: 0)

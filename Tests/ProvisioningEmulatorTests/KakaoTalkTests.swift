@@ -21,7 +21,7 @@ import Testing
             #expect(duplicate.errorCode == "plus_friend_id_used")
             #expect(try await h.post("kakaotalk/senders", ["plusFriendId": ""]).errorCode == "invalid_input")
 
-            try await h.advance(seconds: 5)
+            try await h.advance(seconds: 600)
             let registered = try await h.post("kakaotalk/senders/plusFriendId/register")
             #expect(registered.object["state"] == "VERIFYING")
             #expect(try await h.post("kakaotalk/senders/plusFriendId/verify", ["code": 1]).status == 400)
@@ -80,7 +80,7 @@ import Testing
                     == "template_not_deletable")
             #expect(try await h.delete("kakaotalk/senders/plusFriendId/templates/\(draftCode)/changes").status == 204)
 
-            try await h.advance(seconds: 5)
+            try await h.advance(seconds: 600)
             let approved = try await h.get("kakaotalk/senders/plusFriendId/templates/\(code)")
             #expect(approved.object["state"] == "APPROVED")
             #expect(approved.object["changes"] == nil)

@@ -195,7 +195,7 @@ func rcsRequestFromExampleResponse() throws -> JSON {
                     actual: try #require(live.json), abridged: true) == [])
             // Relaunch is allowed from LAUNCHED; the clock completes it on its own.
             #expect(try await h.post("rcs/senders/\(id)/launch").status == 200)
-            try await h.advance(seconds: 10)
+            try await h.advance(seconds: 600)
             #expect(try await h.get("rcs/senders/\(id)").object["state"] == "LAUNCHED")
 
             // A sender not in a launchable state.

@@ -69,7 +69,7 @@ import Testing
             #expect(try await h.post(path + "/register", ["method": "SMS"]).errorCode == "not_allowed_register")
 
             // Review completes on the clock: straight to ACTIVE.
-            try await h.advance(seconds: 5)
+            try await h.advance(seconds: 600)
             let live = try await h.get(path)
             #expect(live.object["state"] == "ACTIVE")
             #expect(live.object["changes"] == nil)

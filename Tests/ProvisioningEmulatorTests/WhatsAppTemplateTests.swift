@@ -49,7 +49,7 @@ import Testing
             // PATCH while IN_PROGRESS is refused.
             #expect(try await h.patch(path, ["details": [:]]).errorCode == "template_changes_not_updatable")
 
-            try await h.advance(seconds: 5)
+            try await h.advance(seconds: 600)
             let approved = try await h.get(path)
             #expect(approved.object["state"] == "APPROVED")
             #expect(approved.object["changes"] == nil)
@@ -173,7 +173,7 @@ import Testing
             #expect(try await h.get("whatsapp/templates/draft_one/languages/EN_US").status == 404)
 
             // Approved: category is not updatable; delete by name blocks the name for 30 days.
-            try await h.advance(seconds: 10)
+            try await h.advance(seconds: 600)
             let category = try await h.patch(path, ["category": "MARKETING"])
             #expect(category.json == (try Examples.load("whatsapp-template.error.category-not-updatable.json")))
             #expect(try await h.delete(path).errorCode == "template_changes_not_found")

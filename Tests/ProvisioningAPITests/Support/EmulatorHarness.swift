@@ -26,6 +26,8 @@ struct EmulatorHarness {
         _ body: (EmulatorHarness) async throws -> Void
     ) async throws {
         var emulatorConfiguration = EmulatorConfiguration()
+        // Reviews end when a test says so, not because a loaded machine let 3 s of real time pass.
+        emulatorConfiguration.reviewDelay = .seconds(300)
         configureEmulator(&emulatorConfiguration)
         let server = EmulatorServer(
             configuration: emulatorConfiguration,
