@@ -64,8 +64,12 @@ struct WorkloadRun: AsyncParsableCommand {
                 cells.append(cell)
                 log(
                     "  "
-                        + cell.phases.map { "\($0.phase) \(String(format: "%.2f", $0.seconds)) s" }.joined(
-                            separator: ", "))
+                        + cell.phases.map {
+                            $0.phase
+                                + String(
+                                    format: " %.2f s (load %.2f, refresh %.2f, diff %.2f)", $0.seconds,
+                                    $0.loadSeconds, $0.refreshSeconds, $0.diffSeconds)
+                        }.joined(separator: ", "))
             }
         }
         let report = WorkloadReport(
