@@ -39,28 +39,9 @@ enum JSON: Sendable, Equatable, Codable {
         }
     }
 
-    /// Parses bytes; nil when they are not JSON. JSONSerialization is much faster than a Decodable enum.
+    /// Parses bytes; nil when they are not exactly one JSON value.
     static func parse(_ bytes: [UInt8]) -> JSON? {
-        guard let any = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else {
-            return nil
-        }
-        return JSON(any: any)
-    }
-
-    init(any: Any) {
-        switch any {
-        case let text as String:
-            self = .string(text)
-        case let number as NSNumber:
-            // Booleans come back as NSNumber with the `c` (char) encoding.
-            self = String(cString: number.objCType) == "c" ? .bool(number.boolValue) : .number(number.doubleValue)
-        case let array as [Any]:
-            self = .array(array.map(JSON.init(any:)))
-        case let object as [String: Any]:
-            self = .object(object.mapValues(JSON.init(any:)))
-        default:
-            self = .null
-        }
+        JSONParser.parse(bytes)
     }
 
     subscript(key: String) -> JSON? {

@@ -1,0 +1,250 @@
+/// A strict RFC 8259 parser straight from UTF-8 bytes to ``JSON``.
+///
+/// It replaces JSONSerialization, whose `Any` tree had to be bridged value by value (dynamic casts through
+/// NSDictionary): seeding 100,000 resources spent most of its time and a gigabyte of transient memory there.
+struct JSONParser {
+    /// Deeper nesting is rejected (as JSONSerialization does), so hostile bodies cannot exhaust the stack.
+    static let maximumDepth = 512
+
+    private let bytes: [UInt8]
+    private var index = 0
+    private var depth = 0
+
+    private init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// The value `bytes` hold (any value at the top level, surrounding whitespace allowed), or nil when they are not
+    /// exactly one JSON value.
+    static func parse(_ bytes: [UInt8]) -> JSON? {
+        var parser = JSONParser(bytes)
+        // A UTF-8 byte order mark is tolerated, as JSONSerialization does.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
+        guard let value = parser.value() else { return nil }
+        parser.skipWhitespace()
+        // Not `index == count ? value : nil`: there `nil` would be `JSON.null` (the type is nil-literal expressible).
+        guard parser.index == bytes.count else { return nil }
+        return value
+    }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func value() -> JSON? {
+        skipWhitespace()
+        guard index < bytes.count else { return nil }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return object()
+        case UInt8(ascii: "["): return array()
+        case UInt8(ascii: "\""): return string().map(JSON.string)
+        case UInt8(ascii: "t"): return literal("true", .bool(true))
+        case UInt8(ascii: "f"): return literal("false", .bool(false))
+        case UInt8(ascii: "n"): return literal("null", .null)
+        default: return number()
+        }
+    }
+
+    private mutating func literal(_ text: StaticString, _ value: JSON) -> JSON? {
+        let count = text.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return nil }
+        let matches = text.withUTF8Buffer { expected in
+            bytes[index..<(index + count)].elementsEqual(expected)
+        }
+        guard matches else { return nil }
+        index += count
+        return value
+    }
+
+    private mutating func object() -> JSON? {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maximumDepth else { return nil }
+        index += 1
+        var members: [String: JSON] = [:]
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return .object(members)
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let key = string() else { return nil }
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+            index += 1
+            guard let member = value() else { return nil }
+            members[key] = member
+            skipWhitespace()
+            guard index < bytes.count else { return nil }
+            switch bytes[index] {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"):
+                index += 1
+                return .object(members)
+            default: return nil
+            }
+        }
+    }
+
+    private mutating func array() -> JSON? {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maximumDepth else { return nil }
+        index += 1
+        var elements: [JSON] = []
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return .array(elements)
+        }
+        while true {
+            guard let element = value() else { return nil }
+            elements.append(element)
+            skipWhitespace()
+            guard index < bytes.count else { return nil }
+            switch bytes[index] {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "]"):
+                index += 1
+                return .array(elements)
+            default: return nil
+            }
+        }
+    }
+
+    /// A string starting at the opening quote; nil on a raw control character, a bad escape or invalid UTF-8.
+    private mutating func string() -> String? {
+        index += 1
+        let start = index
+        // Fast path: no escapes, so the bytes between the quotes are the string.
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let text = String(validating: bytes[start..<index], as: UTF8.self)
+                index += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { return nil }
+            index += 1
+        }
+        var decoded = Array(bytes[start..<index])
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                return String(validating: decoded, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                index += 1
+                guard index < bytes.count else { return nil }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): decoded.append(escape)
+                case UInt8(ascii: "b"): decoded.append(0x08)
+                case UInt8(ascii: "f"): decoded.append(0x0C)
+                case UInt8(ascii: "n"): decoded.append(0x0A)
+                case UInt8(ascii: "r"): decoded.append(0x0D)
+                case UInt8(ascii: "t"): decoded.append(0x09)
+                case UInt8(ascii: "u"):
+                    guard let scalar = unicodeEscape() else { return nil }
+                    decoded.append(contentsOf: Array(String(Character(scalar)).utf8))
+                default: return nil
+                }
+            case 0..<0x20:
+                return nil
+            default:
+                decoded.append(byte)
+                index += 1
+            }
+        }
+        return nil
+    }
+
+    /// The scalar of `\uXXXX` (the `\u` already read), joining a surrogate pair written as two escapes.
+    private mutating func unicodeEscape() -> Unicode.Scalar? {
+        guard let unit = hexUnit() else { return nil }
+        if (0xD800..<0xDC00).contains(unit) {
+            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+            else { return nil }
+            index += 2
+            guard let low = hexUnit(), (0xDC00..<0xE000).contains(low) else { return nil }
+            return Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
+        }
+        return Unicode.Scalar(unit)
+    }
+
+    private mutating func hexUnit() -> UInt32? {
+        guard index + 4 <= bytes.count else { return nil }
+        var unit: UInt32 = 0
+        for byte in bytes[index..<(index + 4)] {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            unit = unit << 4 | UInt32(digit)
+        }
+        index += 4
+        return unit
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, as a finite Double.
+    private mutating func number() -> JSON? {
+        let start = index
+        var integer: Int64 = 0
+        var simple = true
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        let digitsStart = index
+        while index < bytes.count, isDigit(bytes[index]) {
+            if index - digitsStart < 15 {
+                integer = integer * 10 + Int64(bytes[index] - UInt8(ascii: "0"))
+            } else {
+                simple = false
+            }
+            index += 1
+        }
+        let digitCount = index - digitsStart
+        guard digitCount > 0, digitCount == 1 || bytes[digitsStart] != UInt8(ascii: "0") else { return nil }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            simple = false
+            index += 1
+            guard skipDigits() else { return nil }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            simple = false
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
+            guard skipDigits() else { return nil }
+        }
+        if simple {
+            // Integers of up to 15 digits are exact as Doubles; skip the text round trip.
+            return .number(Double(bytes[start] == UInt8(ascii: "-") ? -integer : integer))
+        }
+        guard let text = String(validating: bytes[start..<index], as: UTF8.self), let parsed = Double(text),
+            parsed.isFinite
+        else { return nil }
+        return .number(parsed)
+    }
+
+    private mutating func skipDigits() -> Bool {
+        let start = index
+        while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        return index > start
+    }
+
+    private func isDigit(_ byte: UInt8) -> Bool {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+}
