@@ -418,7 +418,10 @@ extension ProvisioningClient {
             let response = try await httpClient.execute(request, deadline: deadline)
             let status = Int(response.status.code)
             let headers = response.headers.map { (name: $0.name, value: $0.value) }
-            let buffer = try await response.body.collect(upTo: configuration.maxResponseBodyBytes)
+            // The deadline given to `execute` covers only the response head: the body gets what is left of it, so
+            // a server that trickles its body cannot hold a request (and the apply) forever.
+            let buffer = try await Self.collect(
+                response.body, upTo: configuration.maxResponseBodyBytes, within: timeout - (clock.now - start))
             let bytes = Array(buffer.readableBytesView)
             let elapsed = Self.milliseconds(clock.now - start)
             logger.debug("← \(status) \(method) \(url) in \(elapsed) ms (attempt \(attempt))")
@@ -432,6 +435,22 @@ extension ProvisioningClient {
             logger.debug(
                 "← \(method) \(url) failed after \(elapsed) ms (attempt \(attempt)): \(failure.error.message)")
             throw failure
+        }
+    }
+
+    /// The body, up to `limit` bytes, or `HTTPClientError.deadlineExceeded` when it takes longer than `remaining`.
+    private static func collect(
+        _ body: HTTPClientResponse.Body, upTo limit: Int, within remaining: Duration
+    ) async throws -> ByteBuffer {
+        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await body.collect(upTo: limit) }
+            group.addTask {
+                try await Task.sleep(for: max(remaining, .zero))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard case let buffer?? = try await group.next() else { throw HTTPClientError.deadlineExceeded }
+            return buffer
         }
     }
 
@@ -496,6 +515,13 @@ extension ProvisioningClient {
         var message = body?["message"]?.stringValue ?? ""
         if message.isEmpty && errorCode == nil {
             message = HTTPResponseStatus(statusCode: response.status).reasonPhrase
+        }
+        if (300..<400).contains(response.status) {
+            // Redirects are never followed (they could carry credentials to another host): say where it pointed.
+            let location = response.headers.first { $0.name.lowercased() == "location" }?.value ?? "nowhere"
+            message =
+                "the server redirected to \(location.prefix(200)); redirects are not followed, "
+                + "check SINCH_PROVISIONING_URL and SINCH_AUTH_URL"
         }
         let information = body?["additionalInformation"].flatMap { $0.isNull ? nil : $0 }
         return APIError(

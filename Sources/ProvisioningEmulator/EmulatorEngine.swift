@@ -2,10 +2,12 @@ import Foundation
 import Logging
 import Synchronization
 
-/// The answer to one HTTP request: a response, or a dropped connection.
+/// The answer to one HTTP request: a response, a dropped connection, or (a fault) a body streamed `count` times
+/// `chunk` with `intervalMs` between chunks.
 enum Outcome: Sendable {
     case response(status: Int, headers: [(String, String)], body: [UInt8])
     case drop
+    case stream(status: Int, chunk: [UInt8], count: Int, intervalMs: Int)
 }
 
 /// The emulator without the HTTP server: state, auth, routing, faults, request log and persistence.
@@ -60,6 +62,16 @@ final class EmulatorEngine: Sendable {
                     return .drop
                 }
                 dropAfter = true
+            case .malformed, .wrongTypes, .huge, .trickle, .redirect:
+                let outcome = Self.hostile(action)
+                if !request.path.hasPrefix("/_emulator/") {
+                    if case .response(let status, _, _) = outcome {
+                        record(request, status: status, template: nil)
+                    } else {
+                        record(request, status: 200, template: nil)
+                    }
+                }
+                return outcome
             }
         }
         let outcome: Outcome
@@ -71,6 +83,29 @@ final class EmulatorEngine: Sendable {
             outcome = api(request)
         }
         return dropAfter ? .drop : outcome
+    }
+
+    /// The answer of a hostile-response fault.
+    static func hostile(_ action: FaultAction) -> Outcome {
+        switch action {
+        case .malformed:
+            return .response(status: 200, headers: [], body: Array(#"{"id": "abc", "webhooks": [{"target": "#.utf8))
+        case .wrongTypes:
+            let body: JSON = [
+                "id": 42, "name": ["not", "a", "string"], "webhooks": "not an array", "templates": 7,
+                "senders": ["plusFriendId": 1], "nextPageToken": 12, "state": false,
+            ]
+            return .response(status: 200, headers: [], body: body.serialized())
+        case .huge(let bytes):
+            let chunk = [UInt8](repeating: UInt8(ascii: " "), count: 64 << 10)
+            return .stream(status: 200, chunk: chunk, count: max(1, bytes / chunk.count), intervalMs: 0)
+        case .trickle(let bytes, let intervalMs):
+            return .stream(status: 200, chunk: [UInt8(ascii: " ")], count: bytes, intervalMs: intervalMs)
+        case .redirect(let status, let location):
+            return .response(status: status, headers: [("Location", location)], body: [])
+        case .delay, .respond, .drop:
+            return .drop
+        }
     }
 
     private func record(_ request: APIRequest, status: Int, template: String?) {

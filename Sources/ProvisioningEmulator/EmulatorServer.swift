@@ -125,11 +125,25 @@ struct EmulatorResponder: HTTPResponder {
         case .drop:
             try? await context.channel.close()
             throw ConnectionDropped()
+        case .stream(let status, let chunk, let count, let intervalMs):
+            // A hostile-body fault: the headers go out at once, the body in `count` chunks.
+            let body = ResponseBody { writer in
+                let buffer = ByteBuffer(bytes: chunk)
+                for _ in 0..<count {
+                    if intervalMs > 0 { try await Task.sleep(for: .milliseconds(intervalMs)) }
+                    try await writer.write(buffer)
+                }
+                try await writer.finish(nil)
+            }
+            return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: body)
         case .response(let status, let extraHeaders, let body):
             var fields = HTTPFields()
             if !body.isEmpty { fields[.contentType] = "application/json" }
             for (name, value) in extraHeaders where name == "Retry-After" {
                 fields[.retryAfter] = value
+            }
+            for (name, value) in extraHeaders where name == "Location" {
+                fields[.location] = value
             }
             return Response(
                 status: .init(code: status), headers: fields,

@@ -5,6 +5,13 @@ enum FaultAction: Sendable {
     case delay(milliseconds: Int)
     case respond(status: Int, retryAfter: Int?)
     case drop(afterProcessing: Bool)
+    /// Hostile answers, sent instead of processing the request: a 200 whose body is not JSON, a 200 whose members
+    /// have the wrong types, a 200 body of `bytes` (streamed), a body trickled one byte per `intervalMs`, a redirect.
+    case malformed
+    case wrongTypes
+    case huge(bytes: Int)
+    case trickle(bytes: Int, intervalMs: Int)
+    case redirect(status: Int, location: String)
 }
 
 /// One rule of `PUT /_emulator/faults`.
@@ -19,10 +26,14 @@ struct FaultRule: Sendable {
     var status = 500
     var retryAfter: Int?
     var afterProcessing = false
+    var bytes = 64 << 20
+    var intervalMs = 1000
+    var location = "http://other-host.invalid/"
     var source: JSON
 
     static let statuses: Set<Int> = [429, 500, 502, 503, 504]
-    static let types = ["latency", "status", "drop"]
+    static let types = ["latency", "status", "drop", "malformed", "wrongTypes", "huge", "trickle", "redirect"]
+    static let redirectStatuses: Set<Int> = [301, 302, 303, 307, 308]
 
     init(_ json: JSON) throws {
         guard case .object(let object) = json else { throw APIError.invalidInput(["rules must contain objects"]) }
@@ -47,6 +58,18 @@ struct FaultRule: Sendable {
             retryAfter = validation.number(object, "retryAfter", range: 0...86_400).map { Int($0) }
         case "drop":
             afterProcessing = validation.bool(object, "afterProcessing") ?? false
+        case "huge":
+            bytes = Int(validation.number(object, "bytes", range: 1...4e9) ?? Double(bytes))
+        case "trickle":
+            bytes = Int(validation.number(object, "bytes", range: 1...1_000_000) ?? 100)
+            intervalMs = Int(validation.number(object, "intervalMs", range: 1...600_000) ?? Double(intervalMs))
+        case "redirect":
+            let code = Int(validation.number(object, "status") ?? 302)
+            if !FaultRule.redirectStatuses.contains(code) {
+                validation.fail("status must be one of the following values: 301, 302, 303, 307, 308")
+            }
+            status = code
+            location = validation.string(object, "location") ?? location
         default:
             break
         }
@@ -68,6 +91,11 @@ struct FaultRule: Sendable {
         switch type {
         case "latency": return .delay(milliseconds: fixedMs + (randomMs > 0 ? Int.random(in: 0...randomMs) : 0))
         case "status": return .respond(status: status, retryAfter: retryAfter)
+        case "malformed": return .malformed
+        case "wrongTypes": return .wrongTypes
+        case "huge": return .huge(bytes: bytes)
+        case "trickle": return .trickle(bytes: bytes, intervalMs: intervalMs)
+        case "redirect": return .redirect(status: status, location: location)
         default: return .drop(afterProcessing: afterProcessing)
         }
     }

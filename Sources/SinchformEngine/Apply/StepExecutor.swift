@@ -105,7 +105,13 @@ struct StepExecutor: Sendable {
                     if identity.id != nil || identity.name != nil || identity.plusFriendId != nil { return identity }
                 }
                 if let found = try await lookUp(desired, adapter: adapter) { return found }
-                throw EngineError.other("\(change.address): created, but the answer did not say its id")
+                // A 2xx whose body names nothing, and nothing found by identity: the create did not take effect
+                // (a broken proxy or server answered), so it is sent once more, as after an unknown outcome.
+                if attempt == 2 {
+                    throw EngineError.other(
+                        "\(change.address): the create was answered without an id, and no such resource exists; "
+                            + "check SINCH_PROVISIONING_URL and try again")
+                }
             case let .outcomeUnknown(error):
                 if let found = try await lookUp(desired, adapter: adapter) { return found }
                 if attempt == 2 { throw error }
