@@ -29,15 +29,14 @@ public struct Planner: Sendable {
     ) throws(EngineError) -> Plan {
         var changes: [Change] = []
         var errors: [String] = []
-        var claimed = Set<String>()  // "kind|identity" of live resources matched to a desired one
         let entries = lock?.resources ?? [:]
         let ownedKeys = Set(entries.values.map { "\($0.kind.rawValue)|\($0.remoteId.description)" })
+        let index = LiveIndex(live)
 
         for desired in manifests.resources {
             let adapter = KindAdapters.adapter(for: desired.kind)
             let entry = entries[desired.address]
-            let match = findLive(desired, entry: entry, adapter: adapter, live: live, owned: ownedKeys)
-            if let match { claimed.insert("\(desired.kind.rawValue)|\(match.identity.description)") }
+            let match = findLive(desired, entry: entry, adapter: adapter, index: index, owned: ownedKeys)
             do {
                 changes.append(try change(for: desired, live: match, entry: entry, lock: lock))
             } catch let error as PlanningError {
@@ -51,8 +50,7 @@ public struct Planner: Sendable {
         for entry in entries.values.sorted(by: { $0.address < $1.address })
         where !desiredAddresses.contains(entry.address) {
             let adapter = KindAdapters.adapter(for: entry.kind)
-            let match = live.all(entry.kind).first { Self.same($0.identity, entry.remoteId) }
-            changes.append(removal(entry, live: match, adapter: adapter))
+            changes.append(removal(entry, live: index.find(entry.kind, entry.remoteId), adapter: adapter))
         }
 
         changes = scoped(order(changes), scope)
@@ -65,22 +63,63 @@ public struct Planner: Sendable {
     // MARK: Matching
 
     private func findLive(
-        _ desired: DesiredResource, entry: LockFile.Entry?, adapter: any KindAdapter, live: LiveState,
+        _ desired: DesiredResource, entry: LockFile.Entry?, adapter: any KindAdapter, index: LiveIndex,
         owned: Set<String>
     ) -> LiveResource? {
-        let candidates = live.all(desired.kind)
-        if let entry {
-            return candidates.first { Self.same($0.identity, entry.remoteId) }
-        }
-        if let identity = adapter.identity(of: desired) {
-            return candidates.first { Self.same($0.identity, identity) }
-        }
+        if let entry { return index.find(desired.kind, entry.remoteId) }
+        if let identity = adapter.identity(of: desired) { return index.find(desired.kind, identity) }
         // Adoption by natural key, only among live resources no other lock entry owns.
         let spec = desired.spec.json
         guard let key = adapter.naturalKey(spec, name: desired.name, language: desired.language) else { return nil }
-        return candidates.first {
+        return index.byNaturalKey(desired.kind, key).first {
             !owned.contains("\(desired.kind.rawValue)|\($0.identity.description)")
-                && adapter.naturalKey($0.effective, name: desired.name, language: desired.language) == key
+        }
+    }
+
+    /// Live resources indexed by identity and natural key, so matching N desired resources costs O(N), not O(N²).
+    struct LiveIndex {
+        private var byId: [ResourceKind: [String: [LiveResource]]] = [:]
+        private var byName: [ResourceKind: [String: LiveResource]] = [:]
+        private var byPlusFriendId: [ResourceKind: [String: LiveResource]] = [:]
+        private var byNatural: [ResourceKind: [String: [LiveResource]]] = [:]
+
+        init(_ live: LiveState) {
+            for (kind, resources) in live.resources {
+                let adapter = KindAdapters.adapter(for: kind)
+                for resource in resources {
+                    let identity = resource.identity
+                    if let id = identity.id { byId[kind, default: [:]][id, default: []].append(resource) }
+                    if let name = identity.name {
+                        byName[kind, default: [:]][name + "\u{0}" + (identity.language ?? "")] = resource
+                    }
+                    if let plusFriendId = identity.plusFriendId, identity.id == nil {
+                        byPlusFriendId[kind, default: [:]][plusFriendId] = resource
+                    }
+                    // Natural keys that do not depend on the manifest name (every kind but WhatsApp templates,
+                    // which are found by name + language).
+                    if kind != .whatsappTemplate,
+                        let key = adapter.naturalKey(resource.effective, name: "", language: nil)
+                    {
+                        byNatural[kind, default: [:]][key, default: []].append(resource)
+                    }
+                }
+            }
+        }
+
+        /// The live resource with this identity (same rules as ``Planner/same(_:_:)``).
+        func find(_ kind: ResourceKind, _ identity: RemoteIdentity) -> LiveResource? {
+            if let id = identity.id {
+                return byId[kind]?[id]?.first {
+                    identity.plusFriendId == nil || $0.identity.plusFriendId == identity.plusFriendId
+                }
+            }
+            if let name = identity.name { return byName[kind]?[name + "\u{0}" + (identity.language ?? "")] }
+            if let plusFriendId = identity.plusFriendId { return byPlusFriendId[kind]?[plusFriendId] }
+            return nil
+        }
+
+        func byNaturalKey(_ kind: ResourceKind, _ key: String) -> [LiveResource] {
+            byNatural[kind]?[key] ?? []
         }
     }
 

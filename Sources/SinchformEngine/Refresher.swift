@@ -13,35 +13,34 @@ public struct LiveState: Sendable {
 }
 
 /// Reads live state: one paginated list per kind at the largest page size, kinds in parallel. KakaoTalk templates
-/// are listed per sender, for the senders that exist or that the manifests and lock file mention.
+/// are listed per sender (the API nests them), as soon as the sender list arrives, and only for the senders that
+/// `templateSenders` names (the senders of managed templates); nil lists them for every live sender (import).
 public struct Refresher: Sendable {
     public init() {}
 
     public func refresh(
         _ client: ProvisioningClient, kinds: Set<ResourceKind> = Set(ResourceKind.allCases),
-        kakaotalkSenders mentioned: Set<String> = []
+        templateSenders: Set<String>? = nil
     ) async throws -> LiveState {
-        try await withThrowingTaskGroup(of: (ResourceKind, [LiveResource]).self) { group in
+        try await withThrowingTaskGroup(of: [ResourceKind: [LiveResource]].self) { group in
             for kind in kinds where kind != .kakaotalkTemplate && kind != .kakaotalkSender {
-                group.addTask { (kind, try await KindAdapters.adapter(for: kind).list(client, plusFriendIds: [])) }
+                group.addTask { [kind: try await KindAdapters.adapter(for: kind).list(client, plusFriendIds: [])] }
             }
             if kinds.contains(.kakaotalkSender) || kinds.contains(.kakaotalkTemplate) {
                 group.addTask {
                     let senders = try await KindAdapters.adapter(for: .kakaotalkSender).list(client, plusFriendIds: [])
-                    return (.kakaotalkSender, senders)
+                    guard kinds.contains(.kakaotalkTemplate) else { return [.kakaotalkSender: senders] }
+                    // Templates of senders that do not exist cannot exist either.
+                    let live = Set(senders.compactMap(\.identity.plusFriendId))
+                    let wanted = (templateSenders.map { live.intersection($0) } ?? live).sorted()
+                    let templates = try await KindAdapters.adapter(for: .kakaotalkTemplate)
+                        .list(client, plusFriendIds: wanted)
+                    return [.kakaotalkSender: senders, .kakaotalkTemplate: templates]
                 }
             }
             var state = LiveState()
-            for try await (kind, resources) in group {
-                state.resources[kind] = resources
-            }
-            if kinds.contains(.kakaotalkTemplate) {
-                // Templates hang off senders: list them for every live sender (those the files name but that do
-                // not exist have no templates to find).
-                let live = Set(state.all(.kakaotalkSender).compactMap(\.identity.plusFriendId))
-                let senders = live.intersection(mentioned.isEmpty ? live : mentioned.union(live)).sorted()
-                state.resources[.kakaotalkTemplate] = try await KindAdapters.adapter(for: .kakaotalkTemplate)
-                    .list(client, plusFriendIds: senders)
+            for try await part in group {
+                state.resources.merge(part) { $1 }
             }
             return state
         }

@@ -94,13 +94,16 @@ extension Workspace {
     ) async throws(EngineError)
         -> LiveState
     {
-        var senders = Set(manifests.resources.compactMap { $0.spec["plusFriendId"]?.string })
-        senders.formUnion(lock?.resources.values.compactMap(\.remoteId.plusFriendId) ?? [])
+        // The senders whose templates sinchform manages: named by a template in the files or in the lock.
+        var senders = Set(
+            manifests.resources.filter { $0.kind == .kakaotalkTemplate }.compactMap { $0.spec["plusFriendId"]?.string })
+        senders.formUnion(
+            lock?.resources.values.filter { $0.kind == .kakaotalkTemplate }.compactMap(\.remoteId.plusFriendId) ?? [])
         // Only kinds the manifests or the lock file mention: nothing else can be planned, so nothing else is read.
         var kinds = Set(manifests.resources.map(\.kind))
         kinds.formUnion(lock?.resources.values.map(\.kind) ?? [])
         do {
-            return try await Refresher().refresh(client, kinds: kinds, kakaotalkSenders: senders)
+            return try await Refresher().refresh(client, kinds: kinds, templateSenders: senders)
         } catch let error as APIError {
             throw EngineError.api(error)
         } catch let error as EngineError {

@@ -216,6 +216,42 @@ import Testing
         }
     }
 
+    @Test func aFailureSkipsOnlyWhatDependsOnIt() async throws {
+        let harness = try await Self.harness()
+        defer { Task { try? await harness.stop() } }
+        try harness.write("webhooks.yaml", Self.webhooks)
+        try harness.write(
+            "kakao.yaml",
+            """
+            kakaotalkSenders:
+              main:
+                plusFriendId: "@acme"
+                details: {adminPhoneNo: "+48777777777", name: Acme, topLevelCategoryCode: "001", midLevelCategoryCode: "0001", subLevelCategoryCode: "0001"}
+            kakaotalkTemplates:
+              welcome:
+                plusFriendId: "@acme"
+                details: {name: welcome, language: KO, content: "Hello"}
+
+            """)
+        // Every create of a KakaoTalk sender fails with 500 (outcome unknown, not found by lookup, sent once more).
+        try await harness.control(
+            .put, "/_emulator/faults",
+            ["rules": [["type": "status", "status": 500, "method": "POST", "path": "kakaotalk/senders$"]]])
+        let result = try await harness.apply(parallelism: 2)
+        #expect(!result.succeeded)
+        #expect(result.failed.map(\.address) == ["kakaotalkSender.main"])
+        #expect(result.skipped.map(\.address) == ["kakaotalkTemplate.welcome"])
+        #expect(result.skipped.first?.message == "kakaotalkSender.main did not complete")
+        #expect(Set(result.done.map(\.address)) == ["webhook.ops", "webhook.audit"])
+        let journal = try Journal.read(result.journalPath)
+        #expect(journal.contains { $0.event == .skipped && $0.address == "kakaotalkTemplate.welcome" })
+        #expect(journal.contains { $0.event == .failed && $0.address == "kakaotalkSender.main" })
+
+        try await harness.control(.delete, "/_emulator/faults")
+        #expect(try await harness.apply().succeeded)
+        #expect(!(try await harness.plan().plan.hasChanges))
+    }
+
     @Test func aSecondApplyInTheSameDirectoryIsRefusedNamingTheHolder() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "sinchform-lock-\(UUID().uuidString)")

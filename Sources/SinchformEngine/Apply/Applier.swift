@@ -78,37 +78,39 @@ public struct Applier: Sendable {
         let executor = StepExecutor(context: context, client: client, journal: journal, writer: writer)
         var result = ApplyResult(journalPath: journal.path)
 
-        // Dependency-ordered, bounded-parallel execution.
+        // Dependency-ordered, bounded-parallel execution: a ready queue fed by dependency counts, so each
+        // completion costs only its dependents (not a rescan of every waiting step).
         let planned = Set(steps.map(\.address))
-        var state: [String: StepState] = [:]
-        var remaining = steps
+        let byAddress = Dictionary(steps.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
+        var unmet: [String: Int] = [:]
+        var dependents: [String: [String]] = [:]
+        for change in steps {
+            let dependencies = change.dependsOn.filter { planned.contains($0) && $0 != change.address }
+            unmet[change.address] = dependencies.count
+            for dependency in dependencies { dependents[dependency, default: []].append(change.address) }
+        }
+        var ready = steps.filter { unmet[$0.address] == 0 }
+        var next = 0
+        var skipped: [(Change, String)] = []
+        /// Marks everything that waits on `address` (transitively) as skipped.
+        func skipDependents(of address: String) {
+            var pending = dependents[address] ?? []
+            var seen = Set<String>()
+            while let waiting = pending.popLast() {
+                guard seen.insert(waiting).inserted, let change = byAddress[waiting] else { continue }
+                skipped.append((change, "\(address) did not complete"))
+                pending += dependents[waiting] ?? []
+            }
+        }
         await withTaskGroup(of: (Change, StepOutcome).self) { group in
             var running = 0
             func startReady() {
-                var index = 0
-                while index < remaining.count {
-                    let change = remaining[index]
-                    let dependencies = change.dependsOn.filter { planned.contains($0) }
-                    if let blocker = dependencies.first(where: { state[$0] == .failed || state[$0] == .skipped }) {
-                        remaining.remove(at: index)
-                        state[change.address] = .skipped
-                        let reason = "\(blocker) did not complete"
-                        result.skipped.append(.init(address: change.address, action: change.action, message: reason))
-                        options.observer(.skipped(address: change.address, reason: reason))
-                        let skipped = change
-                        Task { try? await journal.append(Self.skippedEntry(skipped, reason: reason)) }
-                        index = 0
-                        continue
-                    }
-                    if running < options.parallelism, dependencies.allSatisfy({ state[$0] == .done }) {
-                        remaining.remove(at: index)
-                        state[change.address] = .running
-                        running += 1
-                        options.observer(.started(address: change.address, action: change.action))
-                        group.addTask { (change, await executor.run(change)) }
-                        continue
-                    }
-                    index += 1
+                while running < options.parallelism, next < ready.count {
+                    let change = ready[next]
+                    next += 1
+                    running += 1
+                    options.observer(.started(address: change.address, action: change.action))
+                    group.addTask { (change, await executor.run(change)) }
                 }
             }
             startReady()
@@ -116,17 +118,25 @@ public struct Applier: Sendable {
                 running -= 1
                 switch outcome {
                 case let .done(note):
-                    state[change.address] = .done
                     result.done.append(.init(address: change.address, action: change.action, rollback: note))
                     options.observer(.finished(address: change.address, action: change.action))
+                    for dependent in dependents[change.address] ?? [] {
+                        unmet[dependent, default: 0] -= 1
+                        if unmet[dependent] == 0, let waiting = byAddress[dependent] { ready.append(waiting) }
+                    }
                 case let .failed(message, note):
-                    state[change.address] = .failed
                     result.failed.append(
                         .init(address: change.address, action: change.action, message: message, rollback: note))
                     options.observer(.failed(address: change.address, action: change.action, message: message))
+                    skipDependents(of: change.address)
                 }
                 startReady()
             }
+        }
+        for (change, reason) in skipped {
+            result.skipped.append(.init(address: change.address, action: change.action, message: reason))
+            options.observer(.skipped(address: change.address, reason: reason))
+            try? await journal.append(Self.skippedEntry(change, reason: reason))
         }
 
         // Lock entries of unchanged resources follow the manifests too (a manifest edited to match live state).
@@ -146,8 +156,6 @@ public struct Applier: Sendable {
         result.lockSerial = await writer.lock.serial
         return result
     }
-
-    enum StepState { case running, done, failed, skipped }
 
     static func skippedEntry(_ change: Change, reason: String) -> JournalEntry {
         var entry = JournalEntry(event: .skipped)

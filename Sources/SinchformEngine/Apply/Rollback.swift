@@ -53,7 +53,7 @@ public struct Rollback: Sendable {
         let senders = Set(completed.compactMap { $0.done.remoteId?.plusFriendId ?? $0.start.remoteId?.plusFriendId })
         let live: LiveState
         do {
-            live = try await Refresher().refresh(client, kinds: kinds, kakaotalkSenders: senders)
+            live = try await Refresher().refresh(client, kinds: kinds, templateSenders: senders)
         } catch let error as APIError {
             throw EngineError.api(error)
         } catch {
