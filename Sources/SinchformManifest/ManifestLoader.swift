@@ -64,6 +64,17 @@ struct FileContents: Sendable {
         var contents = FileContents()
         let data: Data
         do {
+            // Refuse an oversized file by its size, before its bytes are read (a 4 GiB file would cost 4 GiB).
+            let limit = YAMLLoader().maxFileBytes
+            let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? nil
+            if let size, size > limit {
+                contents.diagnostics.append(
+                    .error(
+                        at: SourceLocation(file: file, line: 1, column: 1),
+                        "file is \(size) bytes, larger than the \(limit) bytes a manifest may have; "
+                            + "split it into several files"))
+                return contents
+            }
             data = try Data(contentsOf: URL(fileURLWithPath: file))
         } catch {
             contents.diagnostics.append(
