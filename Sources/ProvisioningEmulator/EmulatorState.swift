@@ -29,6 +29,8 @@ struct Resource: Codable, Sendable {
 struct ResourceCollection: Codable, Sendable {
     private(set) var items: [String: Resource] = [:]
     private(set) var pending: Set<String> = []
+    /// How many resources have `deletedAt` set, so unfiltered lists know without a scan that none is gone.
+    private(set) var removedCount = 0
     private var orderCache: [String: [String]] = [:]
 
     enum CodingKeys: String, CodingKey {
@@ -42,6 +44,7 @@ struct ResourceCollection: Codable, Sendable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         items = try container.decode([String: Resource].self, forKey: .items)
         pending = Set(items.filter { $0.value.reviewDue != nil }.keys)
+        removedCount = items.values.count { $0.deletedAt != nil }
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -55,7 +58,9 @@ struct ResourceCollection: Codable, Sendable {
     subscript(key: String) -> Resource? {
         get { items[key] }
         set {
-            let isInsertOrRemove = (items[key] == nil) != (newValue == nil)
+            let old = items[key]
+            let isInsertOrRemove = (old == nil) != (newValue == nil)
+            removedCount += (newValue?.deletedAt == nil ? 0 : 1) - (old?.deletedAt == nil ? 0 : 1)
             items[key] = newValue
             if newValue?.reviewDue != nil { pending.insert(key) } else { pending.remove(key) }
             if isInsertOrRemove { orderCache.removeAll() }

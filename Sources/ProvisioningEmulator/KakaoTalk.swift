@@ -78,13 +78,18 @@ enum KakaoTalk {
         let keys = world.withProject(call.projectId) { project in
             project.kakaotalkSenders.orderedKeys(cacheKey: "seq") { $0.seq < $1.seq }
         }
-        let collection = world.projects[call.projectId]?.kakaotalkSenders
-        let items = keys.compactMap { collection?[$0] }.filter { resource in
-            !isGone(resource, call.now)
-                && (states?.contains(resource.doc["state"]?.stringValue ?? "") ?? true)
-                && (statuses?.contains(resource.doc["changes"]?["status"]?.stringValue ?? "") ?? true)
-        }
-        return .ok(page.envelope(items, key: "senders") { .object($0.doc) })
+        let collection = world.projects[call.projectId]?.kakaotalkSenders ?? ResourceCollection()
+        // Unfiltered, with nothing removed, every key matches: only the page is looked up and rendered.
+        let matching =
+            states == nil && statuses == nil && collection.removedCount == 0
+            ? keys
+            : keys.filter { key in
+                guard let resource = collection[key] else { return false }
+                return !isGone(resource, call.now)
+                    && (states?.contains(resource.doc["state"]?.stringValue ?? "") ?? true)
+                    && (statuses?.contains(resource.doc["changes"]?["status"]?.stringValue ?? "") ?? true)
+            }
+        return .ok(page.envelope(matching, key: "senders") { collection[$0].map { .object($0.doc) } ?? .null })
     }
 
     static func validateSenderDetails(_ details: [String: JSON], partial: Bool, _ validation: inout Validation) {

@@ -66,7 +66,7 @@ enum WhatsAppSenders {
             let keys = project.whatsappSenders.orderedKeys(cacheKey: "created") { $0.seq < $1.seq }
             let now = call.now
             let matching: [String]
-            if states == nil && statuses == nil && project.whatsappSenders.values.allSatisfy({ $0.deletedAt == nil }) {
+            if states == nil && statuses == nil && project.whatsappSenders.removedCount == 0 {
                 matching = keys
             } else {
                 matching = keys.filter { key in

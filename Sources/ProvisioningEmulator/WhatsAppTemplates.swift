@@ -65,17 +65,23 @@ enum WhatsAppTemplates {
             let keys = state.whatsappTemplates.orderedKeys(cacheKey: "key") { lhs, rhs in
                 sortKey(lhs) < sortKey(rhs)
             }
-            var matching: [Resource] = []
-            for key in keys {
-                guard let resource = state.whatsappTemplates[key] else { continue }
-                if let prefix, !(resource.doc["name"]?.stringValue ?? "").hasPrefix(prefix) { continue }
-                if let states, !states.contains(resource.doc["state"]?.stringValue ?? "") { continue }
-                if let statuses, !statuses.contains(resource.doc["changes"]?["status"]?.stringValue ?? "") {
-                    continue
+            // Unfiltered, every key matches: only the page is looked up and rendered.
+            let matching =
+                prefix == nil && states == nil && statuses == nil
+                ? keys
+                : keys.filter { key in
+                    guard let resource = state.whatsappTemplates[key] else { return false }
+                    if let prefix, !(resource.doc["name"]?.stringValue ?? "").hasPrefix(prefix) { return false }
+                    if let states, !states.contains(resource.doc["state"]?.stringValue ?? "") { return false }
+                    if let statuses, !statuses.contains(resource.doc["changes"]?["status"]?.stringValue ?? "") {
+                        return false
+                    }
+                    return true
                 }
-                matching.append(resource)
-            }
-            return .ok(page.envelope(matching, key: "templates") { project(.object($0.doc), mask) })
+            return .ok(
+                page.envelope(matching, key: "templates") { key in
+                    state.whatsappTemplates[key].map { project(.object($0.doc), mask) } ?? .null
+                })
         }
     }
 
