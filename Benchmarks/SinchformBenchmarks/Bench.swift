@@ -7,7 +7,10 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sinchform-bench",
         abstract: "sinchform benchmarks (release build).",
-        subcommands: [ValidateBenchmark.self, EmulatorBenchmark.self, WorkloadBenchmark.self])
+        subcommands: [
+            ValidateBenchmark.self, EmulatorBenchmark.self, WorkloadBenchmark.self, ChaosBenchmark.self,
+            KillBenchmark.self, ChaosManifestFuzzBenchmark.self,
+        ])
 }
 
 /// Runs a command, returning its wall time and exit status.

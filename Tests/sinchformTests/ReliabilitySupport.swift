@@ -42,8 +42,9 @@ enum Reliability {
             let id = UUID().uuidString
             stdoutURL = scratch.appendingPathComponent("out-\(id).txt")
             stderrURL = scratch.appendingPathComponent("err-\(id).txt")
-            FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-            FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+            guard FileManager.default.createFile(atPath: stdoutURL.path, contents: nil),
+                FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+            else { throw Failure("cannot create \(stdoutURL.path)") }
             process.executableURL = Reliability.binary
             process.arguments = arguments
             process.currentDirectoryURL = directory

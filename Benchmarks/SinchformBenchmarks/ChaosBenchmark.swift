@@ -1,0 +1,242 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ProvisioningAPI
+import ProvisioningEmulator
+import SinchformEngine
+
+/// `sinchform-bench chaos`: apply many resources against an emulator injecting 10% 5xx, 5% 429 with Retry-After,
+/// 5% dropped connections (half before, half after processing) and random latency, until a plan shows no changes.
+struct ChaosBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chaos", abstract: "Apply under injected faults until converged; count runs and duplicates.")
+
+    @Option(help: "Resources to apply (WhatsApp templates, KakaoTalk senders and templates, 5 webhooks).")
+    var resources = 500
+    @Option(help: "Give up after this many applies.") var maxRuns = 6
+    @Option(help: "Repeat the whole experiment this many times (fresh emulator each).") var repeats = 1
+    @Option(help: "Parallelism of each apply.") var parallelism = 4
+
+    func run() async throws {
+        var allRuns: [Int] = []
+        var problems = 0
+        for repetition in 1...max(1, repeats) {
+            let outcome = try await ChaosExperiment(resources: resources, parallelism: parallelism).run(
+                maxRuns: maxRuns)
+            allRuns.append(outcome.runs)
+            print(
+                "chaos #\(repetition): \(resources) resources, runs needed \(outcome.converged ? "\(outcome.runs)" : "> \(maxRuns) (not converged)"), "
+                    + "\(outcome.requests) requests of which \(outcome.faulted) faulted, "
+                    + "step failures per run \(outcome.failuresPerRun), statuses \(outcome.statuses.sorted { $0.key < $1.key }), "
+                    + String(format: "%.1f s", outcome.seconds))
+            print(
+                "  duplicates \(outcome.duplicates) (successful creates \(outcome.creates) for \(resources)), "
+                    + "DELETE requests \(outcome.deletes), live equals manifests: \(outcome.liveMatches) "
+                    + "(live \(outcome.live.sorted { $0.key < $1.key }), expected \(outcome.expected.sorted { $0.key < $1.key }))"
+            )
+            if !outcome.converged || outcome.duplicates != 0 || outcome.deletes != 0 || !outcome.liveMatches {
+                problems += 1
+            }
+        }
+        print("chaos: runs needed \(allRuns) (target ≤ 3), experiments with a problem: \(problems)")
+        if problems > 0 { throw ExitCode(1) }
+    }
+}
+
+/// One chaos experiment: a fresh in-process emulator on 127.0.0.1, a scratch directory, applies until converged.
+struct ChaosExperiment {
+    var resources: Int
+    var parallelism: Int
+
+    struct Outcome {
+        var runs = 0
+        var converged = false
+        var requests = 0
+        var faulted = 0
+        var statuses: [Int: Int] = [:]
+        var creates = 0
+        var duplicates = 0
+        var deletes = 0
+        var failuresPerRun: [Int] = []
+        var live: [String: Int] = [:]
+        var expected: [String: Int] = [:]
+        var liveMatches = false
+        var seconds = 0.0
+    }
+
+    func run(maxRuns: Int) async throws -> Outcome {
+        var configuration = EmulatorConfiguration()
+        configuration.reviewDelay = .seconds(3600)
+        var logger = Logger(label: "chaos")
+        logger.logLevel = .critical
+        let server = EmulatorServer(configuration: configuration, logger: logger)
+        let baseURL = try await server.start(host: "127.0.0.1", port: 0)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sinchform-chaos-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let manifests = ReliabilityManifests(count: resources, webhooks: 5)
+        try manifests.write(to: directory)
+        let environment = [
+            "SINCH_PROJECT_ID": "sinchform-project", "SINCH_KEY_ID": "sinchform-key",
+            "SINCH_KEY_SECRET": "sinchform-secret", "SINCH_PROVISIONING_URL": baseURL,
+            "SINCH_AUTH_URL": baseURL + "/oauth2/token", "HOOK_SECRET": "chaos-hook-secret",
+        ]
+        let workspace = Workspace(directory: directory.path, environment: environment)
+        var clientConfiguration = try ProvisioningConfiguration(environment: environment)
+        clientConfiguration.retry = RetryPolicy(baseDelay: .milliseconds(50), maxDelay: .seconds(2))
+        let control = clientConfiguration
+        var outcome = Outcome()
+        outcome.expected = manifests.expectedCounts
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+            try await withProvisioningClient(configuration: control, logger: logger) { admin in
+                _ = try await admin.send(.delete, path: "/_emulator/requests", operation: "control")
+                while outcome.runs < maxRuns && !outcome.converged {
+                    outcome.runs += 1
+                    _ = try await admin.send(
+                        .put, path: "/_emulator/faults", body: ["rules": .array(ChaosRules.rules())],
+                        operation: "control")
+                    var failures = 0
+                    do {
+                        let result = try await withProvisioningClient(
+                            configuration: clientConfiguration, logger: logger
+                        ) { client in
+                            let context = try await workspace.plan(client: client)
+                            return try await Applier().apply(
+                                context, workspace: workspace, client: client,
+                                options: ApplyOptions(parallelism: parallelism))
+                        }
+                        failures = result.failed.count + result.skipped.count
+                    } catch {
+                        failures = -1
+                    }
+                    outcome.failuresPerRun.append(failures)
+                    _ = try await admin.send(.delete, path: "/_emulator/faults", operation: "control")
+                    outcome.converged = !(try await workspace.plan(client: admin).plan.hasChanges)
+                }
+                let log = try await admin.send(.get, path: "/_emulator/requests", operation: "control").body
+                let requests = log?["requests"]?.arrayValue ?? []
+                outcome.requests = requests.count
+                for request in requests {
+                    let method = request["method"]?.stringValue ?? ""
+                    let path = request["path"]?.stringValue ?? ""
+                    let status = Int(request["status"]?.doubleValue ?? 0)
+                    guard path.hasPrefix("/v1/") else { continue }
+                    outcome.statuses[status, default: 0] += 1
+                    if [0, 429, 500, 502, 503].contains(status) { outcome.faulted += 1 }
+                    if method == "POST" && (200..<300).contains(status) { outcome.creates += 1 }
+                    if method == "DELETE" { outcome.deletes += 1 }
+                }
+                outcome.duplicates = max(0, outcome.creates - resources)
+                outcome.live = try await ChaosLive.counts(admin)
+            }
+        } catch {
+            try? await server.stop()
+            throw error
+        }
+        try await server.stop()
+        outcome.liveMatches = outcome.live == outcome.expected
+        let elapsed = clock.now - start
+        outcome.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return outcome
+    }
+}
+
+/// Live resources per manifest kind, read through the typed client.
+enum ChaosLive {
+    static func counts(_ client: ProvisioningClient) async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        counts["webhooks"] = try await client.webhooks.list().count
+        counts["whatsappTemplates"] = try await client.whatsappTemplates.list().count
+        let senders = try await client.kakaotalkSenders.list()
+        counts["kakaotalkSenders"] = senders.count
+        var templates = 0
+        for sender in senders {
+            guard let id = sender["plusFriendId"]?.stringValue else { continue }
+            templates += try await client.kakaotalkTemplates.list(plusFriendId: id).count
+        }
+        counts["kakaotalkTemplates"] = templates
+        return counts.filter { $0.value > 0 }
+    }
+}
+
+/// The fault mix; each terminal rule's probability is conditional on the earlier ones not firing.
+enum ChaosRules {
+    static func rules(latencyMs: Int = 25) -> [JSONValue] {
+        let terminal: [(JSONValue, Double)] = [
+            (["type": "status", "status": 500], 0.03),
+            (["type": "status", "status": 502], 0.03),
+            (["type": "status", "status": 503], 0.04),
+            (["type": "status", "status": 429, "retryAfter": 1], 0.05),
+            (["type": "drop", "afterProcessing": false], 0.025),
+            (["type": "drop", "afterProcessing": true], 0.025),
+        ]
+        var rules: [JSONValue] = [["type": "latency", "randomMs": .number(Double(latencyMs))]]
+        var left = 1.0
+        for (rule, share) in terminal {
+            guard case .object(var object) = rule else { continue }
+            object["probability"] = .number(share / left)
+            left -= share
+            rules.append(.object(object))
+        }
+        return rules
+    }
+}
+
+/// WhatsApp templates and KakaoTalk senders with their templates (no small per-project limit), plus a few
+/// webhooks whose secret comes from `${env.HOOK_SECRET}`.
+struct ReliabilityManifests {
+    var count: Int
+    var webhooks = 0
+
+    var expectedCounts: [String: Int] {
+        var counts: [String: Int] = [:]
+        for index in 0..<count { counts[resource(index).0, default: 0] += 1 }
+        return counts
+    }
+
+    func write(to directory: URL) throws {
+        var sections: [String: String] = [:]
+        for index in 0..<count {
+            let (key, entry) = resource(index)
+            sections[key, default: "\(key):\n"] += entry
+        }
+        for (key, text) in sections {
+            try text.write(to: directory.appendingPathComponent("\(key).yaml"), atomically: true, encoding: .utf8)
+        }
+    }
+
+    private func resource(_ index: Int) -> (String, String) {
+        if index < webhooks {
+            return (
+                "webhooks",
+                "  hook-\(index):\n    target: https://hooks.example.com/bench/\(index)\n    triggers: [ALL]\n"
+                    + "    secret: ${env.HOOK_SECRET}\n"
+            )
+        }
+        let position = index - webhooks
+        switch position % 3 {
+        case 0:
+            return (
+                "whatsappTemplates",
+                "  bench_tpl_\(position):\n    category: UTILITY\n    languages:\n      EN_US:\n"
+                    + "        details: {components: [{type: BODY, text: \"Order {{1}} ships (\(position)).\", "
+                    + "examples: [\"#1\"]}]}\n"
+            )
+        case 1:
+            return (
+                "kakaotalkSenders",
+                "  sender-\(position):\n    plusFriendId: \"@bench\(position)\"\n"
+                    + "    details: {adminPhoneNo: \"+4877\(String(format: "%07d", position))\", name: \"Bench \(position)\", "
+                    + "topLevelCategoryCode: \"001\", midLevelCategoryCode: \"0001\", subLevelCategoryCode: \"0001\"}\n"
+            )
+        default:
+            return (
+                "kakaotalkTemplates",
+                "  template-\(position):\n    plusFriendId: \"@bench\(position - 1)\"\n"
+                    + "    details: {name: \"welcome \(position)\", language: KO, content: \"Hello #{name} (\(position)).\"}\n"
+            )
+        }
+    }
+}
