@@ -90,9 +90,9 @@ enum JSON: Sendable, Equatable, Codable {
 
     private func write(into out: inout [UInt8]) {
         switch self {
-        case .null: out.append(contentsOf: Array("null".utf8))
-        case .bool(let value): out.append(contentsOf: Array((value ? "true" : "false").utf8))
-        case .number(let value): out.append(contentsOf: Array(JSON.format(value).utf8))
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
+        case .number(let value): JSON.writeNumber(value, into: &out)
         case .string(let value): JSON.writeString(value, into: &out)
         case .array(let values):
             out.append(UInt8(ascii: "["))
@@ -103,25 +103,49 @@ enum JSON: Sendable, Equatable, Codable {
             out.append(UInt8(ascii: "]"))
         case .object(let object):
             out.append(UInt8(ascii: "{"))
-            for (index, key) in object.keys.sorted().enumerated() {
+            // Sorting the members (not the keys, then looking each up again) saves a hash lookup per member.
+            for (index, member) in object.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSON.writeString(key, into: &out)
+                JSON.writeString(member.key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                object[key]?.write(into: &out)
+                member.value.write(into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func format(_ value: Double) -> String {
-        if value.isFinite, value.rounded() == value, abs(value) < 1e15 {
-            return String(Int64(value))
+    /// Integral values below 1e15 as integers (digits written directly, no String), others as Swift prints them.
+    private static func writeNumber(_ value: Double, into out: inout [UInt8]) {
+        guard value.isFinite else {
+            out.append(contentsOf: "null".utf8)
+            return
         }
-        return value.isFinite ? "\(value)" : "null"
+        guard value.rounded() == value, abs(value) < 1e15 else {
+            out.append(contentsOf: "\(value)".utf8)
+            return
+        }
+        var magnitude = Int64(value)
+        if magnitude < 0 {
+            out.append(UInt8(ascii: "-"))
+            magnitude = -magnitude
+        }
+        // Digits come out least significant first; write them, then reverse them in place.
+        let start = out.count
+        repeat {
+            out.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        out[start...].reverse()
     }
 
     private static func writeString(_ value: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        let plain = !value.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        if plain {
+            out.append(contentsOf: value.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])

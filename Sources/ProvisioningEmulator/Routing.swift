@@ -25,8 +25,10 @@ struct APIRequest: Sendable {
 
     /// Path segments, percent-decoded.
     var segments: [String] {
-        path.split(separator: "/", omittingEmptySubsequences: true).map {
-            String($0).removingPercentEncoding ?? String($0)
+        // Most segments have no escapes; Foundation's removingPercentEncoding was ~5% of a GET's CPU.
+        path.split(separator: "/", omittingEmptySubsequences: true).map { segment in
+            let text = String(segment)
+            return segment.utf8.contains(UInt8(ascii: "%")) ? (text.removingPercentEncoding ?? text) : text
         }
     }
 
@@ -36,6 +38,9 @@ struct APIRequest: Sendable {
         for pair in rawQuery.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ text: Substring) -> String {
+                if !text.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) {
+                    return String(text)
+                }
                 let spaced = text.replacingOccurrences(of: "+", with: " ")
                 return spaced.removingPercentEncoding ?? spaced
             }

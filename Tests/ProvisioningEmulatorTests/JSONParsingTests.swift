@@ -35,6 +35,17 @@ import Testing
         #expect(parse(String(repeating: "[", count: 100) + String(repeating: "]", count: 100)) != nil)
     }
 
+    @Test func serialisesCompactlyWithSortedKeys() {
+        let value: JSON = [
+            "b": [.number(-42), .number(0.5), .number(1e15), .number(-0.0), .number(.infinity), 999_999_999_999_999],
+            "a": ["z": "q\"\\\n\u{1}é", "y": true, "x": nil],
+        ]
+        #expect(
+            value.serializedString()
+                == #"{"a":{"x":null,"y":true,"z":"q\"\\\n\u0001é"},"b":[-42,0.5,1000000000000000.0,0,null,999999999999999]}"#
+        )
+    }
+
     @Test func roundTripsItsOwnOutput() {
         let value: JSON = ["text": "line\nbreak \u{1} \"quoted\" ünï", "list": [.number(1.5), -3, ["deep": nil]]]
         #expect(JSON.parse(value.serialized()) == value)
