@@ -1,10 +1,10 @@
 import Foundation
-import Synchronization
 
 /// Checks located YAML against a schema, producing typed values and every problem found (not only the first).
 struct SchemaValidator {
     let environment: [String: String]
     private(set) var diagnostics: [Diagnostic] = []
+    private let patterns = PatternCache()
 
     init(environment: [String: String]) {
         self.environment = environment
@@ -190,7 +190,7 @@ struct SchemaValidator {
         if let maxLength = rules.maxLength, length > maxLength {
             error(location, path, "must be at most \(maxLength) characters long (found \(length))")
         }
-        if let pattern = rules.pattern, !PatternCache.shared.matches(pattern, text) {
+        if let pattern = rules.pattern, !patterns.matches(pattern, text) {
             let shown = text.count > 60 ? String(text.prefix(57)) + "..." : text
             error(location, path, "'\(shown)' must be \(rules.patternHint ?? "a match for \(pattern)")")
         }
@@ -205,7 +205,7 @@ struct SchemaValidator {
                 return
             }
         case .email?:
-            if !PatternCache.shared.matches(#"^[^@\s]+@[^@\s]+\.[^@\s]+$"#, text) {
+            if !patterns.matches(#"^[^@\s]+@[^@\s]+\.[^@\s]+$"#, text) {
                 error(location, path, "'\(text)' is not an e-mail address")
             }
         case nil:
@@ -235,7 +235,7 @@ struct SchemaValidator {
             }
             let expression = rest[start.upperBound..<end]
             if expression.hasPrefix("env."), case let name = String(expression.dropFirst(4)),
-                PatternCache.shared.matches("^[A-Za-z_][A-Za-z0-9_]*$", name)
+                patterns.matches("^[A-Za-z_][A-Za-z0-9_]*$", name)
             {
                 if let value = environment[name] {
                     output += value
@@ -292,17 +292,18 @@ struct SchemaValidator {
     }
 }
 
-/// Compiled regular expressions, shared across files validated in parallel.
-final class PatternCache: Sendable {
-    static let shared = PatternCache()
-    private let compiled = Mutex<[String: NSRegularExpression]>([:])
+/// Compiled regular expressions of one validator (one file): no lock, so files validated in parallel never wait
+/// on each other for every string they check.
+final class PatternCache {
+    private var compiled: [String: NSRegularExpression?] = [:]
 
     func matches(_ pattern: String, _ text: String) -> Bool {
-        let expression = compiled.withLock { cache -> NSRegularExpression? in
-            if let existing = cache[pattern] { return existing }
-            let made = try? NSRegularExpression(pattern: pattern)
-            cache[pattern] = made
-            return made
+        let expression: NSRegularExpression?
+        if let cached = compiled[pattern] {
+            expression = cached
+        } else {
+            expression = try? NSRegularExpression(pattern: pattern)
+            compiled[pattern] = expression
         }
         guard let expression else { return false }
         let range = NSRange(text.startIndex..., in: text)
