@@ -57,7 +57,13 @@ public final class ApplyLock: Sendable {
         let deadline = clock.now + timeout
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             if clock.now >= deadline {
-                let holder = readInfo(path).map(\.description) ?? "another process"
+                // The holder writes who it is right after taking the lock: give it a moment to appear.
+                var info = readInfo(path)
+                for _ in 0..<40 where info == nil {
+                    try? await Task.sleep(for: .milliseconds(25))
+                    info = readInfo(path)
+                }
+                let holder = info.map(\.description) ?? "another process"
                 close(descriptor)
                 throw EngineError.other(
                     "another apply is running in this directory: \(holder); wait for it, or pass --lock-timeout SECONDS"
