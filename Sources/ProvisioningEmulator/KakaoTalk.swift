@@ -129,19 +129,9 @@ enum KakaoTalk {
                 "created": .string(isoTimestamp(call.now)), "modified": .string(isoTimestamp(call.now)),
             ], seq: world.nextSeq())
         resource.addActivity("CREATED", at: call.now)
-        submitOrDraft(&resource, status, call)
+        resource.submitOrDraft(status, call)
         world.projects[call.projectId, default: ProjectState()].kakaotalkSenders[plusFriendId] = resource
         return .created(.object(resource.doc))
-    }
-
-    static func submitOrDraft(_ resource: inout Resource, _ status: String, _ call: Call) {
-        if status == "SUBMIT" {
-            resource.submitted = true
-            resource.reviewDue = call.now + call.configuration.reviewDelay.seconds
-            resource.addActivity("IN_PROGRESS", at: call.now)
-        } else {
-            resource.addActivity("DRAFT", at: call.now)
-        }
     }
 
     static func getSender(_ call: Call, _ world: inout World) throws -> Reply {
@@ -169,14 +159,7 @@ enum KakaoTalk {
                 "sender_not_updatable", "Sender is not updatable.",
                 "Updates are only supported by senders with state: ACTIVE.")
         }
-        let base = changes?["details"]?.objectValue ?? resource.doc["details"]?.objectValue ?? [:]
-        resource.doc["changes"] = [
-            "status": .string(status == "SUBMIT" ? "IN_PROGRESS" : "DRAFT"),
-            "details": .object(mergePatch(base, patch)),
-        ]
-        resource.touch(call.now)
-        resource.addActivity("EDITED", at: call.now)
-        submitOrDraft(&resource, status, call)
+        resource.stageChanges(patch, status: status, call)
         world.projects[call.projectId]?.kakaotalkSenders[key] = resource
         return .ok(.object(resource.doc))
     }
@@ -358,7 +341,7 @@ enum KakaoTalk {
                 "created": .string(isoTimestamp(call.now)), "modified": .string(isoTimestamp(call.now)),
             ], seq: world.nextSeq())
         resource.addActivity("CREATED", at: call.now)
-        submitOrDraft(&resource, status, call)
+        resource.submitOrDraft(status, call)
         world.projects[call.projectId, default: ProjectState()].kakaotalkTemplates[templateKey(senderKey, code)] =
             resource
         return .created(.object(resource.doc))
@@ -398,14 +381,7 @@ enum KakaoTalk {
         if let name = patch["name"]?.stringValue {
             try checkNameUnique(name, sender: call.param("plusFriendId"), except: key, call, world)
         }
-        let base = changes?["details"]?.objectValue ?? resource.doc["details"]?.objectValue ?? [:]
-        resource.doc["changes"] = [
-            "status": .string(status == "SUBMIT" ? "IN_PROGRESS" : "DRAFT"),
-            "details": .object(mergePatch(base, patch)),
-        ]
-        resource.touch(call.now)
-        resource.addActivity("EDITED", at: call.now)
-        submitOrDraft(&resource, status, call)
+        resource.stageChanges(patch, status: status, call)
         world.projects[call.projectId]?.kakaotalkTemplates[key] = resource
         return .ok(.object(resource.doc))
     }

@@ -479,8 +479,7 @@ enum RcsSenders {
             hasVideo ? EmulatorDefaults.rcsLaunchStateWithVideo : EmulatorDefaults.rcsLaunchStateWithoutVideo)
         resource.doc["countryStatus"] = countryStatus(details["countries"], status: "PENDING", at: now)
         resource.doc["modified"] = .string(now)
-        resource.submitted = true
-        resource.reviewDue = call.now + call.configuration.reviewDelay.seconds
+        resource.startReview(call)
         store(resource, call, &world)
         return .ok(render(resource))
     }

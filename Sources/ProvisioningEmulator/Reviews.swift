@@ -128,6 +128,34 @@ extension Resource {
     mutating func touch(_ time: Double) {
         if doc["modified"] != nil || doc["created"] != nil { doc["modified"] = .string(isoTimestamp(time)) }
     }
+
+    /// Puts the resource under review; it completes after `reviewDelay` of emulator time unless forced sooner.
+    mutating func startReview(_ call: Call) {
+        submitted = true
+        reviewDue = call.now + call.configuration.reviewDelay.seconds
+    }
+
+    /// A request's `status`: SUBMIT starts the review, DRAFT only records the draft.
+    mutating func submitOrDraft(_ status: String, _ call: Call) {
+        if status == "SUBMIT" {
+            startReview(call)
+            addActivity("IN_PROGRESS", at: call.now)
+        } else {
+            addActivity("DRAFT", at: call.now)
+        }
+    }
+
+    /// A PATCH laid over the pending (or else the live) details, kept as pending changes with the request's status.
+    mutating func stageChanges(_ patch: [String: JSON], status: String, _ call: Call) {
+        let base = doc["changes"]?["details"]?.objectValue ?? doc["details"]?.objectValue ?? [:]
+        doc["changes"] = [
+            "status": .string(status == "SUBMIT" ? "IN_PROGRESS" : "DRAFT"),
+            "details": .object(mergePatch(base, patch)),
+        ]
+        touch(call.now)
+        addActivity("EDITED", at: call.now)
+        submitOrDraft(status, call)
+    }
 }
 
 /// Shared list/activities/comments helpers.

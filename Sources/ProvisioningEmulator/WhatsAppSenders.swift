@@ -219,21 +219,11 @@ enum WhatsAppSenders {
         resource.hidden = ["variant": .string(kind.rawValue)]
         if let phoneNumberId { resource.hidden?["phoneNumberId"] = .string(phoneNumberId) }
         resource.addActivity("CREATED", at: call.now)
-        submitOrDraft(&resource, status, call)
+        resource.submitOrDraft(status, call)
         world.withProject(call.projectId) { project in
             project.whatsappSenders[id] = resource
         }
         return .created(.object(resource.doc))
-    }
-
-    static func submitOrDraft(_ resource: inout Resource, _ status: String, _ call: Call) {
-        if status == "SUBMIT" {
-            resource.submitted = true
-            resource.reviewDue = call.now + call.configuration.reviewDelay.seconds
-            resource.addActivity("IN_PROGRESS", at: call.now)
-        } else {
-            resource.addActivity("DRAFT", at: call.now)
-        }
     }
 
     // MARK: S4 update
@@ -295,7 +285,7 @@ enum WhatsAppSenders {
         resource.addActivity("EDITED", at: call.now)
         let metadataPending = metadata.values.contains { $0["status"]?.stringValue == "PENDING" }
         if changes != nil {
-            submitOrDraft(&resource, status, call)
+            resource.submitOrDraft(status, call)
         } else if metadataPending {
             resource.reviewDue = call.now + call.configuration.reviewDelay.seconds
         }

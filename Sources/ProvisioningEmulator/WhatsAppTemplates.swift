@@ -317,8 +317,7 @@ enum WhatsAppTemplates {
     }
 
     static func submit(_ resource: inout Resource, _ call: Call) {
-        resource.submitted = true
-        resource.reviewDue = call.now + call.configuration.reviewDelay.seconds
+        resource.startReview(call)
         if resource.doc["state"] == nil {
             resource.doc["state"] = .string(EmulatorDefaults.newTemplateStateWhileInReview)
         }
