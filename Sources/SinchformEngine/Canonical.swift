@@ -5,8 +5,12 @@ import SinchformManifest
 
 extension ManifestValue {
     /// The value as JSON, without source locations.
-    public var json: JSONValue {
-        switch kind {
+    public var json: JSONValue { kind.json }
+}
+
+extension ManifestValue.Kind {
+    var json: JSONValue {
+        switch self {
         case .null: return .null
         case let .bool(value): return .bool(value)
         case let .number(value): return .number(value)
@@ -15,10 +19,6 @@ extension ManifestValue {
         case let .object(values): return .object(values.mapValues(\.json))
         }
     }
-}
-
-extension ManifestValue.Kind {
-    var json: JSONValue { ManifestValue(self, at: SourceLocation(file: "", line: 0, column: 0)).json }
 }
 
 extension JSONValue {

@@ -152,7 +152,7 @@ public struct Planner: Sendable {
             address: desired.address, kind: desired.kind, action: .noop, reason: "", origin: nil, before: nil,
             after: after, fields: [], forcesReplacement: [], consequences: [], review: live?.review,
             remoteId: live?.identity ?? entry?.remoteId ?? adapter.identity(of: desired),
-            dependsOn: dependencies(of: desired),
+            dependsOn: [],  // set by `order`, which sees every change
             liveDigest: nil, desiredDigest: desiredNormalized.digest)
 
         guard let live else {
@@ -324,11 +324,6 @@ public struct Planner: Sendable {
             members[head] = removing(Array(path.dropFirst()), from: inner)
         }
         return .object(members)
-    }
-
-    private func dependencies(of desired: DesiredResource) -> [String] {
-        // Filled in by `order`, which sees every change.
-        []
     }
 
     // MARK: Order and scope

@@ -45,18 +45,12 @@ public struct ReviewStatus: Codable, Sendable, Hashable, CustomStringConvertible
 
     /// The review of a resource that has `state` and `changes.status` (templates and senders).
     static func of(_ live: JSONValue, reasonKeys: [[String]] = []) -> ReviewStatus {
-        var reason: String?
-        for path in reasonKeys {
-            if let value = live.at(path)?.stringValue, value != "NONE" {
-                reason = value
-                break
-            }
+        var status = ReviewStatus(
+            state: live["state"]?.stringValue, pending: live.at(["changes", "status"])?.stringValue)
+        // A reason only means something for a rejection or an error.
+        if status.summary == "rejected" || status.summary == "error" {
+            status.rejectionReason = reasonKeys.lazy.compactMap { live.at($0)?.stringValue }.first { $0 != "NONE" }
         }
-        let status = ReviewStatus(
-            state: live["state"]?.stringValue, pending: live.at(["changes", "status"])?.stringValue,
-            rejectionReason: nil)
-        return ReviewStatus(
-            state: status.state, pending: status.pending,
-            rejectionReason: status.summary == "rejected" || status.summary == "error" ? reason : nil)
+        return status
     }
 }

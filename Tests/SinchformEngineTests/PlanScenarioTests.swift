@@ -23,6 +23,14 @@ import Testing
         try await EmulatorHarness.start(extra: ["OPS_SECRET": "ops-secret-1", "AUDIT_SECRET": "audit-secret-1"])
     }
 
+    /// A harness whose project already has the two webhooks applied (the starting point of most scenarios).
+    static func appliedWebhooks() async throws -> EmulatorHarness {
+        let harness = try await harness()
+        try harness.write("webhooks.yaml", webhooks)
+        #expect(try await harness.apply().succeeded)
+        return harness
+    }
+
     private func summary(_ plan: Plan) -> String {
         plan.changes.filter(\.isChange).map {
             "\($0.address) \($0.action) \($0.origin?.rawValue ?? "-") \($0.fields.map(\.path))"
@@ -31,10 +39,8 @@ import Testing
     }
 
     @Test func outOfBandEditIsDriftAndApplyRestoresIt() async throws {
-        let harness = try await Self.harness()
+        let harness = try await Self.appliedWebhooks()
         defer { Task { try? await harness.stop() } }
-        try harness.write("webhooks.yaml", Self.webhooks)
-        #expect(try await harness.apply().succeeded)
 
         let lock = try #require(try LockFile.read(in: harness.directory.path))
         let id = try #require(lock.resources["webhook.ops"]?.remoteId.id)
@@ -54,10 +60,8 @@ import Testing
     }
 
     @Test func manifestEditIsAnUpdateAndSetsCompareAsSets() async throws {
-        let harness = try await Self.harness()
+        let harness = try await Self.appliedWebhooks()
         defer { Task { try? await harness.stop() } }
-        try harness.write("webhooks.yaml", Self.webhooks)
-        #expect(try await harness.apply().succeeded)
 
         // Same triggers in another order: no change.
         try harness.write(
@@ -80,10 +84,8 @@ import Testing
     }
 
     @Test func removingAResourceDeletesOnlyWhatTheLockOwns() async throws {
-        let harness = try await Self.harness()
+        let harness = try await Self.appliedWebhooks()
         defer { Task { try? await harness.stop() } }
-        try harness.write("webhooks.yaml", Self.webhooks)
-        #expect(try await harness.apply().succeeded)
         // A webhook sinchform does not own.
         try await harness.control(
             .post, "/v1/projects/sinchform-project/webhooks",
@@ -127,10 +129,8 @@ import Testing
     }
 
     @Test func aRotatedSecretIsAnUpdateThatNeverShowsTheValue() async throws {
-        let harness = try await Self.harness()
+        let harness = try await Self.appliedWebhooks()
         defer { Task { try? await harness.stop() } }
-        try harness.write("webhooks.yaml", Self.webhooks)
-        #expect(try await harness.apply().succeeded)
 
         var rotated = harness.workspace
         rotated.environment["OPS_SECRET"] = "ops-secret-2"
@@ -194,10 +194,8 @@ import Testing
     }
 
     @Test func aSavedPlanIsRefusedWhenLiveStateMoved() async throws {
-        let harness = try await Self.harness()
+        let harness = try await Self.appliedWebhooks()
         defer { Task { try? await harness.stop() } }
-        try harness.write("webhooks.yaml", Self.webhooks)
-        #expect(try await harness.apply().succeeded)
         try harness.write(
             "webhooks.yaml", Self.webhooks.replacingOccurrences(of: "triggers: [ALL]", with: "triggers: [BUNDLE_DONE]"))
         let saved = try await harness.plan().plan
