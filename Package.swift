@@ -32,9 +32,11 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
+        .target(name: "JSONSyntax", swiftSettings: swiftSettings),
         .target(
             name: "ProvisioningAPI",
             dependencies: [
+                "JSONSyntax",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -45,6 +47,7 @@ let package = Package(
         .target(
             name: "SinchformEngine",
             dependencies: [
+                "JSONSyntax",
                 "SinchformManifest",
                 "ProvisioningAPI",
                 .product(name: "Yams", package: "Yams"),
@@ -56,6 +59,7 @@ let package = Package(
         .target(
             name: "ProvisioningEmulator",
             dependencies: [
+                "JSONSyntax",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

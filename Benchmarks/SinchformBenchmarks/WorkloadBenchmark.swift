@@ -46,6 +46,12 @@ struct WorkloadRun: AsyncParsableCommand {
     @Option(help: "KakaoTalk templates per KakaoTalk sender (1 is the worst case for refresh).")
     var templatesPerSender = 5
     @Option(help: "Also write the Markdown report to this file.") var out: String?
+    @Option(
+        help: ArgumentHelp(
+            "Run this phase's child under `perf record -g` (plan, apply creates, drift, …).",
+            discussion: "The profile goes to /tmp/sinchform-bench-N-MS-PHASE.perf.data; read it with `perf report -i`.")
+    )
+    var profile: String?
 
     func run() async throws {
         let sizeList = sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -90,6 +96,7 @@ struct WorkloadRun: AsyncParsableCommand {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "sinchform-bench-workload-\(mix.total)-\(latency)-\(UUID().uuidString.prefix(8))")
         var cell = WorkloadCell(mix: mix, latency: latency, loadBefore: loadAverage())
+        let cellName = "\(mix.total)-\(latency)"
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let generator = WorkloadGenerator(mix: mix)
@@ -102,19 +109,25 @@ struct WorkloadRun: AsyncParsableCommand {
                     ])
                     _ = try await control.send(.put, path: "/_emulator/faults", body: rule, operation: "set latency")
                 }
-                cell.phases.append(try await child("apply", directory: directory, url: url, label: "apply creates"))
+                cell.phases.append(
+                    try await child("apply", directory: directory, url: url, cell: cellName, label: "apply creates"))
                 // Reviews complete so that the update phase edits approved resources, as it would in real life.
                 let review: JSONValue = .object([
                     "projectId": .string(WorkloadBenchmark.project), "outcome": "approve", "all": true,
                 ])
                 _ = try await control.send(.post, path: "/_emulator/review", body: review, operation: "approve all")
-                cell.phases.append(try await child("plan", directory: directory, url: url, label: "plan"))
                 cell.phases.append(
-                    try await child("baseline", directory: directory, url: url, label: "per-resource refresh"))
+                    try await child("plan", directory: directory, url: url, cell: cellName, label: "plan"))
+                cell.phases.append(
+                    try await child(
+                        "baseline", directory: directory, url: url, cell: cellName, label: "per-resource refresh"))
                 try generator.write(to: directory, revision: 1)
-                cell.phases.append(try await child("apply", directory: directory, url: url, label: "apply 10% updates"))
+                cell.phases.append(
+                    try await child("apply", directory: directory, url: url, cell: cellName, label: "apply 10% updates")
+                )
                 cell.driftEdits = try await editOutOfBand(control, directory: directory, count: max(1, mix.total / 100))
-                cell.phases.append(try await child("drift", directory: directory, url: url, label: "drift"))
+                cell.phases.append(
+                    try await child("drift", directory: directory, url: url, cell: cellName, label: "drift"))
             }
         } catch {
             try? await server.stop()
@@ -149,14 +162,25 @@ struct WorkloadRun: AsyncParsableCommand {
     }
 
     /// Runs one phase in a child process (this executable's hidden `workload engine`) and reads its report.
-    private func child(_ phase: String, directory: URL, url: String, label: String) async throws -> PhaseReport {
+    private func child(
+        _ phase: String, directory: URL, url: String, cell cellName: String, label: String
+    ) async throws -> PhaseReport {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        process.arguments = [
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let arguments = [
             "workload", "engine", "--phase", phase, "--directory", directory.path, "--url", url,
             "--parallelism", "\(parallelism)", "--concurrency", "\(concurrency)",
             "--baseline-concurrency", "\(baselineConcurrency)",
         ]
+        if label == profile {
+            let output = "/tmp/sinchform-bench-\(cellName)-\(label.replacingOccurrences(of: " ", with: "-")).perf.data"
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["perf", "record", "-g", "-q", "-o", output, "--", executable.path] + arguments
+            log("  profiling \(label) into \(output)")
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.standardError

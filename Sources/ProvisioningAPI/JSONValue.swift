@@ -1,4 +1,5 @@
 import Foundation
+import JSONSyntax
 
 /// A JSON document of any shape, as the Provisioning API sends and receives it.
 ///
@@ -68,35 +69,54 @@ public enum JSONValue: Sendable, Hashable, Codable {
 
 // MARK: - Serialisation
 
-extension JSONValue {
-    /// Parses JSON bytes.
+extension JSONValue: JSONTree {
+    /// The value a ``JSONNode`` of values describes (``JSONTree``).
+    public init(node: JSONNode<JSONValue>) {
+        switch node {
+        case .null: self = .null
+        case .bool(let value): self = .bool(value)
+        case .number(let value): self = .number(value)
+        case .string(let value): self = .string(value)
+        case .array(let value): self = .array(value)
+        case .object(let value): self = .object(value)
+        }
+    }
+
+    /// The value one level deep (``JSONTree``).
+    public var node: JSONNode<JSONValue> {
+        switch self {
+        case .null: .null
+        case .bool(let value): .bool(value)
+        case .number(let value): .number(value)
+        case .string(let value): .string(value)
+        case .array(let value): .array(value)
+        case .object(let value): .object(value)
+        }
+    }
+
+    /// Parses JSON bytes (a strict parser straight from the bytes, not `JSONDecoder`: list pages are large).
     ///
-    /// - Throws: `DecodingError` when the bytes are not JSON.
+    /// - Throws: `DecodingError.dataCorrupted` when the bytes are not exactly one JSON value.
+    public init(bytes: [UInt8]) throws {
+        guard let value = JSONValue.parse(bytes) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "The data is not valid JSON."))
+        }
+        self = value
+    }
+
+    /// Parses JSON bytes (see ``init(bytes:)``).
     public init(data: Data) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+        try self.init(bytes: Array(data))
     }
 
-    /// Parses a JSON string.
-    ///
-    /// - Throws: `DecodingError` when the text is not JSON.
+    /// Parses a JSON string (see ``init(bytes:)``).
     public init(json: String) throws {
-        try self.init(data: Data(json.utf8))
+        try self.init(bytes: Array(json.utf8))
     }
 
-    /// The compact, deterministic JSON encoding: sorted keys, no escaped slashes, integral numbers without fraction.
-    ///
-    /// - Throws: `EncodingError` for a number that JSON cannot represent (infinity, NaN).
-    public func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
-    }
-
-    /// The deterministic JSON text of the value (see ``jsonData()``).
-    public var jsonString: String {
-        guard let data = try? jsonData() else { return "null" }
-        return String(decoding: data, as: UTF8.self)
-    }
+    /// The compact, deterministic JSON text of the value (``serialized()``): sorted keys, no escaped slashes,
+    /// integral numbers without a fraction.
+    public var jsonString: String { serializedString() }
 }
 
 // MARK: - Convenience accessors

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import JSONSyntax
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -78,16 +79,7 @@ public final class ProvisioningClient: Sendable {
                 + query.map { "\(Self.encodeQuery($0.name))=\(Self.encodeQuery($0.value))" }
                 .joined(separator: "&")
         }
-        var bodyBytes: [UInt8]?
-        if let body {
-            do {
-                bodyBytes = Array(try body.jsonData())
-            } catch {
-                throw APIError(
-                    kind: .configuration, operation: operation, message: "the request body is not valid JSON: \(error)",
-                    resource: label)
-            }
-        }
+        let bodyBytes = body?.serialized()
         let exchange = Exchange(
             method: method, url: url, body: bodyBytes, contentType: bodyBytes == nil ? nil : "application/json",
             operation: operation, label: label, authentication: .api)
@@ -564,11 +556,5 @@ extension ProvisioningClient {
             }
         }
         return result
-    }
-}
-
-extension JSONValue {
-    init(bytes: [UInt8]) throws {
-        try self.init(data: Data(bytes))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import JSONSyntax
 
 /// A JSON value, kept independent of any client model so the emulator stays a second opinion.
 enum JSON: Sendable, Equatable, Codable {
@@ -39,11 +40,6 @@ enum JSON: Sendable, Equatable, Codable {
         }
     }
 
-    /// Parses bytes; nil when they are not exactly one JSON value.
-    static func parse(_ bytes: [UInt8]) -> JSON? {
-        JSONParser.parse(bytes)
-    }
-
     subscript(key: String) -> JSON? {
         if case .object(let object) = self { return object[key] }
         return nil
@@ -75,93 +71,29 @@ enum JSON: Sendable, Equatable, Codable {
     }
 
     var isNull: Bool { self == .null }
+}
 
-    /// Serialises compactly with sorted keys, so output is deterministic.
-    func serialized() -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(256)
-        write(into: &out)
-        return out
+extension JSON: JSONTree {
+    init(node: JSONNode<JSON>) {
+        switch node {
+        case .null: self = .null
+        case .bool(let value): self = .bool(value)
+        case .number(let value): self = .number(value)
+        case .string(let value): self = .string(value)
+        case .array(let value): self = .array(value)
+        case .object(let value): self = .object(value)
+        }
     }
 
-    func serializedString() -> String {
-        String(decoding: serialized(), as: UTF8.self)
-    }
-
-    private func write(into out: inout [UInt8]) {
+    var node: JSONNode<JSON> {
         switch self {
-        case .null: out.append(contentsOf: "null".utf8)
-        case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
-        case .number(let value): JSON.writeNumber(value, into: &out)
-        case .string(let value): JSON.writeString(value, into: &out)
-        case .array(let values):
-            out.append(UInt8(ascii: "["))
-            for (index, value) in values.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                value.write(into: &out)
-            }
-            out.append(UInt8(ascii: "]"))
-        case .object(let object):
-            out.append(UInt8(ascii: "{"))
-            // Sorting the members (not the keys, then looking each up again) saves a hash lookup per member.
-            for (index, member) in object.sorted(by: { $0.key < $1.key }).enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSON.writeString(member.key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                member.value.write(into: &out)
-            }
-            out.append(UInt8(ascii: "}"))
+        case .null: .null
+        case .bool(let value): .bool(value)
+        case .number(let value): .number(value)
+        case .string(let value): .string(value)
+        case .array(let value): .array(value)
+        case .object(let value): .object(value)
         }
-    }
-
-    /// Integral values below 1e15 as integers (digits written directly, no String), others as Swift prints them.
-    private static func writeNumber(_ value: Double, into out: inout [UInt8]) {
-        guard value.isFinite else {
-            out.append(contentsOf: "null".utf8)
-            return
-        }
-        guard value.rounded() == value, abs(value) < 1e15 else {
-            out.append(contentsOf: "\(value)".utf8)
-            return
-        }
-        var magnitude = Int64(value)
-        if magnitude < 0 {
-            out.append(UInt8(ascii: "-"))
-            magnitude = -magnitude
-        }
-        // Digits come out least significant first; write them, then reverse them in place.
-        let start = out.count
-        repeat {
-            out.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0
-        out[start...].reverse()
-    }
-
-    private static func writeString(_ value: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        let plain = !value.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
-        if plain {
-            out.append(contentsOf: value.utf8)
-            out.append(UInt8(ascii: "\""))
-            return
-        }
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "\n"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case UInt8(ascii: "\t"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: Array("\\u00".utf8))
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0xF)])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }
 

@@ -1,3 +1,5 @@
+import JSONSyntax
+
 /// KakaoTalk category lookups (part B §4), seeded from the codes of the documented examples.
 enum KakaoTalkCategories {
     static let senderTree: JSON = JSON.parse(Array(senderText.utf8)) ?? []

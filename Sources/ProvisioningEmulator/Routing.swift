@@ -1,4 +1,5 @@
 import Foundation
+import JSONSyntax
 
 /// A parsed HTTP request, independent of the server framework.
 struct APIRequest: Sendable {

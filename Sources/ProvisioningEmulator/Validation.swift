@@ -1,4 +1,5 @@
 import Foundation
+import JSONSyntax
 
 /// Collects `invalid_input` messages in the API's wording ("target must be a URL address").
 struct Validation {

@@ -1,3 +1,4 @@
+import JSONSyntax
 import ProvisioningAPI
 import SinchformManifest
 
@@ -21,7 +22,9 @@ public struct Normalizer: Sendable {
             guard case let .array(elements) = value else { return value.isNull ? nil : value }
             var normalized = elements.compactMap { normalize($0, as: items) }
             if rules.isSet {
-                normalized = Array(Set(normalized)).sorted { $0.canonical < $1.canonical }
+                // Each element encoded once, not once per comparison.
+                normalized = Array(Set(normalized)).map { (key: $0.serialized(), value: $0) }
+                    .sorted { $0.key.lexicographicallyPrecedes($1.key) }.map(\.value)
             }
             return .array(normalized)
         case let .object(object):

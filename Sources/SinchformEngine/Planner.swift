@@ -192,7 +192,7 @@ public struct Planner: Sendable {
                     FieldChange(
                         path: path, before: nil, after: value, sensitive: sensitive,
                         note: "write-only: not set by sinchform (adopted or imported), so it will be sent"))
-            } else if let lock, known != Fingerprint.of(value.canonical, salt: lock.salt) {
+            } else if let lock, known != Fingerprint.of(value.jsonString, salt: lock.salt) {
                 change.fields.append(
                     FieldChange(
                         path: path, before: sensitive ? Plan.sensitiveMarker : nil, after: value, sensitive: sensitive,

@@ -1,4 +1,5 @@
 import Foundation
+import JSONSyntax
 import ProvisioningAPI
 import Testing
 
@@ -15,7 +16,7 @@ import Testing
         #expect(value["a"]?[0] == .number(1))
         #expect(value["b"]?.intValue == 1000)
         #expect(value["a"]?[5]?["n"]?.doubleValue == -3.25)
-        #expect(try JSONValue(data: value.jsonData()) == value)
+        #expect(try JSONValue(bytes: value.serialized()) == value)
         #expect(value.jsonString == #"{"a":[1,true,false,null,"s",{"n":-3.25}],"b":1000,"url":"https://x/y"}"#)
     }
 

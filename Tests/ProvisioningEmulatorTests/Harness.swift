@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import JSONSyntax
 import Logging
 import NIOCore
 import NIOHTTP1

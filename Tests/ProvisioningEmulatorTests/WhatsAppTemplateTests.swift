@@ -1,4 +1,5 @@
 import Foundation
+import JSONSyntax
 import NIOHTTP1
 import Testing
 

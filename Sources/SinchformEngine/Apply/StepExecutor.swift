@@ -154,7 +154,7 @@ struct StepExecutor: Sendable {
         let spec = desired.spec.json
         var writeOnly: [String: String] = [:]
         for (path, _, value) in schema.writeOnlyValues(in: spec) {
-            writeOnly[path] = Fingerprint.of(value.canonical, salt: salt)
+            writeOnly[path] = Fingerprint.of(value.jsonString, salt: salt)
         }
         let normalized = Normalizer().normalize(spec, as: .object(schema)) ?? .object([:])
         return LockFile.Entry(

@@ -1,33 +1,52 @@
-/// A strict RFC 8259 parser straight from UTF-8 bytes to ``JSON``.
+/// One JSON value, one level deep: what ``JSONParser`` builds from and ``JSONWriter`` writes from. A JSON tree type
+/// (the client's `JSONValue`, the emulator's `JSON`) converts to and from it, so both share one parser and one
+/// writer while neither depends on the other.
+public enum JSONNode<Value> {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([Value])
+    case object([String: Value])
+}
+
+/// A JSON tree type: built from a ``JSONNode`` of its own values, and seen as one.
+public protocol JSONTree {
+    init(node: JSONNode<Self>)
+    var node: JSONNode<Self> { get }
+}
+
+/// A strict RFC 8259 parser straight from UTF-8 bytes to any ``JSONTree``.
 ///
-/// It replaces JSONSerialization, whose `Any` tree had to be bridged value by value (dynamic casts through
-/// NSDictionary): seeding 100,000 resources spent most of its time and a gigabyte of transient memory there.
-struct JSONParser {
+/// It replaces JSONSerialization (whose `Any` tree had to be bridged value by value) in the emulator and
+/// `JSONDecoder` in the client (a Codable round per value): both spent most of their time there on large lists.
+/// Inlinable, so each tree type gets a specialised copy.
+@usableFromInline
+struct JSONParser<Value: JSONTree> {
     /// Deeper nesting is rejected (as JSONSerialization does), so hostile bodies cannot exhaust the stack.
-    static let maximumDepth = 512
+    @usableFromInline static var maximumDepth: Int { 512 }
 
-    private let bytes: [UInt8]
-    private var index = 0
-    private var depth = 0
+    @usableFromInline let bytes: [UInt8]
+    @usableFromInline var index = 0
+    @usableFromInline var depth = 0
 
-    private init(_ bytes: [UInt8]) {
+    @inlinable init(_ bytes: [UInt8]) {
         self.bytes = bytes
     }
 
     /// The value `bytes` hold (any value at the top level, surrounding whitespace allowed), or nil when they are not
     /// exactly one JSON value.
-    static func parse(_ bytes: [UInt8]) -> JSON? {
+    @inlinable static func parse(_ bytes: [UInt8]) -> Value? {
         var parser = JSONParser(bytes)
         // A UTF-8 byte order mark is tolerated, as JSONSerialization does.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
         guard let value = parser.value() else { return nil }
         parser.skipWhitespace()
-        // Not `index == count ? value : nil`: there `nil` would be `JSON.null` (the type is nil-literal expressible).
         guard parser.index == bytes.count else { return nil }
         return value
     }
 
-    private mutating func skipWhitespace() {
+    @inlinable mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x0A, 0x0D, 0x09: index += 1
@@ -36,13 +55,13 @@ struct JSONParser {
         }
     }
 
-    private mutating func value() -> JSON? {
+    @inlinable mutating func value() -> Value? {
         skipWhitespace()
         guard index < bytes.count else { return nil }
         switch bytes[index] {
         case UInt8(ascii: "{"): return object()
         case UInt8(ascii: "["): return array()
-        case UInt8(ascii: "\""): return string().map(JSON.string)
+        case UInt8(ascii: "\""): return string().map { Value(node: .string($0)) }
         case UInt8(ascii: "t"): return literal("true", .bool(true))
         case UInt8(ascii: "f"): return literal("false", .bool(false))
         case UInt8(ascii: "n"): return literal("null", .null)
@@ -50,7 +69,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func literal(_ text: StaticString, _ value: JSON) -> JSON? {
+    @inlinable mutating func literal(_ text: StaticString, _ value: JSONNode<Value>) -> Value? {
         let count = text.utf8CodeUnitCount
         guard index + count <= bytes.count else { return nil }
         let matches = text.withUTF8Buffer { expected in
@@ -58,19 +77,19 @@ struct JSONParser {
         }
         guard matches else { return nil }
         index += count
-        return value
+        return Value(node: value)
     }
 
-    private mutating func object() -> JSON? {
+    @inlinable mutating func object() -> Value? {
         depth += 1
         defer { depth -= 1 }
         guard depth <= Self.maximumDepth else { return nil }
         index += 1
-        var members: [String: JSON] = [:]
+        var members: [String: Value] = [:]
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(members)
+            return Value(node: .object(members))
         }
         while true {
             skipWhitespace()
@@ -86,22 +105,22 @@ struct JSONParser {
             case UInt8(ascii: ","): index += 1
             case UInt8(ascii: "}"):
                 index += 1
-                return .object(members)
+                return Value(node: .object(members))
             default: return nil
             }
         }
     }
 
-    private mutating func array() -> JSON? {
+    @inlinable mutating func array() -> Value? {
         depth += 1
         defer { depth -= 1 }
         guard depth <= Self.maximumDepth else { return nil }
         index += 1
-        var elements: [JSON] = []
+        var elements: [Value] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
-            return .array(elements)
+            return Value(node: .array(elements))
         }
         while true {
             guard let element = value() else { return nil }
@@ -112,14 +131,14 @@ struct JSONParser {
             case UInt8(ascii: ","): index += 1
             case UInt8(ascii: "]"):
                 index += 1
-                return .array(elements)
+                return Value(node: .array(elements))
             default: return nil
             }
         }
     }
 
     /// A string starting at the opening quote; nil on a raw control character, a bad escape or invalid UTF-8.
-    private mutating func string() -> String? {
+    @inlinable mutating func string() -> String? {
         index += 1
         let start = index
         // Fast path: no escapes, so the bytes between the quotes are the string.
@@ -169,7 +188,7 @@ struct JSONParser {
     }
 
     /// The scalar of `\uXXXX` (the `\u` already read), joining a surrogate pair written as two escapes.
-    private mutating func unicodeEscape() -> Unicode.Scalar? {
+    @inlinable mutating func unicodeEscape() -> Unicode.Scalar? {
         guard let unit = hexUnit() else { return nil }
         if (0xD800..<0xDC00).contains(unit) {
             guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
@@ -181,7 +200,7 @@ struct JSONParser {
         return Unicode.Scalar(unit)
     }
 
-    private mutating func hexUnit() -> UInt32? {
+    @inlinable mutating func hexUnit() -> UInt32? {
         guard index + 4 <= bytes.count else { return nil }
         var unit: UInt32 = 0
         for byte in bytes[index..<(index + 4)] {
@@ -199,7 +218,7 @@ struct JSONParser {
     }
 
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, as a finite Double.
-    private mutating func number() -> JSON? {
+    @inlinable mutating func number() -> Value? {
         let start = index
         var integer: Int64 = 0
         var simple = true
@@ -230,21 +249,21 @@ struct JSONParser {
         }
         if simple {
             // Integers of up to 15 digits are exact as Doubles; skip the text round trip.
-            return .number(Double(bytes[start] == UInt8(ascii: "-") ? -integer : integer))
+            return Value(node: .number(Double(bytes[start] == UInt8(ascii: "-") ? -integer : integer)))
         }
         guard let text = String(validating: bytes[start..<index], as: UTF8.self), let parsed = Double(text),
             parsed.isFinite
         else { return nil }
-        return .number(parsed)
+        return Value(node: .number(parsed))
     }
 
-    private mutating func skipDigits() -> Bool {
+    @inlinable mutating func skipDigits() -> Bool {
         let start = index
         while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         return index > start
     }
 
-    private func isDigit(_ byte: UInt8) -> Bool {
+    @inlinable func isDigit(_ byte: UInt8) -> Bool {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
     }
 }
