@@ -17,6 +17,8 @@ public struct ApplyOptions: Sendable {
     public var wait: Bool
     public var waitTimeout: Duration
     public var observer: @Sendable (ApplyEvent) -> Void
+    /// Tests stop the apply here as a crash would (see ``CrashPoint``).
+    var crashPoint: CrashPoint?
 
     public init(
         parallelism: Int = 4, wait: Bool = false, waitTimeout: Duration = .seconds(1800),
@@ -75,7 +77,8 @@ public struct Applier: Sendable {
             throw EngineError.other("cannot write the journal in \(workspace.stateDirectory): \(error)")
         }
         let steps = plan.changes.filter(\.isChange)
-        let executor = StepExecutor(context: context, client: client, journal: journal, writer: writer)
+        let executor = StepExecutor(
+            context: context, client: client, journal: journal, writer: writer, crashPoint: options.crashPoint)
         var result = ApplyResult(journalPath: journal.path)
 
         // Dependency-ordered, bounded-parallel execution: a ready queue fed by dependency counts, so each
@@ -102,36 +105,51 @@ public struct Applier: Sendable {
                 pending += dependents[waiting] ?? []
             }
         }
-        await withTaskGroup(of: (Change, StepOutcome).self) { group in
-            var running = 0
+        // Up to `parallelism` steps are in their API call at once; a step whose call returned waits for its lock
+        // entry and journal line to reach the disk without holding a slot, so disk writes do not pace the calls.
+        enum Progress: Sendable {
+            case called(Change, CallResult)
+            case settled(Change, StepOutcome)
+        }
+        var crashed: String?
+        await withTaskGroup(of: Progress.self) { group in
+            var calling = 0
             func startReady() {
-                while running < options.parallelism, next < ready.count {
+                while calling < options.parallelism, next < ready.count, crashed == nil {
                     let change = ready[next]
                     next += 1
-                    running += 1
+                    calling += 1
                     options.observer(.started(address: change.address, action: change.action))
-                    group.addTask { (change, await executor.run(change)) }
+                    group.addTask { .called(change, await executor.call(change)) }
                 }
             }
             startReady()
-            while let (change, outcome) = await group.next() {
-                running -= 1
-                switch outcome {
-                case let .done(note):
+            while let progress = await group.next() {
+                switch progress {
+                case let .called(change, call):
+                    calling -= 1
+                    group.addTask { .settled(change, await executor.settle(change, call)) }
+                case let .settled(change, .done(note)):
                     result.done.append(.init(address: change.address, action: change.action, rollback: note))
                     options.observer(.finished(address: change.address, action: change.action))
                     for dependent in dependents[change.address] ?? [] {
                         unmet[dependent, default: 0] -= 1
                         if unmet[dependent] == 0, let waiting = byAddress[dependent] { ready.append(waiting) }
                     }
-                case let .failed(message, note):
+                case let .settled(change, .failed(message, note)):
                     result.failed.append(
                         .init(address: change.address, action: change.action, message: message, rollback: note))
                     options.observer(.failed(address: change.address, action: change.action, message: message))
                     skipDependents(of: change.address)
+                case let .settled(change, .crashed):
+                    crashed = change.address
                 }
                 startReady()
             }
+        }
+        if let crashed {
+            // A simulated crash: like a killed process, write nothing more (no skipped lines, no footer).
+            throw EngineError.other("apply stopped at a crash point in \(crashed)")
         }
         for (change, reason) in skipped {
             result.skipped.append(.init(address: change.address, action: change.action, message: reason))
@@ -170,4 +188,6 @@ public struct Applier: Sendable {
 enum StepOutcome: Sendable {
     case done(RollbackNote)
     case failed(String, RollbackNote)
+    /// Stopped at a ``CrashPoint`` (tests only).
+    case crashed
 }

@@ -2,14 +2,42 @@ import Foundation
 import ProvisioningAPI
 import SinchformManifest
 
-/// Runs one planned step: journal line first, the API call(s), the lock update, the closing journal line.
+/// The moments of a step after which a crash leaves a different state on disk and live: the journal's start line
+/// written, the API call made, the lock entry recorded, the journal's closing line written.
+enum StepBoundary: String, Sendable, CaseIterable {
+    case journaled, called, recorded, closed
+}
+
+/// Where a test stops an apply as a crash would: nothing after that boundary of that step is written.
+struct CrashPoint: Sendable {
+    var address: String
+    var boundary: StepBoundary
+}
+
+/// What a step's API call left: the identity it reached, or why it failed.
+struct CallResult: Sendable {
+    var identity: RemoteIdentity?
+    var failure: String?
+    var note: RollbackNote
+    /// The step stopped at a ``CrashPoint``.
+    var crashed = false
+}
+
+/// Runs one planned step in two phases: ``call(_:)`` (journal line first, then the API call) and ``settle(_:_:)``
+/// (the lock update and the closing journal line). The applier limits how many calls run at once; settling, which
+/// waits for the lock file and journal to reach the disk, does not hold a call slot.
 struct StepExecutor: Sendable {
     let context: PlanContext
     let client: ProvisioningClient
     let journal: Journal
     let writer: LockWriter
+    var crashPoint: CrashPoint?
 
-    func run(_ change: Change) async -> StepOutcome {
+    private func crashes(_ change: Change, at boundary: StepBoundary) -> Bool {
+        crashPoint?.address == change.address && crashPoint?.boundary == boundary
+    }
+
+    func call(_ change: Change) async -> CallResult {
         let adapter = KindAdapters.adapter(for: change.kind)
         let note = rollbackNote(change, adapter: adapter)
         var start = JournalEntry(event: .start)
@@ -23,43 +51,56 @@ struct StepExecutor: Sendable {
         do {
             try await journal.append(start)
         } catch {
-            return .failed("cannot write the journal: \(error)", note)
+            return CallResult(failure: "cannot write the journal: \(error)", note: note)
         }
+        if crashes(change, at: .journaled) { return CallResult(note: note, crashed: true) }
         do {
             let identity = try await perform(change, adapter: adapter)
-            var done = JournalEntry(event: .done)
-            done.address = change.address
-            done.kind = change.kind
-            done.action = change.action
-            done.remoteId = identity
-            done.afterDigest = change.desiredDigest
-            try await journal.append(done)
-            return .done(note)
+            return CallResult(identity: identity, note: note, crashed: crashes(change, at: .called))
+        } catch let error as APIError {
+            return CallResult(failure: error.with(resource: change.address).description, note: note)
         } catch {
-            let message: String
-            if let apiError = error as? APIError {
-                message = apiError.with(resource: change.address).description
-            } else {
-                message = "\(change.address): \(error)"
-            }
-            var failed = JournalEntry(event: .failed)
-            failed.address = change.address
-            failed.kind = change.kind
-            failed.action = change.action
-            failed.error = message
-            try? await journal.append(failed)
-            return .failed(message, note)
+            return CallResult(failure: "\(change.address): \(error)", note: note)
         }
     }
 
+    func settle(_ change: Change, _ call: CallResult) async -> StepOutcome {
+        if call.crashed { return .crashed }
+        var failure = call.failure
+        if failure == nil {
+            do {
+                try await record(change, identity: call.identity)
+            } catch {
+                failure = "\(change.address): \(error)"
+            }
+        }
+        if crashes(change, at: .recorded) { return .crashed }
+        var closing = JournalEntry(event: failure == nil ? .done : .failed)
+        closing.address = change.address
+        closing.kind = change.kind
+        closing.action = change.action
+        if let failure {
+            closing.error = failure
+            try? await journal.append(closing)
+            return .failed(failure, call.note)
+        }
+        closing.remoteId = call.identity
+        closing.afterDigest = change.desiredDigest
+        do {
+            try await journal.append(closing)
+        } catch {
+            return .failed("cannot write the journal: \(error)", call.note)
+        }
+        return crashes(change, at: .closed) ? .crashed : .done(call.note)
+    }
+
+    /// The API calls of a step; returns the identity the resource has afterwards.
     private func perform(_ change: Change, adapter: any KindAdapter) async throws -> RemoteIdentity? {
         switch change.action {
-        case .noop:
+        case .noop, .forget:
             return change.remoteId
         case .create:
-            let identity = try await create(change, adapter: adapter)
-            try await writer.record(entry(for: change, remoteId: identity, salt: writer.salt))
-            return identity
+            return try await create(change, adapter: adapter)
         case .update, .adopt:
             guard let identity = change.remoteId else {
                 throw EngineError.other("\(change.address): no remote identity")
@@ -67,20 +108,24 @@ struct StepExecutor: Sendable {
             if !change.fields.isEmpty {
                 _ = try await adapter.update(identity, try desiredJSON(change), client: client, label: change.address)
             }
-            try await writer.record(entry(for: change, remoteId: identity, salt: writer.salt))
             return identity
         case .replace:
             if let identity = change.remoteId { try await delete(identity, change: change, adapter: adapter) }
-            let identity = try await create(change, adapter: adapter)
-            try await writer.record(entry(for: change, remoteId: identity, salt: writer.salt))
-            return identity
+            return try await create(change, adapter: adapter)
         case .delete:
             if let identity = change.remoteId { try await delete(identity, change: change, adapter: adapter) }
-            try await writer.remove(change.address)
             return change.remoteId
-        case .forget:
+        }
+    }
+
+    /// The lock file as the step leaves it: the entry recorded, or removed for a delete or forget.
+    private func record(_ change: Change, identity: RemoteIdentity?) async throws {
+        switch change.action {
+        case .noop: return
+        case .create, .update, .adopt, .replace:
+            try await writer.record(entry(for: change, remoteId: identity, salt: writer.salt))
+        case .delete, .forget:
             try await writer.remove(change.address)
-            return change.remoteId
         }
     }
 

@@ -1,0 +1,135 @@
+import Foundation
+import ProvisioningAPI
+import Testing
+
+@testable import SinchformEngine
+
+/// An apply stopped as a crash would stop it — after the journal's start line, after the API call, after the lock
+/// entry, after the closing journal line — at every step of a plan that creates, updates and deletes across the
+/// kinds; each time the next plan and apply converge: no changes left, nothing live twice, the lock naming exactly
+/// the manifests' resources. (`ReliabilityProcessTests` does the same with kill -9 of the real binary.)
+@Suite struct CrashPointTests {
+    static let base = """
+        webhooks:
+          hook-a:
+            target: https://hooks.example.com/crash/a
+            triggers: [WHATSAPP_TEMPLATE_APPROVED]
+            secret: ${env.HOOK_SECRET}
+          hook-gone:
+            target: https://hooks.example.com/crash/gone
+            triggers: [ALL]
+            secret: ${env.HOOK_SECRET}
+        whatsappTemplates:
+          crash_keep:
+            category: UTILITY
+            languages:
+              EN_US:
+                details:
+                  components:
+                    - {type: BODY, text: "Order {{1}} ships soon.", examples: ["#4711"]}
+
+        """
+
+    static let target = """
+        webhooks:
+          hook-a:
+            target: https://hooks.example.com/crash/a
+            triggers: [WHATSAPP_TEMPLATE_APPROVED, WHATSAPP_TEMPLATE_REJECTED]
+            secret: ${env.HOOK_SECRET}
+          hook-new:
+            target: https://hooks.example.com/crash/new
+            triggers: [ALL]
+            secret: ${env.HOOK_SECRET}
+        whatsappTemplates:
+          crash_keep:
+            category: UTILITY
+            languages:
+              EN_US:
+                details:
+                  components:
+                    - {type: BODY, text: "Order {{1}} ships today.", examples: ["#4711"]}
+          crash_new:
+            category: UTILITY
+            languages:
+              EN_US:
+                details:
+                  components:
+                    - {type: BODY, text: "Order {{1}} arrived.", examples: ["#4711"]}
+        kakaotalkSenders:
+          crash-sender:
+            plusFriendId: "@crash"
+            details: {adminPhoneNo: "+48777000111", name: Crash, topLevelCategoryCode: "001", midLevelCategoryCode: "0001", subLevelCategoryCode: "0001"}
+        kakaotalkTemplates:
+          crash-welcome:
+            plusFriendId: "@crash"
+            details: {name: welcome, language: KO, content: "Hello #{name}."}
+
+        """
+
+    /// What the target manifests leave live, by kind.
+    static let expectedLive = [
+        "webhooks": 2, "whatsappTemplates": 2, "kakaotalkSenders": 1, "kakaotalkTemplates": 1, "rcsSenders": 1,
+    ]
+
+    /// The steps of the target plan, found once.
+    static func steps() async throws -> [String] {
+        let harness = try await start()
+        defer { Task { try? await harness.stop() } }
+        return try await harness.plan().plan.changes.filter(\.isChange).map(\.address)
+    }
+
+    static func start() async throws -> EmulatorHarness {
+        let harness = try await EmulatorHarness.start(extra: ["HOOK_SECRET": "crash-secret"])
+        try harness.write("main.yaml", base)
+        let result = try await harness.apply()
+        #expect(result.succeeded, "base apply: \(result.failed.map { $0.message ?? "" })")
+        // Approved, so the template can be edited (an in-review template cannot).
+        try await harness.review("approve")
+        try harness.write("main.yaml", target)
+        try harness.copyExample("rcs.yaml")
+        return harness
+    }
+
+    @Test func everyBoundaryOfEveryStepConverges() async throws {
+        let steps = try await Self.steps()
+        // update hook-a, create hook-new, delete hook-gone, update and create a template, create a KakaoTalk sender
+        // and its template (after it), create an RCS sender.
+        #expect(steps.count == 8, "\(steps)")
+        for address in steps {
+            for boundary in StepBoundary.allCases {
+                try await crashAndConverge(at: CrashPoint(address: address, boundary: boundary))
+            }
+        }
+    }
+
+    private func crashAndConverge(at point: CrashPoint) async throws {
+        let label = "\(point.address) after \(point.boundary.rawValue)"
+        let harness = try await Self.start()
+        defer { Task { try? await harness.stop() } }
+
+        var options = ApplyOptions(parallelism: 1)
+        options.crashPoint = point
+        let crashed = await #expect(throws: EngineError.self, "\(label): the apply must stop") {
+            try await harness.withClient { client in
+                let context = try await harness.workspace.plan(client: client)
+                return try await Applier().apply(
+                    context, workspace: harness.workspace, client: client, options: options)
+            }
+        }
+        #expect("\(crashed.map { "\($0)" } ?? "")".contains(point.address), "\(label)")
+        // The journal stops where the crash was: no footer.
+        let journal = try Journal.read(#require(Journal.latest(in: harness.workspace.stateDirectory)))
+        #expect(!journal.contains { $0.event == .finish }, "\(label)")
+
+        let rerun = try await harness.apply()
+        #expect(rerun.succeeded, "\(label): \(rerun.failed.map { $0.message ?? "" })")
+        let after = try await harness.plan().plan
+        #expect(
+            !after.hasChanges, "\(label): \(after.changes.filter(\.isChange).map { "\($0.address) \($0.action)" })")
+        var live = try await harness.liveCounts()
+        live["rcsSenders"] = try await harness.withClient { try await $0.rcsSenders.list().count }
+        #expect(live == Self.expectedLive, "\(label)")
+        let lock = try #require(try LockFile.read(in: harness.directory.path))
+        #expect(Set(lock.resources.keys) == Set(after.changes.map(\.address)), "\(label)")
+    }
+}
