@@ -54,6 +54,16 @@ extension ProvisioningClient {
                 .delete, path: path(plusFriendId), operation: "delete KakaoTalk sender", label: label)
         }
 
+        /// The sender's activity list (created, submitted, rejected, comments…): rejection reasons arrive here as
+        /// comments.
+        ///
+        /// - Throws: ``APIError``.
+        public func activities(plusFriendId: String, label: String? = nil) async throws -> [JSONValue] {
+            try await client.listAll(
+                path: path(plusFriendId, "activities"), itemsKey: "notifications", pageSize: Self.maxPageSize,
+                operation: "list KakaoTalk sender activities", label: label)
+        }
+
         /// Starts verification: Kakao sends a code to the admin phone.
         ///
         /// - Throws: ``APIError`` when refused (e.g. 409 `not_allowed_register`).
@@ -77,6 +87,8 @@ extension ProvisioningClient {
         let client: ProvisioningClient
         /// The largest page the endpoint accepts.
         public static let maxPageSize = 1000
+        /// The largest page of the activity list (its range is 1–100, unlike the template list's).
+        public static let maxActivitiesPageSize = 100
 
         private func path(_ plusFriendId: String, _ rest: String...) -> String {
             client.projectPath(["kakaotalk", "senders", plusFriendId, "templates"] + rest)
@@ -128,6 +140,16 @@ extension ProvisioningClient {
         public func delete(plusFriendId: String, code: String, label: String? = nil) async throws {
             _ = try await client.send(
                 .delete, path: path(plusFriendId, code), operation: "delete KakaoTalk template", label: label)
+        }
+
+        /// The template's activity list: review comments (and rejection reasons) arrive here.
+        ///
+        /// - Throws: ``APIError``.
+        public func activities(plusFriendId: String, code: String, label: String? = nil) async throws -> [JSONValue] {
+            try await client.listAll(
+                path: path(plusFriendId, code, "activities"), itemsKey: "notifications",
+                pageSize: Self.maxActivitiesPageSize,
+                operation: "list KakaoTalk template activities", label: label)
         }
 
         /// Deletes a template's pending draft changes.

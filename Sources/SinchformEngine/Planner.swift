@@ -251,7 +251,15 @@ public struct Planner: Sendable {
                 manifestChanged && drifted ? .manifestAndDrift : drifted ? .drift : .manifest
             if change.origin == .drift { change.reason += " (changed outside sinchform since the last apply)" }
         }
-        if let review = live.review, review.pending == "IN_PROGRESS",
+        if desired.kind == .kakaotalkSender, change.action == .update, let review = live.review,
+            review.state != "ACTIVE", review.pending != "DRAFT", review.pending != "REJECTED"
+        {
+            // KS4: a sender can be edited once verified (state ACTIVE) or while its pending changes are a draft.
+            change.consequences.append(
+                "the API accepts sender edits only once the sender is ACTIVE (registered and verified with its "
+                    + "one-time code) or while its changes are a DRAFT; it is \(review.description), so this update "
+                    + "will be refused (409 sender_not_updatable / sender_changes_not_updatable)")
+        } else if let review = live.review, review.pending == "IN_PROGRESS",
             change.action == .update
                 || (change.action == .adopt && !change.fields.isEmpty)
         {

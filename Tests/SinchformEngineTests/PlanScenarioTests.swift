@@ -250,6 +250,40 @@ import Testing
         #expect(!(try await harness.plan().plan.hasChanges))
     }
 
+    /// A KakaoTalk sender can be edited only once verified (ACTIVE): the plan says so before the API refuses it, and
+    /// after register + verify with the one-time code the same update applies.
+    @Test func aKakaoTalkSenderUpdateWarnsUntilTheSenderIsVerified() async throws {
+        let harness = try await Self.harness()
+        defer { Task { try? await harness.stop() } }
+        let sender = """
+            kakaotalkSenders:
+              main:
+                plusFriendId: "@acme"
+                details: {adminPhoneNo: "+48777777777", name: Acme, topLevelCategoryCode: "001", midLevelCategoryCode: "0001", subLevelCategoryCode: "0001"}
+
+            """
+        try harness.write("kakao.yaml", sender)
+        #expect(try await harness.apply().succeeded)
+        try await harness.review("approve")
+        try harness.write("kakao.yaml", sender.replacingOccurrences(of: "name: Acme", with: "name: Acme Store"))
+
+        let warned = try #require(try await harness.plan().plan.changes.first { $0.address == "kakaotalkSender.main" })
+        #expect(warned.action == .update)
+        #expect(
+            warned.consequences.contains { $0.contains("only once the sender is ACTIVE") }, "\(warned.consequences)")
+        let refused = try await harness.apply()
+        #expect(refused.failed.first?.message?.contains("409") == true, "\(refused.failed.map { $0.message ?? "" })")
+
+        let path = "/v1/projects/sinchform-project/kakaotalk/senders/@acme"
+        try await harness.control(.post, path + "/register")
+        try await harness.control(.post, path + "/verify", ["code": 123456])
+        let verified = try #require(
+            try await harness.plan().plan.changes.first { $0.address == "kakaotalkSender.main" })
+        #expect(verified.action == .update)
+        #expect(!verified.consequences.contains { $0.contains("only once the sender is ACTIVE") })
+        #expect(try await harness.apply().succeeded)
+    }
+
     @Test func aSecondApplyInTheSameDirectoryIsRefusedNamingTheHolder() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "sinchform-lock-\(UUID().uuidString)")

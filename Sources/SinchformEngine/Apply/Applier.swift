@@ -38,6 +38,8 @@ public struct ApplyResult: Sendable {
         public var action: Action
         public var message: String?
         public var rollback: RollbackNote?
+        /// The resource's identity after the step (a create's new id).
+        public var remoteId: RemoteIdentity?
     }
 
     public var done: [Step] = []
@@ -129,8 +131,9 @@ public struct Applier: Sendable {
                 case let .called(change, call):
                     calling -= 1
                     group.addTask { .settled(change, await executor.settle(change, call)) }
-                case let .settled(change, .done(note)):
-                    result.done.append(.init(address: change.address, action: change.action, rollback: note))
+                case let .settled(change, .done(note, identity)):
+                    result.done.append(
+                        .init(address: change.address, action: change.action, rollback: note, remoteId: identity))
                     options.observer(.finished(address: change.address, action: change.action))
                     for dependent in dependents[change.address] ?? [] {
                         unmet[dependent, default: 0] -= 1
@@ -186,7 +189,7 @@ public struct Applier: Sendable {
 }
 
 enum StepOutcome: Sendable {
-    case done(RollbackNote)
+    case done(RollbackNote, RemoteIdentity?)
     case failed(String, RollbackNote)
     /// Stopped at a ``CrashPoint`` (tests only).
     case crashed

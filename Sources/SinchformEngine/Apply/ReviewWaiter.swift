@@ -13,12 +13,13 @@ struct ReviewWaiter: Sendable {
 
     func wait(for steps: [ApplyResult.Step], plan: Plan, into result: inout ApplyResult) async {
         let changes = Dictionary(plan.changes.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
-        var pending: [String: Change] = [:]
+        var pending: [String: (change: Change, identity: RemoteIdentity)] = [:]
         for step in steps where [.create, .update, .replace, .adopt].contains(step.action) {
             if let change = changes[step.address], Self.reviewedKinds.contains(change.kind),
-                step.action != .adopt || !change.fields.isEmpty
+                step.action != .adopt || !change.fields.isEmpty,
+                let identity = step.remoteId ?? change.remoteId
             {
-                pending[step.address] = change
+                pending[step.address] = (change, identity)
             }
         }
         let clock = ContinuousClock()
@@ -34,13 +35,12 @@ struct ReviewWaiter: Sendable {
                 break
             }
             interval = min(interval * 2, .seconds(30))
-            for kind in Set(pending.values.map(\.kind)) {
+            for kind in Set(pending.values.map(\.change.kind)) {
                 let adapter = KindAdapters.adapter(for: kind)
-                let senders = Set(pending.values.compactMap { $0.after?["plusFriendId"]?.stringValue }).sorted()
+                let senders = Set(pending.values.compactMap { $0.change.after?["plusFriendId"]?.stringValue }).sorted()
                 guard let live = try? await adapter.list(client, plusFriendIds: senders) else { continue }
-                for (address, change) in pending where change.kind == kind {
-                    guard let identity = change.remoteId ?? identityAfterCreate(change, live),
-                        let resource = live.first(where: { Planner.same($0.identity, identity) }),
+                for (address, (change, identity)) in pending where change.kind == kind {
+                    guard let resource = live.first(where: { Planner.same($0.identity, identity) }),
                         let review = resource.review
                     else { continue }
                     switch review.summary {
@@ -48,6 +48,10 @@ struct ReviewWaiter: Sendable {
                         pending[address] = nil
                     case "rejected", "error":
                         pending[address] = nil
+                        var review = review
+                        if review.rejectionReason == nil {
+                            review.rejectionReason = await commentedReason(kind, identity)
+                        }
                         result.rejected.append(
                             .init(address: address, action: change.action, message: review.description, rollback: nil))
                     default:
@@ -59,14 +63,21 @@ struct ReviewWaiter: Sendable {
         result.stillPending = pending.keys.sorted()
     }
 
-    private func identityAfterCreate(_ change: Change, _ live: [LiveResource]) -> RemoteIdentity? {
-        let adapter = KindAdapters.adapter(for: change.kind)
-        guard let after = change.after else { return nil }
-        let parts = change.address.split(separator: ".", maxSplits: 1).last.map(String.init) ?? ""
-        let name = parts.split(separator: "[").first.map(String.init) ?? parts
-        let language = parts.contains("[") ? String(parts.split(separator: "[").last?.dropLast() ?? "") : nil
-        let key = adapter.naturalKey(after, name: name, language: language)
-        return live.first { key != nil && adapter.naturalKey($0.effective, name: name, language: language) == key }?
-            .identity
+    /// KakaoTalk puts the reason of a rejection in a comment of the activity list, not on the object: the newest
+    /// commented activity. Nil for other kinds or when the list cannot be read.
+    private func commentedReason(_ kind: ResourceKind, _ identity: RemoteIdentity) async -> String? {
+        guard let plusFriendId = identity.plusFriendId else { return nil }
+        let activities: [JSONValue]?
+        switch kind {
+        case .kakaotalkSender:
+            activities = try? await client.kakaotalkSenders.activities(plusFriendId: plusFriendId)
+        case .kakaotalkTemplate:
+            guard let code = identity.id else { return nil }
+            activities = try? await client.kakaotalkTemplates.activities(plusFriendId: plusFriendId, code: code)
+        default:
+            return nil
+        }
+        return activities?.filter { $0["comment"]?.stringValue != nil }
+            .max { ($0["created"]?.stringValue ?? "") < ($1["created"]?.stringValue ?? "") }?["comment"]?.stringValue
     }
 }

@@ -91,7 +91,7 @@ struct StepExecutor: Sendable {
         } catch {
             return .failed("cannot write the journal: \(error)", call.note)
         }
-        return crashes(change, at: .closed) ? .crashed : .done(call.note)
+        return crashes(change, at: .closed) ? .crashed : .done(call.note, call.identity)
     }
 
     /// The API calls of a step; returns the identity the resource has afterwards.
@@ -110,7 +110,12 @@ struct StepExecutor: Sendable {
             }
             return identity
         case .replace:
-            if let identity = change.remoteId { try await delete(identity, change: change, adapter: adapter) }
+            if let identity = change.remoteId {
+                try await delete(identity, change: change, adapter: adapter)
+                // The old resource is gone at sinchform's hand: if the create fails (a WhatsApp template's name
+                // block), the next plan must see a create from the manifests, not a deletion made outside.
+                try await writer.remove(change.address)
+            }
             return try await create(change, adapter: adapter)
         case .delete:
             if let identity = change.remoteId { try await delete(identity, change: change, adapter: adapter) }
