@@ -10,17 +10,23 @@ public struct LiveState: Sendable {
     }
 
     public func all(_ kind: ResourceKind) -> [LiveResource] { resources[kind] ?? [] }
+
+    /// Adds what another refresh listed (other kinds, or templates of other senders).
+    public mutating func add(_ other: LiveState) {
+        for (kind, items) in other.resources { resources[kind, default: []] += items }
+    }
 }
 
 /// Reads live state: one paginated list per kind at the largest page size, kinds in parallel. KakaoTalk templates
 /// are listed per sender (the API nests them), as soon as the sender list arrives, and only for the senders that
 /// `templateSenders` names (the senders of managed templates); nil lists them for every live sender (import).
+/// Given `liveSenders` (a sender list read before), it lists only templates, of those senders.
 public struct Refresher: Sendable {
     public init() {}
 
     public func refresh(
         _ client: ProvisioningClient, kinds: Set<ResourceKind> = Set(ResourceKind.allCases),
-        templateSenders: Set<String>? = nil
+        templateSenders: Set<String>? = nil, liveSenders: [LiveResource]? = nil
     ) async throws -> LiveState {
         try await withThrowingTaskGroup(of: [ResourceKind: [LiveResource]].self) { group in
             for kind in kinds where kind != .kakaotalkTemplate && kind != .kakaotalkSender {
@@ -28,14 +34,23 @@ public struct Refresher: Sendable {
             }
             if kinds.contains(.kakaotalkSender) || kinds.contains(.kakaotalkTemplate) {
                 group.addTask {
-                    let senders = try await KindAdapters.adapter(for: .kakaotalkSender).list(client, plusFriendIds: [])
-                    guard kinds.contains(.kakaotalkTemplate) else { return [.kakaotalkSender: senders] }
+                    let listed: [ResourceKind: [LiveResource]]
+                    if liveSenders != nil {
+                        listed = [:]
+                    } else {
+                        listed = [
+                            .kakaotalkSender: try await KindAdapters.adapter(for: .kakaotalkSender)
+                                .list(client, plusFriendIds: [])
+                        ]
+                    }
+                    guard kinds.contains(.kakaotalkTemplate) else { return listed }
                     // Templates of senders that do not exist cannot exist either.
-                    let live = Set(senders.compactMap(\.identity.plusFriendId))
+                    let live = Set((liveSenders ?? listed[.kakaotalkSender] ?? []).compactMap(\.identity.plusFriendId))
                     let wanted = (templateSenders.map { live.intersection($0) } ?? live).sorted()
-                    let templates = try await KindAdapters.adapter(for: .kakaotalkTemplate)
+                    var result = listed
+                    result[.kakaotalkTemplate] = try await KindAdapters.adapter(for: .kakaotalkTemplate)
                         .list(client, plusFriendIds: wanted)
-                    return [.kakaotalkSender: senders, .kakaotalkTemplate: templates]
+                    return result
                 }
             }
             var state = LiveState()

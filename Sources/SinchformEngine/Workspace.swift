@@ -75,35 +75,142 @@ public struct PlanContext: Sendable {
     public var warnings: [Diagnostic]
 }
 
+/// What a plan starts from: the validated manifests (and their warnings), the lock file and the project.
+public struct PlanInputs: Sendable {
+    public var manifests: ManifestSet
+    public var warnings: [Diagnostic]
+    public var lock: LockFile?
+    public var project: String
+}
+
+/// How ``Workspace/plan(client:lock:scope:)`` ended: planned, or the manifests name another project than the
+/// client's (plan again with a client for it, from the inputs already loaded).
+public enum PlanAttempt: Sendable {
+    case planned(PlanContext)
+    case otherProject(PlanInputs)
+}
+
 extension Workspace {
-    /// Loads the manifests and the lock file, refreshes live state through `client`, and plans.
-    public func plan(
-        client: ProvisioningClient, scope: PlanScope = PlanScope()
-    ) async throws(EngineError) -> PlanContext {
+    /// The manifests, lock file and project.
+    public func loadInputs(lock: LockFile?) async throws(EngineError) -> PlanInputs {
         let (manifests, warnings) = try await loadManifests()
-        let lock = try readLock()
         let project = try project(manifests: manifests, lock: lock)
-        let live = try await refresh(client: client, manifests: manifests, lock: lock)
-        let plan = try Planner().plan(
-            manifests: manifests, live: live, lock: lock, project: project, manifestDirectory: directory, scope: scope)
-        return PlanContext(plan: plan, manifests: manifests, live: live, lock: lock, warnings: warnings)
+        return PlanInputs(manifests: manifests, warnings: warnings, lock: lock, project: project)
     }
 
-    public func refresh(
-        client: ProvisioningClient, manifests: ManifestSet, lock: LockFile?
-    ) async throws(EngineError)
-        -> LiveState
-    {
-        // The senders whose templates sinchform manages: named by a template in the files or in the lock.
-        var senders = Set(
-            manifests.resources.filter { $0.kind == .kakaotalkTemplate }.compactMap { $0.spec["plusFriendId"]?.string })
-        senders.formUnion(
-            lock?.resources.values.filter { $0.kind == .kakaotalkTemplate }.compactMap(\.remoteId.plusFriendId) ?? [])
-        // Only kinds the manifests or the lock file mention: nothing else can be planned, so nothing else is read.
-        var kinds = Set(manifests.resources.map(\.kind))
-        kinds.formUnion(lock?.resources.values.map(\.kind) ?? [])
+    /// The project a plan is most likely for before the manifests are read: `SINCH_PROJECT_ID`, else the lock
+    /// file's. A manifest's `project:` wins; ``plan(client:lock:scope:)`` notices when one does.
+    public func provisionalProject(lock: LockFile?) -> String? {
+        environment["SINCH_PROJECT_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? lock?.project
+    }
+
+    /// Plans with a client for ``provisionalProject(lock:)``. Loading the manifests is CPU work and reading live
+    /// state mostly waits for the API, so they overlap: the kinds and KakaoTalk senders the lock file names are
+    /// listed while the manifests load, and only what the manifests add is listed after.
+    public func plan(
+        client: ProvisioningClient, lock: LockFile?, scope: PlanScope = PlanScope()
+    ) async throws(EngineError) -> PlanAttempt {
+        let known = Self.refreshTargets(lock.map { Array($0.resources.values) } ?? [])
+        let early = Task {
+            try await refresh(client: client, kinds: known.kinds, templateSenders: known.senders)
+        }
+        let inputs: PlanInputs
         do {
-            return try await Refresher().refresh(client, kinds: kinds, templateSenders: senders)
+            inputs = try await loadInputs(lock: lock)
+        } catch {
+            early.cancel()
+            throw error
+        }
+        guard inputs.project == client.configuration.projectId else {
+            early.cancel()
+            return .otherProject(inputs)
+        }
+        var live: LiveState
+        do {
+            live = try await early.value
+        } catch let error as EngineError {
+            throw error
+        } catch {
+            throw EngineError.other("refresh failed: \(error)")
+        }
+        let wanted = Self.refreshTargets(inputs.manifests.resources)
+        let addedSenders = wanted.senders.subtracting(known.senders)
+        var addedKinds = wanted.kinds.subtracting(known.kinds)
+        if !addedSenders.isEmpty { addedKinds.insert(.kakaotalkTemplate) }
+        if !addedKinds.isEmpty {
+            // Templates of the added senders only: the lock's senders' templates are already listed.
+            let added = try await refresh(
+                client: client, kinds: addedKinds,
+                templateSenders: known.kinds.contains(.kakaotalkTemplate) ? addedSenders : wanted.senders,
+                liveSenders: live.resources[.kakaotalkSender])
+            live.add(added)
+        }
+        return .planned(try plan(inputs, live: live, scope: scope))
+    }
+
+    /// Plans from loaded inputs with a client for their project: one refresh, then the diff.
+    public func plan(
+        _ inputs: PlanInputs, client: ProvisioningClient, scope: PlanScope = PlanScope()
+    ) async throws(EngineError) -> PlanContext {
+        let wanted = Self.refreshTargets(
+            inputs.manifests.resources, inputs.lock.map { Array($0.resources.values) } ?? [])
+        let live = try await refresh(client: client, kinds: wanted.kinds, templateSenders: wanted.senders)
+        return try plan(inputs, live: live, scope: scope)
+    }
+
+    /// Loads everything and plans with `client`, which must be for the manifests' project.
+    public func plan(
+        client: ProvisioningClient, scope: PlanScope = PlanScope()
+    ) async throws(EngineError)
+        -> PlanContext
+    {
+        switch try await plan(client: client, lock: try readLock(), scope: scope) {
+        case let .planned(context): return context
+        case let .otherProject(inputs):
+            throw EngineError.configuration(
+                "the manifests are for project \(inputs.project), but the client is for \(client.configuration.projectId)"
+            )
+        }
+    }
+
+    private func plan(_ inputs: PlanInputs, live: LiveState, scope: PlanScope) throws(EngineError) -> PlanContext {
+        let plan = try Planner().plan(
+            manifests: inputs.manifests, live: live, lock: inputs.lock, project: inputs.project,
+            manifestDirectory: directory, scope: scope)
+        return PlanContext(
+            plan: plan, manifests: inputs.manifests, live: live, lock: inputs.lock, warnings: inputs.warnings)
+    }
+
+    /// The kinds to list, and the KakaoTalk senders whose templates to list: only what manifests or the lock file
+    /// mention (nothing else can be planned, so nothing else is read).
+    static func refreshTargets(
+        _ desired: [DesiredResource], _ recorded: [LockFile.Entry] = []
+    ) -> (
+        kinds: Set<ResourceKind>, senders: Set<String>
+    ) {
+        var targets = refreshTargets(recorded)
+        targets.kinds.formUnion(desired.map(\.kind))
+        targets.senders.formUnion(
+            desired.filter { $0.kind == .kakaotalkTemplate }.compactMap { $0.spec["plusFriendId"]?.string })
+        return targets
+    }
+
+    static func refreshTargets(_ recorded: [LockFile.Entry]) -> (kinds: Set<ResourceKind>, senders: Set<String>) {
+        (
+            Set(recorded.map(\.kind)),
+            Set(recorded.filter { $0.kind == .kakaotalkTemplate }.compactMap(\.remoteId.plusFriendId))
+        )
+    }
+
+    /// Lists `kinds`; KakaoTalk templates only of `templateSenders` (of `liveSenders` when the sender list is
+    /// already known).
+    public func refresh(
+        client: ProvisioningClient, kinds: Set<ResourceKind>, templateSenders: Set<String>,
+        liveSenders: [LiveResource]? = nil
+    ) async throws(EngineError) -> LiveState {
+        do {
+            return try await Refresher().refresh(
+                client, kinds: kinds, templateSenders: templateSenders, liveSenders: liveSenders)
         } catch let error as APIError {
             throw EngineError.api(error)
         } catch let error as EngineError {

@@ -44,14 +44,10 @@ extension Sinchform {
                     staleInfo: { Output.error("note: a previous apply did not finish (stale \($0)); continuing") })
                 defer { lock.release() }
 
-                let (manifests, warnings) = try await workspace.loadManifests()
-                CommandSupport.printWarnings(warnings)
-                let lockFile = try workspace.readLock()
-                let project = try workspace.project(manifests: manifests, lock: lockFile)
-                let result = try await CommandSupport.withClient(workspace, project: project, connection: connection) {
-                    client in
-                    var context = try await workspace.plan(
-                        client: client, scope: PlanScope(targets: target, excludes: exclude))
+                let result = try await CommandSupport.withPlan(
+                    workspace, connection: connection, scope: PlanScope(targets: target, excludes: exclude)
+                ) { context, client in
+                    var context = context
                     if let saved { context = try context.confirming(saved) }
                     let plan = context.plan
                     Output.write(try PlanRenderer(color: CommandSupport.color).render(plan, format: .text))

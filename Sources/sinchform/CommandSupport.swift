@@ -111,20 +111,37 @@ enum CommandSupport {
         for warning in warnings { Output.error(warning.description) }
     }
 
-    /// Loads manifests, lock and project, then plans against the live project.
-    static func plan(
-        _ workspace: Workspace, connection: ConnectionOptions, scope: PlanScope
-    ) async throws -> (
-        PlanContext, String
-    ) {
-        let (manifests, _) = try await workspace.loadManifests()
+    /// Plans the workspace and runs `body` with the plan and the client it was made with (warnings printed first).
+    ///
+    /// The client is for `SINCH_PROJECT_ID` or the lock file's project, so that live state is read while the
+    /// manifests load; when a manifest names another project, it plans again with a client for that one.
+    static func withPlan<Value: Sendable>(
+        _ workspace: Workspace, connection: ConnectionOptions, scope: PlanScope,
+        _ body: (PlanContext, ProvisioningClient) async throws -> Value
+    ) async throws -> Value {
         let lock = try workspace.readLock()
-        let project = try workspace.project(manifests: manifests, lock: lock)
-        let context = try await withClient(workspace, project: project, connection: connection) { client in
-            try await workspace.plan(client: client, scope: scope)
+        var inputs: PlanInputs?
+        if let provisional = workspace.provisionalProject(lock: lock) {
+            let value: Value? = try await withClient(workspace, project: provisional, connection: connection) {
+                client in
+                switch try await workspace.plan(client: client, lock: lock, scope: scope) {
+                case let .planned(context):
+                    printWarnings(context.warnings)
+                    return try await body(context, client)
+                case let .otherProject(loaded):
+                    inputs = loaded
+                    return nil
+                }
+            }
+            if let value { return value }
         }
-        printWarnings(context.warnings)
-        return (context, project)
+        let loaded: PlanInputs
+        if let inputs { loaded = inputs } else { loaded = try await workspace.loadInputs(lock: lock) }
+        return try await withClient(workspace, project: loaded.project, connection: connection) { client in
+            let context = try await workspace.plan(loaded, client: client, scope: scope)
+            printWarnings(context.warnings)
+            return try await body(context, client)
+        }
     }
 }
 

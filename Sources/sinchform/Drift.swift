@@ -14,7 +14,9 @@ extension Sinchform {
         func run() async throws {
             try await CommandSupport.run {
                 let workspace = Workspace(directory: directory)
-                let (context, _) = try await CommandSupport.plan(workspace, connection: connection, scope: PlanScope())
+                let context = try await CommandSupport.withPlan(workspace, connection: connection, scope: PlanScope()) {
+                    context, _ in context
+                }
                 let drift = context.plan.driftOnly()
                 Output.write(
                     try PlanRenderer(color: CommandSupport.color && output.format == .text).render(

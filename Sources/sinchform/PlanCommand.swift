@@ -19,8 +19,9 @@ extension Sinchform {
         func run() async throws {
             try await CommandSupport.run {
                 let workspace = Workspace(directory: directory)
-                let (context, _) = try await CommandSupport.plan(
-                    workspace, connection: connection, scope: PlanScope(targets: target, excludes: exclude))
+                let context = try await CommandSupport.withPlan(
+                    workspace, connection: connection, scope: PlanScope(targets: target, excludes: exclude)
+                ) { context, _ in context }
                 let plan = context.plan
                 Output.write(
                     try PlanRenderer(color: CommandSupport.color && output.format == .text).render(

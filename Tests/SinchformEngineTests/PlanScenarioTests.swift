@@ -284,6 +284,30 @@ import Testing
         #expect(try await harness.apply().succeeded)
     }
 
+    /// Live state is read for SINCH_PROJECT_ID while the manifests load; a manifest's `project:` wins, so the
+    /// attempt reports the other project and the plan is made again for it from the inputs already loaded.
+    @Test func aManifestProjectWinsOverTheEnvironment() async throws {
+        let harness = try await Self.harness()
+        defer { Task { try? await harness.stop() } }
+        try harness.write("webhooks.yaml", "project: sinchform-project\n" + Self.webhooks)
+        var elsewhere = harness.workspace
+        elsewhere.environment["SINCH_PROJECT_ID"] = "another-project"
+        #expect(elsewhere.provisionalProject(lock: nil) == "another-project")
+        var configuration = try ProvisioningConfiguration(environment: elsewhere.environment)
+        configuration.retry = RetryPolicy(maxAttempts: 1)
+        let attempt = try await withProvisioningClient(configuration: configuration) { client in
+            try await elsewhere.plan(client: client, lock: nil)
+        }
+        guard case let .otherProject(inputs) = attempt else {
+            Issue.record("planned against the environment's project")
+            return
+        }
+        #expect(inputs.project == "sinchform-project")
+        let context = try await harness.withClient { client in try await elsewhere.plan(inputs, client: client) }
+        #expect(context.plan.project == "sinchform-project")
+        #expect(context.plan.summary.create == 2, "\(summary(context.plan))")
+    }
+
     @Test func aSecondApplyInTheSameDirectoryIsRefusedNamingTheHolder() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "sinchform-lock-\(UUID().uuidString)")
