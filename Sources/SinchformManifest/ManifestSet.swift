@@ -30,18 +30,21 @@ public struct DesiredResource: Sendable {
 public struct ManifestSet: Sendable {
     /// The `project:` of the manifests, if any file sets it.
     public var project: String?
-    public var resources: [DesiredResource]
+    public private(set) var resources: [DesiredResource]
     /// The files read, in the order read.
     public var files: [String]
+    /// Positions in `resources` by address: an apply looks resources up once per step.
+    private let positions: [String: Int]
 
     public init(project: String? = nil, resources: [DesiredResource] = [], files: [String] = []) {
         self.project = project
         self.resources = resources
         self.files = files
+        positions = Dictionary(resources.enumerated().map { ($1.address, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     public func resource(at address: String) -> DesiredResource? {
-        resources.first { $0.address == address }
+        positions[address].map { resources[$0] }
     }
 }
 

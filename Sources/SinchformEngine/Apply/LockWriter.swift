@@ -12,31 +12,35 @@ actor LockWriter {
     private(set) var lock: LockFile
     private let directory: String
     private var bumped = false
-    /// `"address" : {entry}` at the nesting depth of `resources`, by address.
-    private var pieces: [String: [UInt8]] = [:]
-    /// The addresses in the encoder's key order (by UTF-8 bytes), kept sorted as entries come and go.
-    private var order: [String]
+    /// Every entry in the encoder's key order (by UTF-8 bytes) with its `"address" : {entry}` at the nesting depth of
+    /// `resources`, encoded when first needed after a change.
+    private var rows: [(address: String, piece: [UInt8]?)]
     private let encoder = LockFile.makeEncoder()
     /// Changes made so far, and how many of them are on disk.
     private var generation = 0
     private var durable = 0
     /// The write in progress: steps that finish meanwhile wait for it and share the next one (group commit).
     private var writing: (task: Task<Void, any Error>, covered: Int)?
+    /// When the last write started and how long it took: the next one waits as long again, so that rewriting a
+    /// large lock takes at most half of a core while the API calls go on.
+    private var lastWrite: (start: ContinuousClock.Instant, duration: Duration)?
 
     init(lock: LockFile, directory: String) {
         self.lock = lock
         self.directory = directory
-        order = lock.resources.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        rows = lock.resources.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { ($0, nil) }
     }
 
     var salt: String { lock.salt }
 
     /// Records an entry; returns once a lock file containing it is on disk.
     func record(_ entry: LockFile.Entry) async throws(EngineError) {
+        let index = position(entry.address)
         if lock.resources.updateValue(entry, forKey: entry.address) == nil {
-            order.insert(entry.address, at: insertionIndex(entry.address))
+            rows.insert((entry.address, nil), at: index)
+        } else {
+            rows[index].piece = nil
         }
-        pieces[entry.address] = nil
         generation += 1
         try await persist(generation)
     }
@@ -44,26 +48,30 @@ actor LockWriter {
     /// Removes an entry; returns once a lock file without it is on disk.
     func remove(_ address: String) async throws(EngineError) {
         guard lock.resources.removeValue(forKey: address) != nil else { return }
-        let index = insertionIndex(address)
-        if index < order.count, order[index] == address { order.remove(at: index) }
-        pieces[address] = nil
+        let index = position(address)
+        if index < rows.count, rows[index].address == address { rows.remove(at: index) }
         generation += 1
         try await persist(generation)
     }
 
-    private func insertionIndex(_ address: String) -> Int {
+    /// Where `address` is in `rows`, or would be inserted.
+    private func position(_ address: String) -> Int {
         var low = 0
-        var high = order.count
+        var high = rows.count
         while low < high {
             let middle = (low + high) / 2
-            if order[middle].utf8.lexicographicallyPrecedes(address.utf8) { low = middle + 1 } else { high = middle }
+            if rows[middle].address.utf8.lexicographicallyPrecedes(address.utf8) {
+                low = middle + 1
+            } else {
+                high = middle
+            }
         }
         return low
     }
 
     /// Writes until change `wanted` is on disk. One write at a time, off the actor, so that the changes recorded
     /// while it runs go out together in the next one: with N resources each write costs O(N), so writing once per
-    /// step made an apply O(N²) and bound its pace to one fsync per step.
+    /// step made an apply O(N²).
     private func persist(_ wanted: Int) async throws(EngineError) {
         if !bumped {
             lock.serial += 1
@@ -75,19 +83,34 @@ actor LockWriter {
             if let writing {
                 current = writing
             } else {
-                let bytes: [UInt8]
-                do {
-                    bytes = try assemble()
-                } catch {
-                    throw EngineError.lockFile(path, "cannot be written (\(error))")
+                let pause = lastWrite.map { $0.duration * 2 - (ContinuousClock.now - $0.start) } ?? .zero
+                let started: (task: Task<Void, any Error>, covered: Int)
+                if pause > .milliseconds(1) {
+                    // The write starts after the pause, and covers what is recorded until then.
+                    started = (Task { try await Task.sleep(for: pause) }, -1)
+                } else {
+                    let bytes: [UInt8]
+                    do {
+                        bytes = try assemble()
+                    } catch {
+                        throw EngineError.lockFile(path, "cannot be written (\(error))")
+                    }
+                    let start = ContinuousClock.now
+                    started = (Task.detached { try AtomicFile.write(Data(bytes), to: path) }, generation)
+                    lastWrite = (start, .zero)
                 }
-                current = (Task.detached { try AtomicFile.write(Data(bytes), to: path) }, generation)
-                writing = current
+                writing = started
+                current = started
             }
             let result = await current.task.result
             // Whoever resumes first retires the write, so that no one spins on a finished one.
-            if writing?.task == current.task { writing = nil }
-            if case .failure(let error) = result {
+            if writing?.task == current.task {
+                writing = nil
+                if current.covered >= 0, let last = lastWrite {
+                    lastWrite = (last.start, ContinuousClock.now - last.start)
+                }
+            }
+            if case .failure(let error) = result, current.covered >= 0 {
                 throw EngineError.lockFile(path, "cannot be written (\(error))")
             }
             durable = max(durable, current.covered)
@@ -98,29 +121,33 @@ actor LockWriter {
     private func assemble() throws -> [UInt8] {
         var skeleton = lock
         skeleton.resources = [:]
-        var bytes = Array(try encoder.encode(skeleton))
-        if !lock.resources.isEmpty {
-            // The empty `"resources" : {…}` of the skeleton is replaced by the entries. Keys are sorted and every
-            // other member is a scalar, so the marker occurs once; quotes inside strings are escaped.
-            let marker = Array("\"resources\" : ".utf8)
-            guard let start = Self.find(marker, in: bytes),
-                let open = bytes[(start + marker.count)...].firstIndex(of: UInt8(ascii: "{")),
-                let close = bytes[open...].firstIndex(of: UInt8(ascii: "}"))
-            else { throw EngineError.other("unexpected lock file encoding") }
-            var members: [UInt8] = [UInt8(ascii: "{")]
-            for (index, address) in order.enumerated() {
-                members += index == 0 ? Array("\n    ".utf8) : Array(",\n    ".utf8)
-                members += try piece(address)
-            }
-            members += Array("\n  }".utf8)
-            bytes.replaceSubrange(open...close, with: members)
+        let frame = Array(try encoder.encode(skeleton))
+        guard !rows.isEmpty else { return frame + [UInt8(ascii: "\n")] }
+        // The empty `"resources" : {…}` of the skeleton is replaced by the entries. Keys are sorted and every other
+        // member is a scalar, so the marker occurs once; quotes inside strings are escaped.
+        let marker = Array("\"resources\" : ".utf8)
+        guard let start = Self.find(marker, in: frame),
+            let open = frame[(start + marker.count)...].firstIndex(of: UInt8(ascii: "{")),
+            let close = frame[open...].firstIndex(of: UInt8(ascii: "}"))
+        else { throw EngineError.other("unexpected lock file encoding") }
+        for index in rows.indices where rows[index].piece == nil {
+            rows[index].piece = try piece(rows[index].address)
         }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(frame.count + rows.reduce(0) { $0 + ($1.piece?.count ?? 0) + 6 } + 8)
+        bytes += frame[...open]
+        let separator = Array(",\n    ".utf8)
+        for (index, row) in rows.enumerated() {
+            bytes += index == 0 ? separator.dropFirst() : separator[...]
+            bytes += row.piece ?? []
+        }
+        bytes += "\n  }".utf8
+        bytes += frame[(close + 1)...]
         bytes.append(UInt8(ascii: "\n"))
         return bytes
     }
 
     private func piece(_ address: String) throws -> [UInt8] {
-        if let cached = pieces[address] { return cached }
         guard let entry = lock.resources[address] else { return [] }
         var piece = Array(try encoder.encode(address))
         piece += Array(" : ".utf8)
@@ -133,7 +160,6 @@ actor LockWriter {
                 piece += [0x20, 0x20, 0x20, 0x20]
             }
         }
-        pieces[address] = piece
         return piece
     }
 
