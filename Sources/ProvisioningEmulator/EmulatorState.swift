@@ -29,6 +29,9 @@ struct Resource: Codable, Sendable {
 struct ResourceCollection: Codable, Sendable {
     private(set) var items: [String: Resource] = [:]
     private(set) var pending: Set<String> = []
+    /// No pending review is due before this time (a lower bound: reviews ended early leave it behind), so that
+    /// settling reviews on every request does not scan thousands of reviews that are not due.
+    private var earliestDue = Double.infinity
     /// How many resources have `deletedAt` set, so unfiltered lists know without a scan that none is gone.
     private(set) var removedCount = 0
     private var orderCache: [String: [String]] = [:]
@@ -44,6 +47,7 @@ struct ResourceCollection: Codable, Sendable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         items = try container.decode([String: Resource].self, forKey: .items)
         pending = Set(items.filter { $0.value.reviewDue != nil }.keys)
+        earliestDue = items.values.compactMap(\.reviewDue).min() ?? .infinity
         removedCount = items.values.count { $0.deletedAt != nil }
     }
 
@@ -62,7 +66,12 @@ struct ResourceCollection: Codable, Sendable {
             let isInsertOrRemove = (old == nil) != (newValue == nil)
             removedCount += (newValue?.deletedAt == nil ? 0 : 1) - (old?.deletedAt == nil ? 0 : 1)
             items[key] = newValue
-            if newValue?.reviewDue != nil { pending.insert(key) } else { pending.remove(key) }
+            if let due = newValue?.reviewDue {
+                pending.insert(key)
+                earliestDue = min(earliestDue, due)
+            } else {
+                pending.remove(key)
+            }
             if isInsertOrRemove { orderCache.removeAll() }
         }
     }
@@ -79,8 +88,16 @@ struct ResourceCollection: Codable, Sendable {
     }
 
     /// Keys whose review is due at or before `now`.
-    func dueKeys(now: Double) -> [String] {
-        pending.filter { key in (items[key]?.reviewDue ?? .infinity) <= now }.sorted()
+    mutating func dueKeys(now: Double) -> [String] {
+        guard now >= earliestDue else { return [] }
+        var due: [String] = []
+        var later = Double.infinity
+        for key in pending {
+            let time = items[key]?.reviewDue ?? .infinity
+            if time <= now { due.append(key) } else { later = min(later, time) }
+        }
+        earliestDue = later
+        return due.sorted()
     }
 }
 
