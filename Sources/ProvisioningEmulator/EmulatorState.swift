@@ -32,6 +32,9 @@ struct ResourceCollection: Codable, Sendable {
     /// No pending review is due before this time (a lower bound: reviews ended early leave it behind), so that
     /// settling reviews on every request does not scan thousands of reviews that are not due.
     private var earliestDue = Double.infinity
+    /// Keys by the part before their first `/` (a KakaoTalk template's sender, a WhatsApp template's name), so that
+    /// the resources of one sender are found without scanning the others.
+    private var groups: [Substring: Set<String>] = [:]
     /// How many resources have `deletedAt` set, so unfiltered lists know without a scan that none is gone.
     private(set) var removedCount = 0
     private var orderCache: [String: [String]] = [:]
@@ -48,6 +51,9 @@ struct ResourceCollection: Codable, Sendable {
         items = try container.decode([String: Resource].self, forKey: .items)
         pending = Set(items.filter { $0.value.reviewDue != nil }.keys)
         earliestDue = items.values.compactMap(\.reviewDue).min() ?? .infinity
+        for key in items.keys {
+            if let group = Self.group(of: key) { groups[group, default: []].insert(key) }
+        }
         removedCount = items.values.count { $0.deletedAt != nil }
     }
 
@@ -72,8 +78,22 @@ struct ResourceCollection: Codable, Sendable {
             } else {
                 pending.remove(key)
             }
-            if isInsertOrRemove { orderCache.removeAll() }
+            if isInsertOrRemove {
+                orderCache.removeAll()
+                if let group = Self.group(of: key) {
+                    if newValue == nil { groups[group]?.remove(key) } else { groups[group, default: []].insert(key) }
+                }
+            }
         }
+    }
+
+    private static func group(of key: String) -> Substring? {
+        key.firstIndex(of: "/").map { key[..<$0] }
+    }
+
+    /// The resources whose key starts with `group` and a `/`.
+    func members(of group: String) -> [(key: String, resource: Resource)] {
+        (groups[Substring(group)] ?? []).compactMap { key in items[key].map { (key, $0) } }
     }
 
     /// Drops cached orderings; call when a sort-relevant field changes.

@@ -268,16 +268,16 @@ enum KakaoTalk {
             call, "filterStatuses", allowed: statuses, code: "invalid_filter_statuses",
             message: "Invalid filter statuses.")
         let prefix = call.queryValue("templateName") ?? ""
-        let sender = call.param("plusFriendId") + "/"
         func name(_ resource: Resource) -> String {
             (resource.doc["details"] ?? resource.doc["changes"]?["details"])?["name"]?.stringValue ?? ""
         }
         let items =
-            (world.projects[call.projectId]?.kakaotalkTemplates.items.filter { key, resource in
-                key.hasPrefix(sender) && name(resource).hasPrefix(prefix)
+            (world.projects[call.projectId]?.kakaotalkTemplates.members(of: call.param("plusFriendId")) ?? [])
+            .map(\.resource).filter { resource in
+                name(resource).hasPrefix(prefix)
                     && (states?.contains(resource.doc["state"]?.stringValue ?? "") ?? true)
                     && (statuses?.contains(resource.doc["changes"]?["status"]?.stringValue ?? "") ?? true)
-            }.map(\.value) ?? []).sorted { (name($0), $0.seq) < (name($1), $1.seq) }
+            }.sorted { (name($0), $0.seq) < (name($1), $1.seq) }
         return .ok(page.envelope(items, key: "templates") { .object($0.doc) })
     }
 
@@ -348,8 +348,8 @@ enum KakaoTalk {
     }
 
     static func checkNameUnique(_ name: String, sender: String, except: String?, _ call: Call, _ world: World) throws {
-        let clash = world.projects[call.projectId]?.kakaotalkTemplates.items.contains { key, resource in
-            key.hasPrefix(sender + "/") && key != except
+        let clash = world.projects[call.projectId]?.kakaotalkTemplates.members(of: sender).contains { key, resource in
+            key != except
                 && ((resource.doc["details"] ?? resource.doc["changes"]?["details"])?["name"]?.stringValue == name)
         }
         if clash == true {
