@@ -300,17 +300,26 @@ struct KakaoTalkTemplateAdapter: KindAdapter {
     let canDelete = true
     let deleteConsequence: String? = nil
 
+    /// One list per sender, at most as many at once as the client sends to a host: queuing all of them at once
+    /// would put every next page of the other kinds' lists behind hundreds of these, and those page chains would
+    /// finish last.
     func list(_ client: ProvisioningClient, plusFriendIds: [String]) async throws -> [LiveResource] {
         try await withThrowingTaskGroup(of: [LiveResource].self) { group in
-            for plusFriendId in plusFriendIds {
+            var pending = plusFriendIds[...]
+            func startNext() {
+                guard let plusFriendId = pending.popFirst() else { return }
                 group.addTask {
                     try await client.kakaotalkTemplates.list(plusFriendId: plusFriendId).map {
                         live($0, plusFriendId: plusFriendId)
                     }
                 }
             }
+            for _ in 0..<max(1, client.configuration.maxConcurrentRequestsPerHost) { startNext() }
             var all: [LiveResource] = []
-            for try await part in group { all += part }
+            for try await part in group {
+                all += part
+                startNext()
+            }
             return all
         }
     }
