@@ -81,7 +81,9 @@ struct WorkloadEngine: AsyncParsableCommand {
             if phase == "drift" { plan = plan.driftOnly() }
             report.seconds = (ContinuousClock.now - start).inSeconds
             report.done = plan.changes.filter(\.isChange).count
-            // The diff alone, once more outside the timed phase: the per-resource column adds it to its reads.
+            // The diff alone, once more outside the timed phase (and after the peak memory is read): the
+            // per-resource column adds it to its reads.
+            report.peakMegabytes = peakResidentMegabytes()
             let diffStart = ContinuousClock.now
             _ = try Planner().plan(
                 manifests: context.manifests, live: context.live, lock: context.lock, project: plan.project,
@@ -104,7 +106,7 @@ struct WorkloadEngine: AsyncParsableCommand {
             throw ValidationError("unknown phase \(phase)")
         }
         (report.requests, report.routes) = try await Self.requestCounts(client)
-        report.peakMegabytes = peakResidentMegabytes()
+        if report.peakMegabytes == 0 { report.peakMegabytes = peakResidentMegabytes() }
         return report
     }
 

@@ -31,8 +31,6 @@ protocol KindAdapter: Sendable {
 public struct LiveResource: Sendable {
     public var kind: ResourceKind
     public var identity: RemoteIdentity
-    /// The body as returned.
-    public var raw: JSONValue
     /// The comparable view in manifest field names: live details with any pending change laid over them (a
     /// change under review counts as the live value, so it is never submitted twice).
     public var effective: JSONValue
@@ -80,7 +78,7 @@ struct WebhookAdapter: KindAdapter {
 
     func live(_ item: JSONValue, plusFriendId: String?) -> LiveResource {
         LiveResource(
-            kind: kind, identity: RemoteIdentity(id: item["id"]?.stringValue), raw: item, effective: item,
+            kind: kind, identity: RemoteIdentity(id: item["id"]?.stringValue), effective: item,
             review: nil)
     }
 
@@ -127,7 +125,7 @@ struct WhatsAppTemplateAdapter: KindAdapter {
                 kind: kind,
                 identity: RemoteIdentity(
                     name: item["name"]?.stringValue, language: item["language"]?.stringValue),
-                raw: item, effective: .object(effective),
+                effective: .object(effective),
                 review: ReviewStatus.of(item, reasonKeys: [["rejectionCode"]]))
         }
     }
@@ -212,8 +210,7 @@ struct WhatsAppSenderAdapter: KindAdapter {
             details["phoneNumber"] = item["phoneNumber"]
             effective["details"] = .object(details)
             return LiveResource(
-                kind: kind, identity: RemoteIdentity(id: item["id"]?.stringValue), raw: item,
-                effective: .object(effective),
+                kind: kind, identity: RemoteIdentity(id: item["id"]?.stringValue), effective: .object(effective),
                 review: ReviewStatus.of(item, reasonKeys: [["changes", "errorReason"], ["changes", "errorCode"]]))
         }
     }
@@ -260,7 +257,7 @@ struct KakaoTalkSenderAdapter: KindAdapter {
             var effective: [String: JSONValue] = ["plusFriendId": item["plusFriendId"] ?? .null]
             effective["details"] = detailsWithPendingChanges(item)
             return LiveResource(
-                kind: kind, identity: RemoteIdentity(plusFriendId: item["plusFriendId"]?.stringValue), raw: item,
+                kind: kind, identity: RemoteIdentity(plusFriendId: item["plusFriendId"]?.stringValue),
                 effective: .object(effective), review: ReviewStatus.of(item))
         }
     }
@@ -330,7 +327,7 @@ struct KakaoTalkTemplateAdapter: KindAdapter {
         return LiveResource(
             kind: .kakaotalkTemplate,
             identity: RemoteIdentity(id: item["code"]?.stringValue, plusFriendId: plusFriendId),
-            raw: item, effective: .object(effective), review: ReviewStatus.of(item))
+            effective: .object(effective), review: ReviewStatus.of(item))
     }
 
     func identity(of desired: DesiredResource) -> RemoteIdentity? { nil }
@@ -376,7 +373,7 @@ struct RCSSenderAdapter: KindAdapter {
 
     func live(_ item: JSONValue, plusFriendId: String?) -> LiveResource {
         LiveResource(
-            kind: kind, identity: RemoteIdentity(id: item["id"]?.stringValue), raw: item, effective: item,
+            kind: kind, identity: RemoteIdentity(id: item["id"]?.stringValue), effective: item,
             review: ReviewStatus(state: item["state"]?.stringValue))
     }
 
