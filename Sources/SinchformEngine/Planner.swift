@@ -1,5 +1,8 @@
+import Dispatch
+import Foundation
 import ProvisioningAPI
 import SinchformManifest
+import Synchronization
 
 /// Which resources a plan covers: `--target` (with what they depend on) and `--exclude`, by address. An address
 /// without a language (`whatsappTemplate.NAME`) covers every language.
@@ -33,16 +36,32 @@ public struct Planner: Sendable {
         let ownedKeys = Set(entries.values.map { "\($0.kind.rawValue)|\($0.remoteId.description)" })
         let index = LiveIndex(live)
 
-        for desired in manifests.resources {
-            let adapter = KindAdapters.adapter(for: desired.kind)
-            let entry = entries[desired.address]
-            let match = findLive(desired, entry: entry, adapter: adapter, index: index, owned: ownedKeys)
-            do {
-                changes.append(try change(for: desired, live: match, entry: entry, lock: lock))
-            } catch let error as PlanningError {
-                errors.append(error.message)
-            } catch {
-                errors.append("\(desired.address): \(error)")
+        // Each resource's diff depends only on its own desired, live and lock values: they run in chunks on every
+        // core, and are gathered in manifest order.
+        let resources = manifests.resources
+        let chunkCount = min(resources.count, ProcessInfo.processInfo.activeProcessorCount * 4)
+        let outcomes = Mutex([[Result<Change, PlanningError>]](repeating: [], count: chunkCount))
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            let range =
+                (resources.count * chunk / chunkCount)..<(resources.count * (chunk + 1) / chunkCount)
+            let results = resources[range].map { desired -> Result<Change, PlanningError> in
+                let adapter = KindAdapters.adapter(for: desired.kind)
+                let entry = entries[desired.address]
+                let match = findLive(desired, entry: entry, adapter: adapter, index: index, owned: ownedKeys)
+                do {
+                    return .success(try change(for: desired, live: match, entry: entry, lock: lock))
+                } catch let error as PlanningError {
+                    return .failure(error)
+                } catch {
+                    return .failure(PlanningError(message: "\(desired.address): \(error)"))
+                }
+            }
+            outcomes.withLock { $0[chunk] = results }
+        }
+        for result in outcomes.withLock({ $0 }).joined() {
+            switch result {
+            case let .success(change): changes.append(change)
+            case let .failure(error): errors.append(error.message)
             }
         }
 
@@ -132,7 +151,7 @@ public struct Planner: Sendable {
 
     // MARK: Diff
 
-    struct PlanningError: Error {
+    struct PlanningError: Error, Sendable {
         var message: String
     }
 
