@@ -71,10 +71,11 @@ struct WorkloadRun: AsyncParsableCommand {
                 log(
                     "  "
                         + cell.phases.map {
-                            $0.phase
-                                + String(
-                                    format: " %.2f s (load %.2f, refresh %.2f, diff %.2f)", $0.seconds,
-                                    $0.loadSeconds, $0.refreshSeconds, $0.diffSeconds)
+                            $0.phase + String(format: " %.2f s", $0.seconds)
+                                + ($0.diffSeconds > 0 ? String(format: " (diff alone %.2f s)", $0.diffSeconds) : "")
+                                + ($0.refreshSeconds > 0
+                                    ? String(format: " (load %.2f s, GETs %.2f s)", $0.loadSeconds, $0.refreshSeconds)
+                                    : "")
                         }.joined(separator: ", "))
             }
         }

@@ -59,8 +59,8 @@ struct WorkloadGenerator {
             ("whatsappTemplates", (0..<mix.whatsappTemplates).map { whatsappTemplate($0, changed: next()) }))
         sections.append(("whatsappSenders", (0..<mix.whatsappSenders).map { whatsappSender($0, changed: next()) }))
         sections.append(("rcsSenders", (0..<mix.rcsSenders).map { rcsSender($0, changed: next()) }))
-        // A KakaoTalk sender is not updatable once its changes left DRAFT (409 sender_changes_not_updatable), so the
-        // update phase edits only its templates.
+        // A KakaoTalk sender can be edited only once ACTIVE (registered and verified with a one-time code, a person's
+        // step), else 409 sender_changes_not_updatable; the plan warns about it. The update phase edits templates.
         sections.append(("kakaotalkSenders", (0..<mix.kakaotalkSenders).map { kakaotalkSender($0, changed: false) }))
         sections.append(
             ("kakaotalkTemplates", (0..<mix.kakaotalkTemplates).map { kakaotalkTemplate($0, changed: next()) }))

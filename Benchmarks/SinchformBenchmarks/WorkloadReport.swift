@@ -65,12 +65,15 @@ struct WorkloadReport {
             case "per-resource refresh":
                 lowerBound = n / Double(baselineConcurrency) * latency
             default:
-                // Apply: each step is at least one request; `parallelism` run at once.
+                // Apply: each step is at least one request; `parallelism` run at once, so whole rounds of them
+                // (10 steps at parallelism 8 take two rounds: no run can beat 10 ÷ 2 latencies).
                 let steps = Double(max(1, report.done + report.failed))
-                lowerBound = steps / Double(parallelism) * latency
+                let rounds = (steps / Double(parallelism)).rounded(.up) * latency
+                lowerBound = rounds
                 let throughput = steps / max(report.seconds, 0.000_001)
                 if cell.latency > 0 {
-                    let target = Double(parallelism) / latency / 1.5
+                    // (parallelism ÷ latency) ÷ 1.5, or what whole rounds allow when the steps are few.
+                    let target = steps / rounds / 1.5
                     targets.append(
                         String(format: "%.0f steps/s ≥ %.0f ", throughput, target) + (throughput >= target ? "✅" : "❌"))
                 } else {

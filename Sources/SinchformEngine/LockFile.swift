@@ -1,4 +1,5 @@
 import Foundation
+import JSONSyntax
 import ProvisioningAPI
 import SinchformManifest
 
@@ -43,6 +44,31 @@ public struct LockFile: Codable, Sendable, Equatable {
             self.writeOnly = writeOnly
             self.appliedAt = appliedAt
         }
+
+        init(json: JSONValue) throws {
+            let fields = try LockFormatError.fields(json, "an entry")
+            address = try LockFormatError.require(fields, "address", \.stringValue)
+            let kindName = try LockFormatError.require(fields, "kind", \.stringValue)
+            guard let kind = ResourceKind(rawValue: kindName) else {
+                throw LockFormatError("\(address): unknown kind \(kindName)")
+            }
+            self.kind = kind
+            let identity = try LockFormatError.fields(fields["remoteId"] ?? .null, "\(address).remoteId")
+            remoteId = RemoteIdentity(
+                id: identity["id"]?.stringValue, plusFriendId: identity["plusFriendId"]?.stringValue,
+                name: identity["name"]?.stringValue, language: identity["language"]?.stringValue)
+            specDigest = try LockFormatError.require(fields, "specDigest", \.stringValue)
+            let address = address
+            managedFields = try LockFormatError.require(fields, "managedFields", \.arrayValue).map {
+                guard let path = $0.stringValue else { throw LockFormatError("\(address).managedFields: not text") }
+                return path
+            }
+            writeOnly = try LockFormatError.require(fields, "writeOnly", \.objectValue).mapValues {
+                guard let fingerprint = $0.stringValue else { throw LockFormatError("\(address).writeOnly: not text") }
+                return fingerprint
+            }
+            appliedAt = try LockFormatError.require(fields, "appliedAt", \.stringValue)
+        }
     }
 
     public init(project: String) {
@@ -60,7 +86,10 @@ public struct LockFile: Codable, Sendable, Equatable {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            let lock = try JSONDecoder().decode(LockFile.self, from: data)
+            // The JSON parser and a direct mapping, not JSONDecoder: a lock of 10,000 entries decoded in 0.25 s
+            // before anything else of a plan could start.
+            guard let json = JSONValue.parse(Array(data)) else { throw LockFormatError("the file is not JSON") }
+            let lock = try LockFile(json: json)
             guard lock.formatVersion == currentFormatVersion else {
                 throw EngineError.lockFile(
                     path, "format version \(lock.formatVersion) is not supported (expected \(currentFormatVersion))")
@@ -71,6 +100,17 @@ public struct LockFile: Codable, Sendable, Equatable {
         } catch {
             throw EngineError.lockFile(path, "cannot be read (\(error)); restore it from git")
         }
+    }
+
+    init(json: JSONValue) throws {
+        let fields = try LockFormatError.fields(json, "the lock")
+        formatVersion = try LockFormatError.require(fields, "formatVersion", \.intValue)
+        project = try LockFormatError.require(fields, "project", \.stringValue)
+        lineage = try LockFormatError.require(fields, "lineage", \.stringValue)
+        serial = try LockFormatError.require(fields, "serial", \.intValue)
+        salt = try LockFormatError.require(fields, "salt", \.stringValue)
+        let entries = try LockFormatError.require(fields, "resources", \.objectValue)
+        resources = try entries.mapValues { try Entry(json: $0) }
     }
 
     /// The lock's on-disk format: pretty-printed with sorted keys, so that diffs in git are small and stable.
@@ -91,6 +131,29 @@ public struct LockFile: Codable, Sendable, Equatable {
         } catch {
             throw EngineError.lockFile(path, "cannot be written (\(error))")
         }
+    }
+}
+
+/// What is wrong with a lock file's contents.
+struct LockFormatError: Error, CustomStringConvertible {
+    var description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+
+    static func fields(_ value: JSONValue, _ what: String) throws -> [String: JSONValue] {
+        guard let fields = value.objectValue else { throw LockFormatError("\(what) is not an object") }
+        return fields
+    }
+
+    static func require<Value>(
+        _ fields: [String: JSONValue], _ key: String, _ read: (JSONValue) -> Value?
+    ) throws -> Value {
+        guard let value = fields[key].flatMap(read) else {
+            throw LockFormatError("\(key) is missing or of the wrong type")
+        }
+        return value
     }
 }
 

@@ -160,21 +160,7 @@ struct MatrixCase: Sendable, CustomTestStringConvertible {
             }),
         MatrixCase(
             kind: .whatsappSender, address: "whatsappSender.support-line",
-            base: """
-                whatsappSenders:
-                  support-line:
-                    region: EU
-                    metaLocalStorage: DE
-                    businessManager: SINCH_UK
-                    phoneNumberProvider: SINCH
-                    details:
-                      displayName: Acme Support
-                      vertical: SHOPPING_AND_RETAIL
-                      countryCode: "48"
-                      phoneNumber: "777777777"
-                      websiteOne: https://www.acme.example.com
-
-                """,
+            base: SenderKindsEndToEndTests.senders,
             update: Edit(
                 from: "https://www.acme", to: "https://support.acme", field: "details.websiteOne",
                 livePath: "details.websiteOne", value: "https://support.acme.example.com"),

@@ -19,6 +19,14 @@ import Testing
 
         """
 
+    static let kakaoSender = """
+        kakaotalkSenders:
+          main:
+            plusFriendId: "@acme"
+            details: {adminPhoneNo: "+48777777777", name: Acme, topLevelCategoryCode: "001", midLevelCategoryCode: "0001", subLevelCategoryCode: "0001"}
+
+        """
+
     static func harness() async throws -> EmulatorHarness {
         try await EmulatorHarness.start(extra: ["OPS_SECRET": "ops-secret-1", "AUDIT_SECRET": "audit-secret-1"])
     }
@@ -145,18 +153,15 @@ import Testing
     @Test func protectTurnsAReplaceIntoAnError() async throws {
         let harness = try await Self.harness()
         defer { Task { try? await harness.stop() } }
-        let sender = """
-            kakaotalkSenders:
-              main:
-                plusFriendId: "@acme"
-                details: {adminPhoneNo: "+48777777777", name: Acme, topLevelCategoryCode: "001", midLevelCategoryCode: "0001", subLevelCategoryCode: "0001"}
-            kakaotalkTemplates:
-              welcome:
-                plusFriendId: "@acme"
-                details: {name: welcome, language: KO, content: "Hello"}
-                lifecycle: {protect: true}
+        let sender =
+            Self.kakaoSender + """
+                kakaotalkTemplates:
+                  welcome:
+                    plusFriendId: "@acme"
+                    details: {name: welcome, language: KO, content: "Hello"}
+                    lifecycle: {protect: true}
 
-            """
+                """
         try harness.write("kakao.yaml", sender)
         let first = try await harness.plan().plan
         let template = try #require(first.changes.first { $0.address == "kakaotalkTemplate.welcome" })
@@ -220,17 +225,13 @@ import Testing
         try harness.write("webhooks.yaml", Self.webhooks)
         try harness.write(
             "kakao.yaml",
-            """
-            kakaotalkSenders:
-              main:
-                plusFriendId: "@acme"
-                details: {adminPhoneNo: "+48777777777", name: Acme, topLevelCategoryCode: "001", midLevelCategoryCode: "0001", subLevelCategoryCode: "0001"}
-            kakaotalkTemplates:
-              welcome:
-                plusFriendId: "@acme"
-                details: {name: welcome, language: KO, content: "Hello"}
+            Self.kakaoSender + """
+                kakaotalkTemplates:
+                  welcome:
+                    plusFriendId: "@acme"
+                    details: {name: welcome, language: KO, content: "Hello"}
 
-            """)
+                """)
         // Every create of a KakaoTalk sender fails with 500 (outcome unknown, not found by lookup, sent once more).
         try await harness.control(
             .put, "/_emulator/faults",
@@ -255,13 +256,7 @@ import Testing
     @Test func aKakaoTalkSenderUpdateWarnsUntilTheSenderIsVerified() async throws {
         let harness = try await Self.harness()
         defer { Task { try? await harness.stop() } }
-        let sender = """
-            kakaotalkSenders:
-              main:
-                plusFriendId: "@acme"
-                details: {adminPhoneNo: "+48777777777", name: Acme, topLevelCategoryCode: "001", midLevelCategoryCode: "0001", subLevelCategoryCode: "0001"}
-
-            """
+        let sender = Self.kakaoSender
         try harness.write("kakao.yaml", sender)
         #expect(try await harness.apply().succeeded)
         try await harness.review("approve")

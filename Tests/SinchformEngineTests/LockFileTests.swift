@@ -1,0 +1,43 @@
+import Foundation
+import SinchformEngine
+import SinchformManifest
+import Testing
+
+/// sinchform.lock read back exactly as written, and a damaged one refused with the path and what to do.
+@Suite struct LockFileTests {
+    private func directory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sinchform-lock-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: path, withIntermediateDirectories: true)
+        return path.path
+    }
+
+    @Test func readsBackWhatItWrote() throws {
+        let folder = try directory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var lock = LockFile(project: "p-1")
+        lock.serial = 7
+        lock.resources["kakaotalkTemplate.welcome"] = LockFile.Entry(
+            address: "kakaotalkTemplate.welcome", kind: .kakaotalkTemplate,
+            remoteId: RemoteIdentity(id: "S7yFqaKq", plusFriendId: "@acme"), specDigest: "sha256:ab",
+            managedFields: ["details.content", "details.name"], writeOnly: [:], appliedAt: "2026-11-21T10:00:00Z")
+        lock.resources["webhook.ops"] = LockFile.Entry(
+            address: "webhook.ops", kind: .webhook, remoteId: RemoteIdentity(id: "0b1c"), specDigest: "sha256:cd",
+            managedFields: ["target"], writeOnly: ["secret": "hmac-sha256:ef"], appliedAt: "2026-11-21T10:00:01Z")
+        try lock.write(in: folder)
+        #expect(try LockFile.read(in: folder) == lock)
+    }
+
+    @Test(arguments: [
+        "{not json", #"{"formatVersion": 1}"#, "[]",
+        #"{"formatVersion":1,"project":"p","lineage":"l","serial":1,"salt":"s","resources":{"x.y":{"address":"x.y","kind":"nope","remoteId":{},"specDigest":"d","managedFields":[],"writeOnly":{},"appliedAt":"t"}}}"#,
+        #"{"formatVersion":1,"project":"p","lineage":"l","serial":1,"salt":"s","resources":{"webhook.a":{"address":"webhook.a","kind":"webhook","remoteId":{},"specDigest":"d","managedFields":[1],"writeOnly":{},"appliedAt":"t"}}}"#,
+    ])
+    func refusesADamagedLock(_ text: String) throws {
+        let folder = try directory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try text.write(toFile: folder + "/sinchform.lock", atomically: true, encoding: .utf8)
+        let error = #expect(throws: EngineError.self) { try LockFile.read(in: folder) }
+        #expect(error?.description.contains("sinchform.lock") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("restore it from git") == true, "\(String(describing: error))")
+    }
+}
