@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SinchformEngine
+import Synchronization
 
 extension Sinchform {
     struct Apply: AsyncParsableCommand {
@@ -44,6 +45,7 @@ extension Sinchform {
                     staleInfo: { Output.error("note: a previous apply did not finish (stale \($0)); continuing") })
                 defer { lock.release() }
 
+                let progress = Progress()
                 let result = try await CommandSupport.withPlan(
                     workspace, connection: connection, scope: PlanScope(targets: target, excludes: exclude)
                 ) { context, client in
@@ -58,7 +60,6 @@ extension Sinchform {
                             throw EngineError.other("apply cancelled; nothing was changed")
                         }
                     }
-                    let progress = Progress()
                     return try await Applier().apply(
                         context, workspace: workspace, client: client,
                         options: ApplyOptions(
@@ -66,6 +67,7 @@ extension Sinchform {
                             observer: { progress.report($0) }))
                 }
                 guard let result else { return }
+                progress.finish()
                 report(result)
                 if !result.succeeded { throw ExitCode(1) }
             }
@@ -92,16 +94,41 @@ extension Sinchform {
     }
 }
 
-/// Progress lines: one per step start and end; waiting lines every poll.
+/// Progress lines: one per step start and end. While waiting for reviews: on a terminal one line redrawn in place at
+/// every poll, otherwise a plain line per poll (polls back off from 1 s to 30 s).
 final class Progress: Sendable {
+    private let live = isatty(STDOUT_FILENO) == 1
+    /// Whether the redrawn waiting line is on screen (and must be ended before other output).
+    private let lineOpen = Mutex(false)
+
     func report(_ event: ApplyEvent) {
         switch event {
-        case let .started(address, action): Output.line("\(address): \(action.rawValue)…")
-        case let .finished(address, action): Output.line("\(address): \(action.rawValue) done")
-        case let .failed(_, _, message): Output.line(message)
-        case let .skipped(address, reason): Output.line("\(address): skipped, \(reason)")
+        case let .started(address, action): line("\(address): \(action.rawValue)…")
+        case let .finished(address, action): line("\(address): \(action.rawValue) done")
+        case let .failed(_, _, message): line(message)
+        case let .skipped(address, reason): line("\(address): skipped, \(reason)")
         case let .waiting(pending, elapsed):
-            Output.line("waiting for review (\(elapsed.components.seconds) s): \(pending.joined(separator: ", "))")
+            let text =
+                "waiting for review (\(elapsed.components.seconds) s): \(pending.count) pending: "
+                + pending.joined(separator: ", ")
+            guard live else { return Output.line(text) }
+            lineOpen.withLock { open in
+                Output.write("\r\u{1B}[K" + text)
+                open = true
+            }
         }
+    }
+
+    /// Ends the redrawn line, if any, so that later output starts on a line of its own.
+    func finish() {
+        lineOpen.withLock { open in
+            if open { Output.write("\n") }
+            open = false
+        }
+    }
+
+    private func line(_ text: String) {
+        finish()
+        Output.line(text)
     }
 }
