@@ -161,8 +161,9 @@ public struct Applier: Sendable {
         }
 
         // Lock entries of unchanged resources follow the manifests too (a manifest edited to match live state).
+        let recorded = await writer.lock.resources
         for change in plan.changes where change.action == .noop {
-            if let entry = await writer.lock.resources[change.address], entry.specDigest != change.desiredDigest {
+            if let entry = recorded[change.address], entry.specDigest != change.desiredDigest {
                 try? await writer.record(executor.entry(for: change, remoteId: entry.remoteId, salt: writer.salt))
             }
         }
