@@ -34,7 +34,12 @@ public struct Planner: Sendable {
         var errors: [String] = []
         let entries = lock?.resources ?? [:]
         let ownedKeys = Set(entries.values.map { "\($0.kind.rawValue)|\($0.remoteId.description)" })
-        let index = LiveIndex(live)
+        // Natural keys only matter for adoption: a desired resource with neither a lock entry nor an identity.
+        let adopting = Set(
+            manifests.resources.filter {
+                entries[$0.address] == nil && KindAdapters.adapter(for: $0.kind).identity(of: $0) == nil
+            }.map(\.kind))
+        let index = LiveIndex(live, naturalKeysFor: adopting)
 
         // Each resource's diff depends only on its own desired, live and lock values: they run in chunks on every
         // core, and are gathered in manifest order.
@@ -102,7 +107,7 @@ public struct Planner: Sendable {
         private var byPlusFriendId: [ResourceKind: [String: LiveResource]] = [:]
         private var byNatural: [ResourceKind: [String: [LiveResource]]] = [:]
 
-        init(_ live: LiveState) {
+        init(_ live: LiveState, naturalKeysFor adopting: Set<ResourceKind>) {
             for (kind, resources) in live.resources {
                 let adapter = KindAdapters.adapter(for: kind)
                 for resource in resources {
@@ -116,7 +121,7 @@ public struct Planner: Sendable {
                     }
                     // Natural keys that do not depend on the manifest name (every kind but WhatsApp templates,
                     // which are found by name + language).
-                    if kind != .whatsappTemplate,
+                    if kind != .whatsappTemplate, adopting.contains(kind),
                         let key = adapter.naturalKey(resource.effective, name: "", language: nil)
                     {
                         byNatural[kind, default: [:]][key, default: []].append(resource)
@@ -260,6 +265,10 @@ public struct Planner: Sendable {
         } else {
             change.action = .noop
             change.reason = "up to date"
+            // Live matches the manifests: before and after are one value (as in Terraform's plan JSON for a no-op),
+            // and a plan of 10,000 unchanged resources keeps one tree per resource, not two.
+            change.before = change.after
+            change.liveDigest = change.desiredDigest
         }
         if let entry, change.action != .noop {
             let manifestChanged =
