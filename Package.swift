@@ -86,6 +86,7 @@ let package = Package(
                 "ProvisioningAPI",
                 "SinchformEngine",
                 "SinchformManifest",
+                "SinchformFixtures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -93,9 +94,16 @@ let package = Package(
             path: "Benchmarks/SinchformBenchmarks",
             swiftSettings: swiftSettings
         ),
+        // Manifests, fault mix and random numbers shared by the tests and the reliability benchmarks.
+        .target(
+            name: "SinchformFixtures",
+            dependencies: ["ProvisioningAPI"],
+            path: "Tests/SinchformFixtures",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SinchformManifestTests",
-            dependencies: ["SinchformManifest"],
+            dependencies: ["SinchformManifest", "SinchformFixtures"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
@@ -111,7 +119,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SinchformEngineTests",
-            dependencies: ["SinchformEngine", "ProvisioningEmulator", "ProvisioningAPI", "SinchformManifest"],
+            dependencies: [
+                "SinchformEngine", "ProvisioningEmulator", "ProvisioningAPI", "SinchformManifest", "SinchformFixtures",
+            ],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

@@ -4,6 +4,7 @@ import Logging
 import ProvisioningAPI
 import ProvisioningEmulator
 import SinchformEngine
+import SinchformFixtures
 
 /// `sinchform-bench chaos`: apply many resources against an emulator injecting 10% 5xx, 5% 429 with Retry-After,
 /// 5% dropped connections (half before, half after processing) and random latency, until a plan shows no changes.
@@ -74,7 +75,7 @@ struct ChaosExperiment {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sinchform-chaos-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let manifests = ReliabilityManifests(count: resources, webhooks: 5)
+        let manifests = ManyResources(count: resources, webhooks: 5)
         try manifests.write(to: directory)
         let environment = [
             "SINCH_PROJECT_ID": "sinchform-project", "SINCH_KEY_ID": "sinchform-key",
@@ -95,7 +96,7 @@ struct ChaosExperiment {
                 while outcome.runs < maxRuns && !outcome.converged {
                     outcome.runs += 1
                     _ = try await admin.send(
-                        .put, path: "/_emulator/faults", body: ["rules": .array(ChaosRules.rules())],
+                        .put, path: "/_emulator/faults", body: ["rules": .array(Chaos.rules())],
                         operation: "control")
                     var failures = 0
                     do {
@@ -129,7 +130,7 @@ struct ChaosExperiment {
                     if method == "DELETE" { outcome.deletes += 1 }
                 }
                 outcome.duplicates = max(0, outcome.creates - resources)
-                outcome.live = try await ChaosLive.counts(admin)
+                outcome.live = try await ManyResources.liveCounts(admin)
             }
         } catch {
             try? await server.stop()
@@ -140,103 +141,5 @@ struct ChaosExperiment {
         let elapsed = clock.now - start
         outcome.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return outcome
-    }
-}
-
-/// Live resources per manifest kind, read through the typed client.
-enum ChaosLive {
-    static func counts(_ client: ProvisioningClient) async throws -> [String: Int] {
-        var counts: [String: Int] = [:]
-        counts["webhooks"] = try await client.webhooks.list().count
-        counts["whatsappTemplates"] = try await client.whatsappTemplates.list().count
-        let senders = try await client.kakaotalkSenders.list()
-        counts["kakaotalkSenders"] = senders.count
-        var templates = 0
-        for sender in senders {
-            guard let id = sender["plusFriendId"]?.stringValue else { continue }
-            templates += try await client.kakaotalkTemplates.list(plusFriendId: id).count
-        }
-        counts["kakaotalkTemplates"] = templates
-        return counts.filter { $0.value > 0 }
-    }
-}
-
-/// The fault mix; each terminal rule's probability is conditional on the earlier ones not firing.
-enum ChaosRules {
-    static func rules(latencyMs: Int = 25) -> [JSONValue] {
-        let terminal: [(JSONValue, Double)] = [
-            (["type": "status", "status": 500], 0.03),
-            (["type": "status", "status": 502], 0.03),
-            (["type": "status", "status": 503], 0.04),
-            (["type": "status", "status": 429, "retryAfter": 1], 0.05),
-            (["type": "drop", "afterProcessing": false], 0.025),
-            (["type": "drop", "afterProcessing": true], 0.025),
-        ]
-        var rules: [JSONValue] = [["type": "latency", "randomMs": .number(Double(latencyMs))]]
-        var left = 1.0
-        for (rule, share) in terminal {
-            guard case .object(var object) = rule else { continue }
-            object["probability"] = .number(share / left)
-            left -= share
-            rules.append(.object(object))
-        }
-        return rules
-    }
-}
-
-/// WhatsApp templates and KakaoTalk senders with their templates (no small per-project limit), plus a few
-/// webhooks whose secret comes from `${env.HOOK_SECRET}`.
-struct ReliabilityManifests {
-    var count: Int
-    var webhooks = 0
-
-    var expectedCounts: [String: Int] {
-        var counts: [String: Int] = [:]
-        for index in 0..<count { counts[resource(index).0, default: 0] += 1 }
-        return counts
-    }
-
-    func write(to directory: URL) throws {
-        var sections: [String: String] = [:]
-        for index in 0..<count {
-            let (key, entry) = resource(index)
-            sections[key, default: "\(key):\n"] += entry
-        }
-        for (key, text) in sections {
-            try text.write(to: directory.appendingPathComponent("\(key).yaml"), atomically: true, encoding: .utf8)
-        }
-    }
-
-    private func resource(_ index: Int) -> (String, String) {
-        if index < webhooks {
-            return (
-                "webhooks",
-                "  hook-\(index):\n    target: https://hooks.example.com/bench/\(index)\n    triggers: [ALL]\n"
-                    + "    secret: ${env.HOOK_SECRET}\n"
-            )
-        }
-        let position = index - webhooks
-        switch position % 3 {
-        case 0:
-            return (
-                "whatsappTemplates",
-                "  bench_tpl_\(position):\n    category: UTILITY\n    languages:\n      EN_US:\n"
-                    + "        details: {components: [{type: BODY, text: \"Order {{1}} ships (\(position)).\", "
-                    + "examples: [\"#1\"]}]}\n"
-            )
-        case 1:
-            return (
-                "kakaotalkSenders",
-                "  sender-\(position):\n    plusFriendId: \"@bench\(position)\"\n"
-                    + "    details: {adminPhoneNo: \"+4877\(String(format: "%07d", position))\", name: \"Bench \(position)\", "
-                    + "topLevelCategoryCode: \"001\", midLevelCategoryCode: \"0001\", subLevelCategoryCode: \"0001\"}\n"
-            )
-        default:
-            return (
-                "kakaotalkTemplates",
-                "  template-\(position):\n    plusFriendId: \"@bench\(position - 1)\"\n"
-                    + "    details: {name: \"welcome \(position)\", language: KO, content: \"Hello #{name} (\(position)).\"}\n"
-            )
-        }
     }
 }

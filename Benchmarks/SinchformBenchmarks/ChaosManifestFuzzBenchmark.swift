@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SinchformFixtures
 import SinchformManifest
 
 /// `sinchform-bench fuzz-manifests --minutes 10`: seeded mutations of real manifests fed to the loader for a fixed
@@ -12,18 +13,6 @@ struct ChaosManifestFuzzBenchmark: AsyncParsableCommand {
     @Option(help: "How long to run.") var minutes: Double = 10
     @Option(help: "Seed of the mutation generator.") var seed: UInt64 = 20_261_121
     @Option(help: "Stop after this many inputs even if time is left.") var maxIterations = 100_000_000
-
-    /// SplitMix64: small, deterministic, replayable.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var value = state
-            value = (value ^ (value >> 30)) &* 0xBF58_476C_E5E9_B85B
-            value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-            return value ^ (value >> 31)
-        }
-    }
 
     func run() async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -42,7 +31,7 @@ struct ChaosManifestFuzzBenchmark: AsyncParsableCommand {
         let loader = ManifestLoader(environment: environment)
 
         print("fuzz-manifests: seed \(seed), \(seeds.count) seed files, \(minutes) min")
-        var generator = SplitMix(state: seed)
+        var generator = SplitMix64(state: seed)
         let clock = ContinuousClock()
         let start = clock.now
         let end = start + .milliseconds(Int64(minutes * 60_000))
@@ -86,7 +75,7 @@ struct ChaosManifestFuzzBenchmark: AsyncParsableCommand {
 
     /// One to six edits: byte flips, truncation, random bytes, hostile YAML fragments, deletions, duplicated
     /// lines, re-indentation.
-    static func mutate(_ data: Data, using generator: inout SplitMix) -> Data {
+    static func mutate(_ data: Data, using generator: inout SplitMix64) -> Data {
         var bytes = [UInt8](data)
         let fragments = [
             "&a [x, x, x, x, x, x, x, x, x, x]", "[*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]", "*undefined",

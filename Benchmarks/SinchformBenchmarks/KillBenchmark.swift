@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ProvisioningAPI
+import SinchformFixtures
 
 /// `sinchform-bench kills`: kill -9 the real `sinchform apply` at random moments, then run `plan` and `apply`;
 /// count convergence, duplicates and lock files that do not parse. The emulator is a `sinchform emulator --state`
@@ -42,7 +43,7 @@ struct KillBenchmark: AsyncParsableCommand {
                     operation: "control")
                 let directory = scratch.appendingPathComponent("round-\(round)")
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                let manifests = ReliabilityManifests(count: resources, webhooks: 5)
+                let manifests = ManyResources(count: resources, webhooks: 5)
                 try manifests.write(to: directory)
 
                 let killAt = Int.random(in: 50...maxKillMs)
@@ -71,7 +72,7 @@ struct KillBenchmark: AsyncParsableCommand {
                     sinchformBinary(), ["plan", "--detailed-exitcode", directory.path], environment: environment,
                     scratch: scratch)
                 let total = try await Self.creates(admin)
-                let live = try await ChaosLive.counts(admin)
+                let live = try await ManyResources.liveCounts(admin)
                 let ok =
                     plan.status == 0 && reapply.status == 0 && final.status == 0
                     && live == manifests.expectedCounts

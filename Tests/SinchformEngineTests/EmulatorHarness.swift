@@ -14,19 +14,21 @@ struct EmulatorHarness {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
+    /// The emulator accepts exactly `keyId` / `keySecret`, and the environment names the same pair.
     static func start(
-        reviewDelay: Duration = .seconds(3600), extra: [String: String] = [:]
+        reviewDelay: Duration = .seconds(3600), keyId: String = "sinchform-key", keySecret: String = "sinchform-secret",
+        extra: [String: String] = [:]
     ) async throws -> EmulatorHarness {
         var configuration = EmulatorConfiguration()
         configuration.reviewDelay = reviewDelay
+        configuration.credentials = [keyId: keySecret]
         let server = EmulatorServer(configuration: configuration)
         let baseURL = try await server.start(host: "127.0.0.1", port: 0)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "sinchform-engine-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let environment = [
-            "SINCH_PROJECT_ID": "sinchform-project", "SINCH_KEY_ID": "sinchform-key",
-            "SINCH_KEY_SECRET": "sinchform-secret",
+            "SINCH_PROJECT_ID": "sinchform-project", "SINCH_KEY_ID": keyId, "SINCH_KEY_SECRET": keySecret,
             "SINCH_PROVISIONING_URL": baseURL, "SINCH_AUTH_URL": baseURL + "/oauth2/token",
         ].merging(extra) { $1 }
         return EmulatorHarness(server: server, baseURL: baseURL, directory: directory, environment: environment)

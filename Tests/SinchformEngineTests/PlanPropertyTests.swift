@@ -1,32 +1,19 @@
 import Foundation
 import ProvisioningAPI
 import SinchformEngine
+import SinchformFixtures
 import SinchformManifest
 import Testing
 
 /// Property: for generated manifests and a generated live state, applying the plan and planning again gives no
 /// changes, and nothing is duplicated. The emulator is the model of the live state.
 @Suite struct PlanPropertyTests {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476C_E5E9_B85B
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &self)] }
-        mutating func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &self) < percent }
-    }
-
     static let triggers = [
         "ALL", "BUNDLE_DONE", "WHATSAPP_TEMPLATE_APPROVED", "WHATSAPP_TEMPLATE_REJECTED", "KAKAOTALK_SENDER_ACTIVE",
     ]
 
     /// A manifest set and the API calls that make a partly matching, partly different live state.
-    static func generate(_ random: inout Generator) -> (yaml: String, seed: [(APIMethod, String, JSONValue)]) {
+    static func generate(_ random: inout SplitMix64) -> (yaml: String, seed: [(APIMethod, String, JSONValue)]) {
         var yaml = "webhooks:\n"
         var seed: [(APIMethod, String, JSONValue)] = []
         for index in 0..<Int.random(in: 1...6, using: &random) {
@@ -92,7 +79,7 @@ import Testing
 
     @Test(arguments: 0..<12)
     func applyingAPlanAndPlanningAgainGivesNoChanges(_ seed: Int) async throws {
-        var random = Generator(state: UInt64(seed) &* 7919 &+ 17)
+        var random = SplitMix64(state: UInt64(seed) &* 7919 &+ 17)
         let (yaml, calls) = Self.generate(&random)
         let harness = try await EmulatorHarness.start()
         defer { Task { try? await harness.stop() } }
@@ -136,4 +123,9 @@ import Testing
         }
         #expect(Set(keys).count == keys.count)
     }
+}
+
+extension SplitMix64 {
+    mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &self)] }
+    mutating func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &self) < percent }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SinchformFixtures
 import Testing
 
 @testable import SinchformManifest
@@ -6,18 +7,6 @@ import Testing
 /// Feeds thousands of mutated manifests to the loader: none may crash or hang, and each either loads or is
 /// rejected with located errors.
 @Suite struct ManifestMutationTests {
-    /// A small deterministic generator (SplitMix64), so a failure can be replayed from its seed.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476C_E5E9_B85B
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let seeds: [Data] = {
         let directories = [
             FixturePaths.packageRoot.appendingPathComponent("examples/quickstart"),
@@ -30,7 +19,7 @@ import Testing
         }
     }()
 
-    static func mutate(_ data: Data, using generator: inout Generator) -> Data {
+    static func mutate(_ data: Data, using generator: inout SplitMix64) -> Data {
         var bytes = [UInt8](data)
         let fragments: [String] = [
             "\n  bomb: &a [x, x, x, x, x, x, x, x]\n  b2: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n  b3: [*b, *b, *b, *b, *b, *b, *b, *b]\n",
@@ -71,7 +60,7 @@ import Testing
     }
 
     @Test func mutatedManifestsNeverCrashAndAlwaysLocateTheirErrors() {
-        var generator = Generator(state: 20_261_121)
+        var generator = SplitMix64(state: 20_261_121)
         let iterations = 3000
         var loaded = 0
         var rejected = 0

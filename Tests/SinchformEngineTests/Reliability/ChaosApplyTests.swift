@@ -1,6 +1,7 @@
 import Foundation
 import ProvisioningAPI
 import SinchformEngine
+import SinchformFixtures
 import Testing
 
 /// Apply under injected faults (5xx, 429 with Retry-After, dropped connections before and after processing, random
