@@ -235,11 +235,9 @@ enum KakaoTalk {
     }
 
     static func completeSenderReview(_ resource: inout Resource, _ outcome: ReviewOutcome, at time: Double) {
-        guard case .object(var changes)? = resource.doc["changes"] else { return }
+        guard case .object(let changes)? = resource.doc["changes"] else { return }
         if !outcome.approve {
-            changes["status"] = "REJECTED"
-            resource.doc["changes"] = .object(changes)
-            resource.addActivity("REJECTED", at: time, comment: outcome.reason)
+            resource.rejectChanges(changes, reason: outcome.reason, at: time)
         } else if resource.doc["state"] != nil {
             // An edit of a live sender: the change goes live.
             resource.doc["details"] = changes["details"]
@@ -413,7 +411,7 @@ enum KakaoTalk {
     }
 
     static func completeTemplateReview(_ resource: inout Resource, _ outcome: ReviewOutcome, at time: Double) {
-        guard case .object(var changes)? = resource.doc["changes"] else { return }
+        guard case .object(let changes)? = resource.doc["changes"] else { return }
         if outcome.approve {
             resource.doc["state"] = "APPROVED"
             resource.doc["details"] = changes["details"]
@@ -424,9 +422,7 @@ enum KakaoTalk {
             resource.doc["changes"] = nil
             resource.addActivity("REJECTED", at: time, comment: outcome.reason)
         } else {
-            changes["status"] = "REJECTED"
-            resource.doc["changes"] = .object(changes)
-            resource.addActivity("REJECTED", at: time, comment: outcome.reason)
+            resource.rejectChanges(changes, reason: outcome.reason, at: time)
         }
         resource.touch(time)
     }

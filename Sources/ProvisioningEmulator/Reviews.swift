@@ -116,6 +116,14 @@ enum Reviews {
 }
 
 extension Resource {
+    /// A review rejected the pending `changes`: they stay, marked REJECTED, with the reason as an activity comment.
+    mutating func rejectChanges(_ changes: [String: JSON], reason: String?, at time: Double) {
+        var changes = changes
+        changes["status"] = "REJECTED"
+        doc["changes"] = .object(changes)
+        addActivity("REJECTED", at: time, comment: reason)
+    }
+
     mutating func addActivity(_ type: String, at time: Double, comment: String? = nil) {
         var activity: [String: JSON] = [
             "type": .string(type), "created": .string(isoTimestamp(time)),

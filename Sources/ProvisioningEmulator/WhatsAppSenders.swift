@@ -403,9 +403,7 @@ enum WhatsAppSenders {
     static func completeReview(_ resource: inout Resource, _ outcome: ReviewOutcome, at time: Double) {
         if case .object(var changes)? = resource.doc["changes"], changes["status"] == "IN_PROGRESS" {
             if !outcome.approve {
-                changes["status"] = "REJECTED"
-                resource.doc["changes"] = .object(changes)
-                resource.addActivity("REJECTED", at: time, comment: outcome.reason)
+                resource.rejectChanges(changes, reason: outcome.reason, at: time)
             } else if resource.doc["state"] != nil {
                 // The pending details are the complete new profile (deleted fields are absent).
                 resource.doc["details"] = changes["details"]
