@@ -303,6 +303,51 @@ import Testing
         #expect(context.plan.summary.create == 2, "\(summary(context.plan))")
     }
 
+    /// `lifecycle.ignoreChanges`: a drifted field listed there plans as no change; the other fields still diff.
+    @Test func ignoreChangesHidesOnlyTheListedField() async throws {
+        let harness = try await Self.appliedWebhooks()
+        defer { Task { try? await harness.stop() } }
+        let lock = try #require(try LockFile.read(in: harness.directory.path))
+        let id = try #require(lock.resources["webhook.ops"]?.remoteId.id)
+        try await harness.control(.patch, "/v1/projects/sinchform-project/webhooks/\(id)", ["triggers": ["ALL"]])
+        let ignoring = Self.webhooks.replacingOccurrences(
+            of: "    secret: ${env.OPS_SECRET}\n",
+            with: "    secret: ${env.OPS_SECRET}\n    lifecycle: {ignoreChanges: [triggers]}\n")
+        #expect(ignoring != Self.webhooks)
+        try harness.write("webhooks.yaml", ignoring)
+        #expect(!(try await harness.plan().plan.hasChanges), "the drifted triggers are ignored")
+
+        try harness.write(
+            "webhooks.yaml",
+            ignoring.replacingOccurrences(of: "https://ops.example.com/hook", with: "https://ops.example.com/v2"))
+        let change = try #require(try await harness.plan().plan.changes.first { $0.address == "webhook.ops" })
+        #expect(change.action == .update)
+        #expect(change.fields.map(\.path) == ["target"], "only the field not ignored")
+    }
+
+    /// `--target` pulls in what a target depends on; `--exclude` leaves an address out.
+    @Test func targetPullsInDependenciesAndExcludeLeavesOut() async throws {
+        let harness = try await Self.harness()
+        defer { Task { try? await harness.stop() } }
+        try harness.write("webhooks.yaml", Self.webhooks)
+        try harness.write(
+            "kakao.yaml",
+            Self.kakaoSender + """
+                kakaotalkTemplates:
+                  welcome:
+                    plusFriendId: "@acme"
+                    details: {name: welcome, language: KO, content: "Hello"}
+
+                """)
+        let targeted = try await harness.plan(scope: PlanScope(targets: ["kakaotalkTemplate.welcome"])).plan
+        #expect(targeted.changes.map(\.address) == ["kakaotalkSender.main", "kakaotalkTemplate.welcome"])
+        let excluded = try await harness.plan(scope: PlanScope(excludes: ["webhook.ops"])).plan
+        #expect(
+            Set(excluded.changes.map(\.address)) == [
+                "webhook.audit", "kakaotalkSender.main", "kakaotalkTemplate.welcome",
+            ])
+    }
+
     @Test func aSecondApplyInTheSameDirectoryIsRefusedNamingTheHolder() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "sinchform-lock-\(UUID().uuidString)")
