@@ -362,6 +362,16 @@ import Testing
         }
         first.release()
         let again = try await ApplyLock.acquire(stateDirectory: directory.path, command: "sinchform apply third")
-        again.release()
+
+        // --lock-timeout: a waiting apply gets the lock once the holder releases it.
+        let release = Task {
+            try await Task.sleep(for: .milliseconds(200))
+            again.release()
+        }
+        let waited = try await ApplyLock.acquire(
+            stateDirectory: directory.path, command: "sinchform apply fourth", timeout: .seconds(60))
+        #expect(waited.info.command == "sinchform apply fourth")
+        try await release.value
+        waited.release()
     }
 }
