@@ -27,6 +27,16 @@ import Testing
 
         """
 
+    /// The sender and a template of it, which depends on it.
+    static let kakaoSenderAndTemplate =
+        kakaoSender + """
+            kakaotalkTemplates:
+              welcome:
+                plusFriendId: "@acme"
+                details: {name: welcome, language: KO, content: "Hello"}
+
+            """
+
     static func harness() async throws -> EmulatorHarness {
         try await EmulatorHarness.start(extra: ["OPS_SECRET": "ops-secret-1", "AUDIT_SECRET": "audit-secret-1"])
     }
@@ -223,15 +233,7 @@ import Testing
         let harness = try await Self.harness()
         defer { Task { try? await harness.stop() } }
         try harness.write("webhooks.yaml", Self.webhooks)
-        try harness.write(
-            "kakao.yaml",
-            Self.kakaoSender + """
-                kakaotalkTemplates:
-                  welcome:
-                    plusFriendId: "@acme"
-                    details: {name: welcome, language: KO, content: "Hello"}
-
-                """)
+        try harness.write("kakao.yaml", Self.kakaoSenderAndTemplate)
         // Every create of a KakaoTalk sender fails with 500 (outcome unknown, not found by lookup, sent once more).
         try await harness.control(
             .put, "/_emulator/faults",
@@ -330,15 +332,7 @@ import Testing
         let harness = try await Self.harness()
         defer { Task { try? await harness.stop() } }
         try harness.write("webhooks.yaml", Self.webhooks)
-        try harness.write(
-            "kakao.yaml",
-            Self.kakaoSender + """
-                kakaotalkTemplates:
-                  welcome:
-                    plusFriendId: "@acme"
-                    details: {name: welcome, language: KO, content: "Hello"}
-
-                """)
+        try harness.write("kakao.yaml", Self.kakaoSenderAndTemplate)
         let targeted = try await harness.plan(scope: PlanScope(targets: ["kakaotalkTemplate.welcome"])).plan
         #expect(targeted.changes.map(\.address) == ["kakaotalkSender.main", "kakaotalkTemplate.welcome"])
         let excluded = try await harness.plan(scope: PlanScope(excludes: ["webhook.ops"])).plan
