@@ -46,6 +46,8 @@ import Testing
             try await SinchformCLI.run(arguments, in: root, environment: Self.secrets)
         }
 
+        let pending = try await sinchform(["plan", "quickstart", "--emulator", "--detailed-exitcode"])
+        #expect(pending.status == 2, "changes to make: \(pending)")
         let apply = try await sinchform(["apply", "quickstart", "--emulator", "--auto-approve"])
         #expect(apply.status == 0, "\(apply)")
         #expect(apply.stdout.contains("Apply complete: 7 done, 0 failed"), "\(apply)")
