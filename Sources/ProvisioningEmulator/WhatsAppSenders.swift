@@ -401,7 +401,7 @@ enum WhatsAppSenders {
     /// Completes a review: a new sender becomes `ACTIVE` (or `PENDING_VERIFICATION` when the forced review asks for an
     /// OTP); an edit of a live sender goes live; metadata reviews (display name, username) are approved or rejected.
     static func completeReview(_ resource: inout Resource, _ outcome: ReviewOutcome, at time: Double) {
-        if case .object(var changes)? = resource.doc["changes"], changes["status"] == "IN_PROGRESS" {
+        if case .object(let changes)? = resource.doc["changes"], changes["status"] == "IN_PROGRESS" {
             if !outcome.approve {
                 resource.rejectChanges(changes, reason: outcome.reason, at: time)
             } else if resource.doc["state"] != nil {
