@@ -48,10 +48,14 @@ struct WorkloadRun: AsyncParsableCommand {
     @Option(help: "Also write the Markdown report to this file.") var out: String?
     @Option(
         help: ArgumentHelp(
-            "Run this phase's child under `perf record -g` (plan, apply creates, drift, …).",
-            discussion: "The profile goes to /tmp/sinchform-bench-N-MS-PHASE.perf.data; read it with `perf report -i`.")
+            "Run this phase's child under the profiler (plan, apply creates, drift, …).",
+            discussion: """
+                perf: /tmp/sinchform-bench-N-MS-PHASE.perf.data, read it with `perf report -i`. heaptrack: \
+                /tmp/sinchform-bench-N-MS-PHASE.heaptrack.*, read it with `heaptrack_print`.
+                """)
     )
     var profile: String?
+    @Option(help: "The profiler of --profile: perf (CPU) or heaptrack (allocations).") var profiler = "perf"
 
     func run() async throws {
         let sizeList = sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -60,6 +64,7 @@ struct WorkloadRun: AsyncParsableCommand {
         guard !sizeList.isEmpty, !latencyList.isEmpty, sizeList.allSatisfy({ $0 >= 10 && $0 <= 100_000 }),
             latencyList.allSatisfy({ $0 >= 0 && $0 <= 1000 })
         else { throw ValidationError("sizes must be 10...100000 and latencies 0...1000 ms") }
+        guard ["perf", "heaptrack"].contains(profiler) else { throw ValidationError("--profiler is perf or heaptrack") }
 
         var cells: [WorkloadCell] = []
         for size in sizeList {
@@ -174,10 +179,13 @@ struct WorkloadRun: AsyncParsableCommand {
             "--baseline-concurrency", "\(baselineConcurrency)",
         ]
         if label == profile {
-            let output = "/tmp/sinchform-bench-\(cellName)-\(label.replacingOccurrences(of: " ", with: "-")).perf.data"
+            let output = "/tmp/sinchform-bench-\(cellName)-\(label.replacingOccurrences(of: " ", with: "-")).\(profiler)"
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["perf", "record", "-g", "-q", "-o", output, "--", executable.path] + arguments
-            log("  profiling \(label) into \(output)")
+            let command =
+                profiler == "heaptrack"
+                ? ["heaptrack", "-o", output] : ["perf", "record", "-g", "-q", "-o", output + ".data", "--"]
+            process.arguments = command + [executable.path] + arguments
+            log("  profiling \(label) with \(profiler) into \(output)*")
         } else {
             process.executableURL = executable
             process.arguments = arguments

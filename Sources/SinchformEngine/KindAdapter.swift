@@ -31,10 +31,20 @@ protocol KindAdapter: Sendable {
 public struct LiveResource: Sendable {
     public var kind: ResourceKind
     public var identity: RemoteIdentity
-    /// The comparable view in manifest field names: live details with any pending change laid over them (a
-    /// change under review counts as the live value, so it is never submitted twice).
+    /// The comparable view in manifest field names, normalized (``Normalizer``): live details with any pending
+    /// change laid over them (a change under review counts as the live value, so it is never submitted twice).
     public var effective: JSONValue
     public var review: ReviewStatus?
+
+    /// Normalizes `effective` once, here: a list of 10,000 bodies is kept as the fields the schema knows, not as
+    /// the API's whole bodies (server fields, ids, timestamps), and no later comparison normalizes it again.
+    init(kind: ResourceKind, identity: RemoteIdentity, effective: JSONValue, review: ReviewStatus?) {
+        self.kind = kind
+        self.identity = identity
+        let schema = ResourceDefinition.definition(for: kind).resourceSpec
+        self.effective = Normalizer().normalize(effective, as: .object(schema)) ?? .object([:])
+        self.review = review
+    }
 }
 
 enum KindAdapters {

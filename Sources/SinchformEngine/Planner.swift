@@ -196,8 +196,7 @@ public struct Planner: Sendable {
             return change
         }
 
-        var liveNormalized = normalizer.restrict(
-            normalizer.normalize(live.effective, as: .object(schema)) ?? .object([:]), to: desiredNormalized)
+        var liveNormalized = normalizer.restrict(live.effective, to: desiredNormalized)
         for path in desired.lifecycle.ignoreChanges {
             let parts = path.split(separator: ".").map(String.init)
             desiredNormalized = removing(parts, from: desiredNormalized)
@@ -317,9 +316,8 @@ public struct Planner: Sendable {
             change.reason = "removed from the manifests and already gone from the project"
             return change
         }
-        let schema = ResourceDefinition.definition(for: entry.kind).resourceSpec
-        change.before = normalizer.normalize(live.effective, as: .object(schema))
-        change.liveDigest = change.before?.digest
+        change.before = live.effective
+        change.liveDigest = live.effective.digest
         if !adapter.canDelete {
             change.action = .forget
             change.reason = "removed from the manifests; the API cannot delete it, so sinchform stops managing it"

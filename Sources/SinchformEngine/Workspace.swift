@@ -70,7 +70,6 @@ public struct Workspace: Sendable {
 public struct PlanContext: Sendable {
     public var plan: Plan
     public var manifests: ManifestSet
-    public var live: LiveState
     public var lock: LockFile?
     public var warnings: [Diagnostic]
 }
@@ -177,8 +176,7 @@ extension Workspace {
         let plan = try Planner().plan(
             manifests: inputs.manifests, live: live, lock: inputs.lock, project: inputs.project,
             manifestDirectory: directory, scope: scope)
-        return PlanContext(
-            plan: plan, manifests: inputs.manifests, live: live, lock: inputs.lock, warnings: inputs.warnings)
+        return PlanContext(plan: plan, manifests: inputs.manifests, lock: inputs.lock, warnings: inputs.warnings)
     }
 
     /// The kinds to list, and the KakaoTalk senders whose templates to list: only what manifests or the lock file

@@ -83,8 +83,7 @@ public struct Rollback: Sendable {
             let schema = ResourceDefinition.definition(for: kind).resourceSpec
             let normalizer = Normalizer()
             let shape = start.request?["body"].flatMap { normalizer.normalize($0, as: .object(schema)) } ?? .object([:])
-            let now = normalizer.restrict(
-                normalizer.normalize(resource.effective, as: .object(schema)) ?? .object([:]), to: shape)
+            let now = normalizer.restrict(resource.effective, to: shape)
             if let expected = done.afterDigest, now.digest != expected {
                 step.skipReason = "it changed after the apply (it no longer looks as the step left it)"
             } else if inverse == .update, resource.review?.pending == "IN_PROGRESS" {

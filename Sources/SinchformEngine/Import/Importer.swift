@@ -202,11 +202,8 @@ struct ImportedEntry {
     static func entries(_ kind: ResourceKind, _ resources: [LiveResource]) -> [ImportedEntry] {
         let definition = ResourceDefinition.definition(for: kind)
         let schema = definition.resourceType
-        let normalizer = Normalizer()
         func spec(_ live: LiveResource) -> JSONValue {
-            let spec =
-                DefaultPruner.prune(normalizer.normalize(live.effective, as: schema) ?? .object([:]), as: schema)
-                ?? .object([:])
+            let spec = DefaultPruner.prune(live.effective, as: schema) ?? .object([:])
             return kind == .whatsappTemplate ? DefaultPruner.withoutDefaultTTL(spec) : spec
         }
         if kind == .whatsappTemplate {
