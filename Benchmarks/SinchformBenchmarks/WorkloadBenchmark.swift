@@ -179,7 +179,8 @@ struct WorkloadRun: AsyncParsableCommand {
             "--baseline-concurrency", "\(baselineConcurrency)",
         ]
         if label == profile {
-            let output = "/tmp/sinchform-bench-\(cellName)-\(label.replacingOccurrences(of: " ", with: "-")).\(profiler)"
+            let phaseName = label.replacingOccurrences(of: " ", with: "-")
+            let output = "/tmp/sinchform-bench-\(cellName)-\(phaseName).\(profiler)"
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             let command =
                 profiler == "heaptrack"
@@ -204,7 +205,10 @@ struct WorkloadRun: AsyncParsableCommand {
             }
         }
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        guard status == 0, let line = data.split(separator: UInt8(ascii: "\n")).last else {
+        // The report is the last JSON line (heaptrack prints its summary after it).
+        guard status == 0,
+            let line = data.split(separator: UInt8(ascii: "\n")).last(where: { $0.first == UInt8(ascii: "{") })
+        else {
             throw ValidationError("phase \(label) failed (exit \(status))")
         }
         var report = try JSONDecoder().decode(PhaseReport.self, from: Data(line))
