@@ -180,6 +180,11 @@ public struct RemoteIdentity: Codable, Sendable, Hashable, CustomStringConvertib
 /// Durable file writes.
 public enum AtomicFile {
     public static func write(_ data: Data, to path: String) throws {
+        try write(to: path) { try $0.write(contentsOf: data) }
+    }
+
+    /// Writes what `body` writes to the handle it is given (a temporary file), then renames it over `path`.
+    public static func write(to path: String, _ body: (FileHandle) throws -> Void) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary =
             (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(UUID().uuidString).tmp"
@@ -188,7 +193,7 @@ public enum AtomicFile {
         }
         do {
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
-            try handle.write(contentsOf: data)
+            try body(handle)
             try handle.synchronize()
             try handle.close()
             if rename(temporary, path) != 0 { throw CocoaError(.fileWriteUnknown) }
