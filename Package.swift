@@ -29,7 +29,7 @@ let package = Package(
     targets: [
         .target(
             name: "SinchformManifest",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["JSONSyntax", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .target(name: "JSONSyntax", swiftSettings: swiftSettings),

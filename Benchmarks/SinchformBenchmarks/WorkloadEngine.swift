@@ -86,7 +86,7 @@ struct WorkloadEngine: AsyncParsableCommand {
             report.peakMegabytes = peakResidentMegabytes()
             (report.requests, report.routes) = try await Self.requestCounts(client)
             let senders = context.manifests.resources.filter { $0.kind == .kakaotalkTemplate }
-                .compactMap { $0.spec["plusFriendId"]?.string }
+                .compactMap { $0.spec["plusFriendId"]?.stringValue }
             let live = try await workspace.refresh(
                 client: client, kinds: Set(ResourceKind.allCases), templateSenders: Set(senders))
             let diffStart = ContinuousClock.now

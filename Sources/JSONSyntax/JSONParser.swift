@@ -1,5 +1,5 @@
 /// One JSON value, one level deep: what ``JSONParser`` builds from and ``JSONWriter`` writes from. A JSON tree type
-/// (the client's `JSONValue`, the emulator's `JSON`) converts to and from it, so both share one parser and one
+/// (``JSONValue``, the emulator's `JSON`) converts to and from it, so both share one parser and one
 /// writer while neither depends on the other.
 public enum JSONNode<Value> {
     case null

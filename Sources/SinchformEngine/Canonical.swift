@@ -4,24 +4,6 @@ import JSONSyntax
 import ProvisioningAPI
 import SinchformManifest
 
-extension ManifestValue {
-    /// The value as JSON, without source locations.
-    public var json: JSONValue { kind.json }
-}
-
-extension ManifestValue.Kind {
-    var json: JSONValue {
-        switch self {
-        case .null: return .null
-        case let .bool(value): return .bool(value)
-        case let .number(value): return .number(value)
-        case let .string(value): return .string(value)
-        case let .array(values): return .array(values.map(\.json))
-        case let .object(values): return .object(values.mapValues(\.json))
-        }
-    }
-}
-
 extension JSONValue {
     /// `sha256:<hex>` of the deterministic encoding (``JSONValue/jsonString``: sorted keys, no spaces, integral
     /// numbers without a fraction), so equal values always hash equal.

@@ -273,7 +273,7 @@ struct KakaoTalkSenderAdapter: KindAdapter {
     }
 
     func identity(of desired: DesiredResource) -> RemoteIdentity? {
-        desired.spec["plusFriendId"]?.string.map { RemoteIdentity(plusFriendId: $0) }
+        desired.spec["plusFriendId"]?.stringValue.map { RemoteIdentity(plusFriendId: $0) }
     }
 
     func naturalKey(_ spec: JSONValue, name: String, language: String?) -> String? {

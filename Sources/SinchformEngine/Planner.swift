@@ -93,7 +93,7 @@ public struct Planner: Sendable {
         if let entry { return index.find(desired.kind, entry.remoteId) }
         if let identity = adapter.identity(of: desired) { return index.find(desired.kind, identity) }
         // Adoption by natural key, only among live resources no other lock entry owns.
-        let spec = desired.spec.json
+        let spec = desired.spec
         guard let key = adapter.naturalKey(spec, name: desired.name, language: desired.language) else { return nil }
         return index.byNaturalKey(desired.kind, key).first {
             !owned.contains("\(desired.kind.rawValue)|\($0.identity.description)")
@@ -168,16 +168,17 @@ public struct Planner: Sendable {
         let definition = desired.definition
         let schema = definition.resourceSpec
         let adapter = KindAdapters.adapter(for: desired.kind)
-        let desiredJSON = desired.spec.json
+        let desiredJSON = desired.spec
         var desiredNormalized = normalizer.normalize(desiredJSON, as: .object(schema)) ?? .object([:])
         let writeOnly = schema.writeOnlyValues(in: desiredJSON)
         let after = schema.masked(desiredJSON)
+        var desiredDigest = desiredNormalized.digest
         var change = Change(
             address: desired.address, kind: desired.kind, action: .noop, reason: "", origin: nil, before: nil,
             after: after, fields: [], forcesReplacement: [], consequences: [], review: live?.review,
             remoteId: live?.identity ?? entry?.remoteId ?? adapter.identity(of: desired),
             dependsOn: [],  // set by `order`, which sees every change
-            liveDigest: nil, desiredDigest: desiredNormalized.digest)
+            liveDigest: nil, desiredDigest: desiredDigest)
 
         guard let live else {
             change.action = .create
@@ -202,9 +203,11 @@ public struct Planner: Sendable {
             desiredNormalized = removing(parts, from: desiredNormalized)
             liveNormalized = removing(parts, from: liveNormalized)
         }
+        if !desired.lifecycle.ignoreChanges.isEmpty { desiredDigest = desiredNormalized.digest }
+        let liveDigest = liveNormalized.digest
         change.before = liveNormalized
-        change.liveDigest = liveNormalized.digest
-        change.desiredDigest = desiredNormalized.digest
+        change.liveDigest = liveDigest
+        change.desiredDigest = desiredDigest
         change.fields = differences(liveNormalized, desiredNormalized, schema: schema)
 
         for (path, field, value) in writeOnly where !desired.lifecycle.ignoreChanges.contains(path) {
@@ -271,9 +274,9 @@ public struct Planner: Sendable {
         }
         if let entry, change.action != .noop {
             let manifestChanged =
-                entry.specDigest != desiredNormalized.digest
+                entry.specDigest != desiredDigest
                 || change.fields.contains { $0.note?.contains("changed since") == true }
-            let drifted = entry.specDigest != liveNormalized.digest
+            let drifted = entry.specDigest != liveDigest
             change.origin =
                 manifestChanged && drifted ? .manifestAndDrift : drifted ? .drift : .manifest
             if change.origin == .drift { change.reason += " (changed outside sinchform since the last apply)" }

@@ -30,15 +30,24 @@ extension ObjectSchema {
 
     /// `value` with write-only leaves shown as they may be shown: sensitive ones masked.
     func masked(_ value: JSONValue) -> JSONValue {
-        guard case var .object(members) = value else { return value }
+        maskedIfSensitive(value) ?? value
+    }
+
+    /// The value with its sensitive fields masked, or nil when it has none: an unmasked value stays one tree shared
+    /// with the manifests, not a copy.
+    private func maskedIfSensitive(_ value: JSONValue) -> JSONValue? {
+        guard case var .object(members) = value else { return nil }
+        var changed = false
         for field in fields {
             guard let member = members[field.name] else { continue }
             if field.traits.contains(.sensitive) {
                 members[field.name] = Plan.sensitiveMarker
-            } else if case let .object(inner) = field.type {
-                members[field.name] = inner.masked(member)
+                changed = true
+            } else if case let .object(inner) = field.type, let masked = inner.maskedIfSensitive(member) {
+                members[field.name] = masked
+                changed = true
             }
         }
-        return .object(members)
+        return changed ? .object(members) : nil
     }
 }

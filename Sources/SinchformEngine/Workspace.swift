@@ -189,7 +189,7 @@ extension Workspace {
         var targets = refreshTargets(recorded)
         targets.kinds.formUnion(desired.map(\.kind))
         targets.senders.formUnion(
-            desired.filter { $0.kind == .kakaotalkTemplate }.compactMap { $0.spec["plusFriendId"]?.string })
+            desired.filter { $0.kind == .kakaotalkTemplate }.compactMap { $0.spec["plusFriendId"]?.stringValue })
         return targets
     }
 

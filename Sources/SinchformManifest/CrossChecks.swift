@@ -1,10 +1,21 @@
+import JSONSyntax
+
 /// Rules that look at more than one field or resource: limits and uniqueness the API enforces, so a plan never
 /// discovers them half-way through an apply.
 enum CrossChecks {
     /// The API's limit of webhooks per project (part A §2.3, `webhook_limit_reached`).
     static let maxWebhooks = 15
 
-    static func run(resources: [DesiredResource], projects: [(String, SourceLocation)]) -> [Diagnostic] {
+    /// A KakaoTalk template's sender, where it is written: the one cross-resource check that points inside a spec.
+    struct SenderReference: Sendable {
+        var template: String
+        var plusFriendId: String
+        var location: SourceLocation
+    }
+
+    static func run(
+        resources: [DesiredResource], projects: [(String, SourceLocation)], senderReferences: [SenderReference]
+    ) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         let ordered = resources.sorted { $0.location < $1.location }
 
@@ -27,45 +38,26 @@ enum CrossChecks {
                     "\(webhooks[maxWebhooks].address): \(webhooks.count) webhooks declared; a project may have at most \(maxWebhooks)"
                 ))
         }
-        unique(webhooks, key: { $0.spec["target"]?.string }, diagnostics: &diagnostics) { resource, first in
+        unique(webhooks, key: { $0.spec["target"]?.stringValue }, diagnostics: &diagnostics) { resource, first in
             "\(resource.address).target: the same target as \(first.address) (\(first.location)); targets are unique per project"
         }
-        for webhook in webhooks {
-            if let triggers = webhook.spec["triggers"]?.array, triggers.count > 1,
-                let all = triggers.first(where: { $0.string == "ALL" })
-            {
-                diagnostics.append(
-                    .error(
-                        at: all.location,
-                        "\(webhook.address).triggers: ALL already receives every event; remove the other triggers or ALL"
-                    ))
-            }
-        }
-
-        for template in ordered where template.kind == .whatsappTemplate {
-            diagnostics += whatsappTemplateChecks(template)
-        }
-
         let kakaoSenders = ordered.filter { $0.kind == .kakaotalkSender }
-        unique(kakaoSenders, key: { $0.spec["plusFriendId"]?.string }, diagnostics: &diagnostics) { resource, first in
+        unique(kakaoSenders, key: { $0.spec["plusFriendId"]?.stringValue }, diagnostics: &diagnostics) { resource, first in
             "\(resource.address).plusFriendId: already used by \(first.address) (\(first.location)); plusFriendId is unique"
         }
-        let senderIds = Set(kakaoSenders.compactMap { $0.spec["plusFriendId"]?.string })
-        let kakaoTemplates = ordered.filter { $0.kind == .kakaotalkTemplate }
-        for template in kakaoTemplates {
-            if let sender = template.spec["plusFriendId"], let id = sender.string, !senderIds.contains(id) {
-                diagnostics.append(
-                    .warning(
-                        at: sender.location,
-                        "\(template.address).plusFriendId: no kakaotalkSender in these manifests has plusFriendId '\(id)'; it must exist in the project already"
-                    ))
-            }
+        let senderIds = Set(kakaoSenders.compactMap { $0.spec["plusFriendId"]?.stringValue })
+        for reference in senderReferences where !senderIds.contains(reference.plusFriendId) {
+            diagnostics.append(
+                .warning(
+                    at: reference.location,
+                    "\(reference.template).plusFriendId: no kakaotalkSender in these manifests has plusFriendId '\(reference.plusFriendId)'; it must exist in the project already"
+                ))
         }
         unique(
-            kakaoTemplates,
+            ordered.filter { $0.kind == .kakaotalkTemplate },
             key: { t in
-                t.spec["plusFriendId"]?.string.flatMap { p in
-                    t.spec.value(at: ["details", "name"])?.string.map { p + "\u{0}" + $0 }
+                t.spec["plusFriendId"]?.stringValue.flatMap { p in
+                    t.spec.value(atPath: "details.name")?.stringValue.map { p + "\u{0}" + $0 }
                 }
             },
             diagnostics: &diagnostics
@@ -76,8 +68,8 @@ enum CrossChecks {
         unique(
             ordered.filter { $0.kind == .whatsappSender },
             key: { s in
-                guard let code = s.spec.value(at: ["details", "countryCode"])?.string,
-                    let number = s.spec.value(at: ["details", "phoneNumber"])?.string
+                guard let code = s.spec.value(atPath: "details.countryCode")?.stringValue,
+                    let number = s.spec.value(atPath: "details.phoneNumber")?.stringValue
                 else { return nil }
                 return code + number
             }, diagnostics: &diagnostics
@@ -92,24 +84,39 @@ enum CrossChecks {
         "AUTHENTICATION": 10...900, "UTILITY": 30...43200, "MARKETING": 43200...2_592_000,
     ]
 
-    private static func whatsappTemplateChecks(_ template: DesiredResource) -> [Diagnostic] {
+    /// Rules within one resource that the schema cannot say, checked on its located spec while its file is read.
+    static func resource(_ address: String, _ kind: ResourceKind, _ spec: ManifestValue) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        guard let details = template.spec["details"] else { return [] }
-        let components = details["components"]?.array ?? []
-        if !components.isEmpty, !components.contains(where: { $0["type"]?.string == "BODY" }) {
-            diagnostics.append(
-                .error(
-                    at: details["components"]?.location ?? details.location,
-                    "\(template.address).details.components: a template needs a BODY component"))
-        }
-        if let ttl = details["messageSendTtlSeconds"], let seconds = ttl.number,
-            let category = template.spec["category"]?.string, let range = ttlRanges[category], !range.contains(seconds)
-        {
-            diagnostics.append(
-                .error(
-                    at: ttl.location,
-                    "\(template.address).details.messageSendTtlSeconds: \(Int(seconds)) is outside \(Int(range.lowerBound))–\(Int(range.upperBound)) seconds allowed for \(category) templates"
-                ))
+        switch kind {
+        case .webhook:
+            if let triggers = spec["triggers"]?.array, triggers.count > 1,
+                let all = triggers.first(where: { $0.string == "ALL" })
+            {
+                diagnostics.append(
+                    .error(
+                        at: all.location,
+                        "\(address).triggers: ALL already receives every event; remove the other triggers or ALL"))
+            }
+        case .whatsappTemplate:
+            guard let details = spec["details"] else { break }
+            let components = details["components"]?.array ?? []
+            if !components.isEmpty, !components.contains(where: { $0["type"]?.string == "BODY" }) {
+                diagnostics.append(
+                    .error(
+                        at: details["components"]?.location ?? details.location,
+                        "\(address).details.components: a template needs a BODY component"))
+            }
+            if let ttl = details["messageSendTtlSeconds"], let seconds = ttl.number,
+                let category = spec["category"]?.string, let range = ttlRanges[category], !range.contains(seconds)
+            {
+                diagnostics.append(
+                    .error(
+                        at: ttl.location,
+                        "\(address).details.messageSendTtlSeconds: \(Int(seconds)) is outside \(Int(range.lowerBound))–\(Int(range.upperBound)) seconds allowed for \(category) templates"
+                    ))
+            }
+        default:
+            break
         }
         return diagnostics
     }

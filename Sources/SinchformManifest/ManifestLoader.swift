@@ -36,12 +36,14 @@ public struct ManifestLoader: Sendable {
         var diagnostics = findDiagnostics
         var resources: [DesiredResource] = []
         var projects: [(String, SourceLocation)] = []
+        var senderReferences: [CrossChecks.SenderReference] = []
         for contents in parsed {
             diagnostics += contents.diagnostics
             resources += contents.resources
             projects += contents.projects
+            senderReferences += contents.senderReferences
         }
-        diagnostics += CrossChecks.run(resources: resources, projects: projects)
+        diagnostics += CrossChecks.run(resources: resources, projects: projects, senderReferences: senderReferences)
         diagnostics.sort()
         let errors = diagnostics.contains { $0.severity == .error }
         var unique: [String: DesiredResource] = [:]
@@ -58,6 +60,7 @@ public struct ManifestLoader: Sendable {
 struct FileContents: Sendable {
     var resources: [DesiredResource] = []
     var projects: [(String, SourceLocation)] = []
+    var senderReferences: [CrossChecks.SenderReference] = []
     var diagnostics: [Diagnostic] = []
 
     static func read(_ file: String, environment: [String: String]) -> FileContents {
@@ -164,23 +167,32 @@ struct FileContents: Sendable {
         value.kind = .object(fields)
 
         guard kind == .whatsappTemplate else {
-            resources.append(
+            add(
                 DesiredResource(
-                    kind: kind, name: name, language: nil, address: address, spec: value, lifecycle: lifecycle,
-                    location: key.location))
+                    kind: kind, name: name, language: nil, address: address, spec: value.json, lifecycle: lifecycle,
+                    location: key.location), located: value)
             return
         }
         let languages = fields.removeValue(forKey: "languages")?.object ?? [:]
         for (language, entry) in languages.sorted(by: { $0.key < $1.key }) {
             var perLanguage = fields
             for (field, fieldValue) in entry.object ?? [:] { perLanguage[field] = fieldValue }
-            resources.append(
+            let spec = ManifestValue(.object(perLanguage), at: entry.location)
+            add(
                 DesiredResource(
                     kind: kind, name: name, language: language,
-                    address: definition.address(name: name, language: language),
-                    spec: ManifestValue(.object(perLanguage), at: entry.location), lifecycle: lifecycle,
-                    location: entry.location))
+                    address: definition.address(name: name, language: language), spec: spec.json,
+                    lifecycle: lifecycle, location: entry.location), located: spec)
         }
+    }
+
+    /// Keeps a resource, after the checks that need its spec's source locations (the resource keeps only its key's).
+    private mutating func add(_ resource: DesiredResource, located spec: ManifestValue) {
+        diagnostics += CrossChecks.resource(resource.address, resource.kind, spec)
+        if resource.kind == .kakaotalkTemplate, let sender = spec["plusFriendId"], let id = sender.string {
+            senderReferences.append(.init(template: resource.address, plusFriendId: id, location: sender.location))
+        }
+        resources.append(resource)
     }
 
     private func readLifecycle(

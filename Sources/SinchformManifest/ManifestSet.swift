@@ -1,3 +1,5 @@
+import JSONSyntax
+
 /// How sinchform may treat one resource, from its spec's `lifecycle:`.
 public struct Lifecycle: Sendable, Hashable {
     public var protect: Bool
@@ -17,8 +19,9 @@ public struct DesiredResource: Sendable {
     /// For WhatsApp templates: the language code of this resource.
     public var language: String?
     public var address: String
-    /// The spec, typed by the kind's `resourceSpec`, without `lifecycle`.
-    public var spec: ManifestValue
+    /// The spec, typed by the kind's `resourceSpec`, without `lifecycle`: validated, and without source locations
+    /// (a plan of 10,000 resources keeps plain values; diagnostics that point inside a spec are made while loading).
+    public var spec: JSONValue
     public var lifecycle: Lifecycle
     /// Where the resource is declared (its map key).
     public var location: SourceLocation

@@ -1,3 +1,5 @@
+import JSONSyntax
+
 /// A validated manifest value: JSON-shaped, typed by its schema, and still carrying where it was written.
 public struct ManifestValue: Sendable, Hashable {
     public indirect enum Kind: Sendable, Hashable {
@@ -11,14 +13,14 @@ public struct ManifestValue: Sendable, Hashable {
 
     public var kind: Kind
     public var location: SourceLocation
-    /// True when any part of the value came from `${env.NAME}`.
-    public var fromEnvironment: Bool
 
-    public init(_ kind: Kind, at location: SourceLocation, fromEnvironment: Bool = false) {
+    public init(_ kind: Kind, at location: SourceLocation) {
         self.kind = kind
         self.location = location
-        self.fromEnvironment = fromEnvironment
     }
+
+    /// The value as JSON, without source locations.
+    public var json: JSONValue { kind.json }
 
     public var string: String? {
         if case let .string(value) = kind { return value }
@@ -57,5 +59,19 @@ public struct ManifestValue: Sendable, Hashable {
             current = next
         }
         return current
+    }
+}
+
+extension ManifestValue.Kind {
+    /// The value as JSON.
+    public var json: JSONValue {
+        switch self {
+        case .null: return .null
+        case let .bool(value): return .bool(value)
+        case let .number(value): return .number(value)
+        case let .string(value): return .string(value)
+        case let .array(values): return .array(values.map(\.json))
+        case let .object(values): return .object(values.mapValues(\.json))
+        }
     }
 }

@@ -20,7 +20,7 @@ struct SchemaValidator {
         case let .string(rules):
             guard let (text, fromEnvironment) = scalar(node, expected: "a string", path: path) else { return nil }
             checkString(text, rules, at: node.location, path: path)
-            return ManifestValue(.string(text), at: node.location, fromEnvironment: fromEnvironment)
+            return ManifestValue(.string(text), at: node.location)
         case let .number(rules):
             guard let (text, fromEnvironment) = scalar(node, expected: "a number", path: path) else { return nil }
             guard isPlainOrInterpolated(node, fromEnvironment), let value = Double(text), value.isFinite else {
@@ -36,14 +36,14 @@ struct SchemaValidator {
             if let maximum = rules.maximum, value > maximum {
                 error(node.location, path, "must be at most \(format(maximum)) (found \(text))")
             }
-            return ManifestValue(.number(value), at: node.location, fromEnvironment: fromEnvironment)
+            return ManifestValue(.number(value), at: node.location)
         case .boolean:
             guard let (text, fromEnvironment) = scalar(node, expected: "true or false", path: path) else { return nil }
             guard isPlainOrInterpolated(node, fromEnvironment), let value = YAMLNode.boolValue(text) else {
                 error(node.location, path, "expected true or false, found \(describe(node, text))")
                 return nil
             }
-            return ManifestValue(.bool(value), at: node.location, fromEnvironment: fromEnvironment)
+            return ManifestValue(.bool(value), at: node.location)
         case let .enumeration(allowed):
             guard let (text, fromEnvironment) = scalar(node, expected: "one of the allowed values", path: path) else {
                 return nil
@@ -52,7 +52,7 @@ struct SchemaValidator {
                 error(node.location, path, Suggestion.notAllowed(text, allowed))
                 return nil
             }
-            return ManifestValue(.string(text), at: node.location, fromEnvironment: fromEnvironment)
+            return ManifestValue(.string(text), at: node.location)
         case let .array(items, rules):
             return checkArray(node, items, rules, path: path)
         case let .object(object):
@@ -274,7 +274,7 @@ struct SchemaValidator {
                     return ManifestValue(.number(number), at: node.location)
                 }
             }
-            return ManifestValue(.string(value), at: node.location, fromEnvironment: fromEnvironment)
+            return ManifestValue(.string(value), at: node.location)
         case let .sequence(items):
             return ManifestValue(.array(items.compactMap { untyped($0) }), at: node.location)
         case let .mapping(pairs):

@@ -479,7 +479,7 @@ struct MatrixDriver {
         }
         try harness.write(Self.file, row.base)
         let (manifests, _) = try await harness.workspace.loadManifests()
-        let spec = try #require(manifests.resource(at: row.address)).spec.json
+        let spec = try #require(manifests.resource(at: row.address)).spec
         let posted = try await harness.withClient { try await row.createDirectly($0, spec) }
         guard case let .completed(body?) = posted, let created = row.liveKey(body) else {
             Issue.record("\(row.kind): the direct create did not complete: \(posted)")

@@ -1,4 +1,5 @@
 import Foundation
+import JSONSyntax
 import SinchformManifest
 import Testing
 import Yams
@@ -52,7 +53,7 @@ import Yams
             #expect(
                 manifests.resources.map(\.address)
                     == ["webhook.ops-events", "whatsappTemplate.order_shipped[EN_US]", "rcsSender.acme"])
-            targets[environment] = manifests.resource(at: "webhook.ops-events")?.spec["target"]?.string
+            targets[environment] = manifests.resource(at: "webhook.ops-events")?.spec["target"]?.stringValue
         }
         #expect(targets["staging"] != nil && targets["staging"] != targets["production"])
     }

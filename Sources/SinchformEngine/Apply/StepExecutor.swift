@@ -146,7 +146,7 @@ struct StepExecutor: Sendable {
     /// nothing is ever created twice.
     private func create(_ change: Change, adapter: any KindAdapter) async throws -> RemoteIdentity {
         let desired = try desiredResource(change)
-        let spec = desired.spec.json
+        let spec = desired.spec
         for attempt in 1...2 {
             switch try await adapter.create(spec, desired: desired, client: client) {
             case let .completed(body):
@@ -173,7 +173,7 @@ struct StepExecutor: Sendable {
 
     /// Finds a desired resource among live ones by its identity or natural key.
     func lookUp(_ desired: DesiredResource, adapter: any KindAdapter) async throws -> RemoteIdentity? {
-        let spec = desired.spec.json
+        let spec = desired.spec
         let senders = spec["plusFriendId"]?.stringValue.map { [$0] } ?? []
         let live = try await adapter.list(client, plusFriendIds: senders)
         if let identity = adapter.identity(of: desired) {
@@ -194,14 +194,14 @@ struct StepExecutor: Sendable {
     }
 
     private func desiredJSON(_ change: Change) throws -> JSONValue {
-        try desiredResource(change).spec.json
+        try desiredResource(change).spec
     }
 
     /// The lock entry for a resource as this plan leaves it.
     func entry(for change: Change, remoteId: RemoteIdentity?, salt: String) throws -> LockFile.Entry {
         let desired = try desiredResource(change)
         let schema = desired.definition.resourceSpec
-        let spec = desired.spec.json
+        let spec = desired.spec
         var writeOnly: [String: String] = [:]
         for (path, _, value) in schema.writeOnlyValues(in: spec) {
             writeOnly[path] = Fingerprint.of(value.jsonString, salt: salt)

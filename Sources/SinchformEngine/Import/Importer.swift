@@ -111,7 +111,7 @@ public struct Importer: Sendable {
         for desired in manifests.resources {
             guard let identity = identities[desired.address] else { continue }
             let normalized =
-                Normalizer().normalize(desired.spec.json, as: desired.definition.resourceType) ?? .object([:])
+                Normalizer().normalize(desired.spec, as: desired.definition.resourceType) ?? .object([:])
             lock.resources[desired.address] = LockFile.Entry(
                 address: desired.address, kind: desired.kind, remoteId: identity, specDigest: normalized.digest,
                 managedFields: normalized.leafPaths(), writeOnly: [:], appliedAt: now)

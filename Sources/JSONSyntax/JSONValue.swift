@@ -1,5 +1,4 @@
 import Foundation
-import JSONSyntax
 
 /// A JSON document of any shape, as the Provisioning API sends and receives it.
 ///
