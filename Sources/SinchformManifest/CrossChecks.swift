@@ -17,7 +17,9 @@ enum CrossChecks {
         resources: [DesiredResource], projects: [(String, SourceLocation)], senderReferences: [SenderReference]
     ) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        let ordered = resources.sorted { $0.location < $1.location }
+        // In source order, so that "first" means first written; resources arrive file by file, so the sort has
+        // little to do.
+        let ordered = resources.indices.sorted { resources[$0].location < resources[$1].location }.map { resources[$0] }
 
         if let (first, firstLocation) = projects.min(by: { $0.1 < $1.1 }) {
             for (other, location) in projects where other != first {
@@ -42,7 +44,8 @@ enum CrossChecks {
             "\(resource.address).target: the same target as \(first.address) (\(first.location)); targets are unique per project"
         }
         let kakaoSenders = ordered.filter { $0.kind == .kakaotalkSender }
-        unique(kakaoSenders, key: { $0.spec["plusFriendId"]?.stringValue }, diagnostics: &diagnostics) { resource, first in
+        unique(kakaoSenders, key: { $0.spec["plusFriendId"]?.stringValue }, diagnostics: &diagnostics) {
+            resource, first in
             "\(resource.address).plusFriendId: already used by \(first.address) (\(first.location)); plusFriendId is unique"
         }
         let senderIds = Set(kakaoSenders.compactMap { $0.spec["plusFriendId"]?.stringValue })

@@ -46,12 +46,15 @@ public struct ManifestLoader: Sendable {
         diagnostics += CrossChecks.run(resources: resources, projects: projects, senderReferences: senderReferences)
         diagnostics.sort()
         let errors = diagnostics.contains { $0.severity == .error }
-        var unique: [String: DesiredResource] = [:]
-        for resource in resources where unique[resource.address] == nil { unique[resource.address] = resource }
-        let manifests = ManifestSet(
-            project: projects.first?.0,
-            resources: unique.values.sorted { ($0.kind, $0.address) < ($1.kind, $1.address) },
-            files: files)
+        // By kind and address, the first of a repeated address kept (an error above); indices are sorted, not the
+        // resources, so 10,000 of them move once.
+        let order = resources.indices.sorted {
+            (resources[$0].kind, resources[$0].address, $0) < (resources[$1].kind, resources[$1].address, $1)
+        }
+        var sorted: [DesiredResource] = []
+        sorted.reserveCapacity(order.count)
+        for index in order where sorted.last?.address != resources[index].address { sorted.append(resources[index]) }
+        let manifests = ManifestSet(project: projects.first?.0, resources: sorted, files: files)
         return ManifestLoadResult(manifests: errors ? nil : manifests, diagnostics: diagnostics)
     }
 }

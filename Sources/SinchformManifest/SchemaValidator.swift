@@ -181,13 +181,18 @@ struct SchemaValidator {
     }
 
     private mutating func checkString(_ text: String, _ rules: StringRules, at location: SourceLocation, path: String) {
-        let length = text.count
-        if let minLength = rules.minLength, length < minLength {
+        // A character is one to four UTF-8 bytes: characters are counted only when the byte count cannot rule out
+        // both limits.
+        let bytes = text.utf8.count
+        let mayBreakLimits =
+            rules.minLength.map { bytes < 4 * $0 } == true || rules.maxLength.map { bytes > $0 } == true
+        let length = mayBreakLimits ? text.count : 0
+        if mayBreakLimits, let minLength = rules.minLength, length < minLength {
             error(
                 location, path,
                 "must be at least \(minLength) character\(minLength == 1 ? "" : "s") long (found \(length))")
         }
-        if let maxLength = rules.maxLength, length > maxLength {
+        if mayBreakLimits, let maxLength = rules.maxLength, length > maxLength {
             error(location, path, "must be at most \(maxLength) characters long (found \(length))")
         }
         if let pattern = rules.pattern, !patterns.matches(pattern, text) {
@@ -223,7 +228,8 @@ struct SchemaValidator {
     }
 
     private mutating func interpolate(_ text: String, at location: SourceLocation, path: String) -> (String, Bool)? {
-        guard text.contains("${") else { return (text, false) }
+        // A byte scan first: most scalars have no `$`, and `String.contains(_:)` of a string goes through Foundation.
+        guard text.utf8.contains(UInt8(ascii: "$")), text.contains("${") else { return (text, false) }
         var output = ""
         var rest = Substring(text)
         var failed = false
