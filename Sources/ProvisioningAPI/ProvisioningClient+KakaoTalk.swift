@@ -17,9 +17,16 @@ extension ProvisioningClient {
         ///
         /// - Throws: ``APIError``.
         public func list(label: String? = nil) async throws -> [JSONValue] {
+            try await list(label: label) { $0 }
+        }
+
+        /// The same list, each item mapped by `item` as its page arrives (see ``ProvisioningClient/listAll``).
+        public func list<Item>(
+            label: String? = nil, each item: (JSONValue) throws -> Item
+        ) async throws -> [Item] {
             try await client.listAll(
                 path: path(), itemsKey: "senders", pageSize: Self.maxPageSize, operation: "list KakaoTalk senders",
-                label: label)
+                label: label, each: item)
         }
 
         /// One sender.
@@ -61,7 +68,8 @@ extension ProvisioningClient {
         public func activities(plusFriendId: String, label: String? = nil) async throws -> [JSONValue] {
             try await client.listAll(
                 path: path(plusFriendId, "activities"), itemsKey: "notifications", pageSize: Self.maxPageSize,
-                operation: "list KakaoTalk sender activities", label: label)
+                operation: "list KakaoTalk sender activities", label: label
+            ) { $0 }
         }
 
         /// Starts verification: Kakao sends a code to the admin phone.
@@ -98,9 +106,16 @@ extension ProvisioningClient {
         ///
         /// - Throws: ``APIError``.
         public func list(plusFriendId: String, label: String? = nil) async throws -> [JSONValue] {
+            try await list(plusFriendId: plusFriendId, label: label) { $0 }
+        }
+
+        /// The same list, each item mapped by `item` as its page arrives (see ``ProvisioningClient/listAll``).
+        public func list<Item>(
+            plusFriendId: String, label: String? = nil, each item: (JSONValue) throws -> Item
+        ) async throws -> [Item] {
             try await client.listAll(
                 path: path(plusFriendId), itemsKey: "templates", pageSize: Self.maxPageSize,
-                operation: "list KakaoTalk templates of \(plusFriendId)", label: label)
+                operation: "list KakaoTalk templates of \(plusFriendId)", label: label, each: item)
         }
 
         /// One template.
@@ -149,7 +164,8 @@ extension ProvisioningClient {
             try await client.listAll(
                 path: path(plusFriendId, code, "activities"), itemsKey: "notifications",
                 pageSize: Self.maxActivitiesPageSize,
-                operation: "list KakaoTalk template activities", label: label)
+                operation: "list KakaoTalk template activities", label: label
+            ) { $0 }
         }
 
         /// Deletes a template's pending draft changes.

@@ -14,9 +14,16 @@ extension ProvisioningClient {
         ///
         /// - Throws: ``APIError``.
         public func list(label: String? = nil) async throws -> [JSONValue] {
+            try await list(label: label) { $0 }
+        }
+
+        /// The same list, each item mapped by `item` as its page arrives (see ``ProvisioningClient/listAll``).
+        public func list<Item>(
+            label: String? = nil, each item: (JSONValue) throws -> Item
+        ) async throws -> [Item] {
             try await client.listAll(
                 path: path(), itemsKey: "senders", pageSize: Self.maxPageSize, operation: "list RCS senders",
-                label: label)
+                label: label, each: item)
         }
 
         /// One sender.

@@ -17,9 +17,16 @@ extension ProvisioningClient {
         ///
         /// - Throws: ``APIError``.
         public func list(label: String? = nil) async throws -> [JSONValue] {
+            try await list(label: label) { $0 }
+        }
+
+        /// The same list, each item mapped by `item` as its page arrives (see ``ProvisioningClient/listAll``).
+        public func list<Item>(
+            label: String? = nil, each item: (JSONValue) throws -> Item
+        ) async throws -> [Item] {
             try await client.listAll(
                 path: path(), itemsKey: "templates", pageSize: Self.maxPageSize,
-                operation: "list WhatsApp templates", label: label)
+                operation: "list WhatsApp templates", label: label, each: item)
         }
 
         /// Every language of one template name.
@@ -28,7 +35,8 @@ extension ProvisioningClient {
         public func listByName(_ name: String, label: String? = nil) async throws -> [JSONValue] {
             try await client.listAll(
                 path: path(name), itemsKey: "templates", pageSize: Self.maxPageSize,
-                operation: "list WhatsApp template \(name)", label: label)
+                operation: "list WhatsApp template \(name)", label: label
+            ) { $0 }
         }
 
         /// One template in one language.
@@ -98,9 +106,16 @@ extension ProvisioningClient {
         ///
         /// - Throws: ``APIError``.
         public func list(label: String? = nil) async throws -> [JSONValue] {
+            try await list(label: label) { $0 }
+        }
+
+        /// The same list, each item mapped by `item` as its page arrives (see ``ProvisioningClient/listAll``).
+        public func list<Item>(
+            label: String? = nil, each item: (JSONValue) throws -> Item
+        ) async throws -> [Item] {
             try await client.listAll(
                 path: path(), itemsKey: "senders", pageSize: Self.maxPageSize, operation: "list WhatsApp senders",
-                label: label)
+                label: label, each: item)
         }
 
         /// One sender.

@@ -133,39 +133,47 @@ public final class ProvisioningClient: Sendable {
     ///   - itemsKey: The member holding the page's items (`webhooks`, `templates`, `senders`).
     ///   - pageSize: The page size to ask for: the endpoint's largest.
     ///   - query: Further query items (filters).
+    ///   - item: What to keep of each item, applied as its page arrives while the next page is already asked for: a
+    ///     page's parsed body is let go once mapped, so a list of thousands keeps only what the caller needs of each.
     /// - Throws: ``APIError``; kind `invalidPagination` when a page token repeats.
-    public func listAll(
+    public func listAll<Item>(
         path: String, itemsKey: String, pageSize: Int, query: [QueryItem] = [], operation: String,
-        label: String? = nil
-    ) async throws -> [JSONValue] {
-        var items: [JSONValue] = []
-        var token: String?
-        var seenTokens: Set<String> = []
-        var emptyPagesInARow = 0
-        repeat {
+        label: String? = nil, each item: (JSONValue) throws -> Item
+    ) async throws -> [Item] {
+        @Sendable func page(_ token: String?) async throws -> APIResponse {
             var pageQuery = query + [QueryItem("pageSize", String(pageSize))]
             if let token { pageQuery.append(QueryItem("pageToken", token)) }
-            let response = try await send(.get, path: path, query: pageQuery, operation: operation, label: label)
-            guard let page = response.body?[itemsKey]?.arrayValue else {
+            return try await send(.get, path: path, query: pageQuery, operation: operation, label: label)
+        }
+        var items: [Item] = []
+        var seenTokens: Set<String> = []
+        var emptyPagesInARow = 0
+        var response = try await page(nil)
+        while true {
+            guard let elements = response.body?[itemsKey]?.arrayValue else {
                 throw APIError(
                     kind: .undecodableResponse, operation: operation,
                     message: "the list has no \"\(itemsKey)\" array", status: response.status, resource: label,
                     url: configuration.provisioningURL + path)
             }
-            items += page
-            token = response.body?["nextPageToken"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-            emptyPagesInARow = page.isEmpty ? emptyPagesInARow + 1 : 0
-            if let next = token {
-                guard seenTokens.insert(next).inserted, emptyPagesInARow < 3 else {
-                    throw APIError(
-                        kind: .invalidPagination, operation: operation,
-                        message: "the server's page tokens do not lead to the end of the list "
-                            + "(token repeated after \(items.count) items); try again later",
-                        resource: label, url: configuration.provisioningURL + path)
-                }
+            let token = response.body?["nextPageToken"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+            emptyPagesInARow = elements.isEmpty ? emptyPagesInARow + 1 : 0
+            if let token, !seenTokens.insert(token).inserted || emptyPagesInARow >= 3 {
+                throw APIError(
+                    kind: .invalidPagination, operation: operation,
+                    message: "the server's page tokens do not lead to the end of the list "
+                        + "(token repeated after \(items.count + elements.count) items); try again later",
+                    resource: label, url: configuration.provisioningURL + path)
             }
-        } while token != nil
-        return items
+            items.reserveCapacity(items.count + elements.count)
+            guard let token else {
+                for element in elements { items.append(try item(element)) }
+                return items
+            }
+            async let next = page(token)
+            for element in elements { items.append(try item(element)) }
+            response = try await next
+        }
     }
 }
 

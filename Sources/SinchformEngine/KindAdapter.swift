@@ -83,7 +83,7 @@ struct WebhookAdapter: KindAdapter {
     let deleteConsequence: String? = nil
 
     func list(_ client: ProvisioningClient, plusFriendIds: [String]) async throws -> [LiveResource] {
-        try await client.webhooks.list().map { live($0, plusFriendId: nil) }
+        try await client.webhooks.list { live($0, plusFriendId: nil) }
     }
 
     func live(_ item: JSONValue, plusFriendId: String?) -> LiveResource {
@@ -122,7 +122,7 @@ struct WhatsAppTemplateAdapter: KindAdapter {
         "the template name and language are blocked for new templates for 30 days after deletion"
 
     func list(_ client: ProvisioningClient, plusFriendIds: [String]) async throws -> [LiveResource] {
-        try await client.whatsappTemplates.list().map { live($0, plusFriendId: nil) }
+        try await client.whatsappTemplates.list { live($0, plusFriendId: nil) }
     }
 
     func live(_ item: JSONValue, plusFriendId: String?) -> LiveResource {
@@ -202,7 +202,7 @@ struct WhatsAppSenderAdapter: KindAdapter {
     let deleteConsequence: String? = "the sender keeps working for 30 days after deletion, then it is removed"
 
     func list(_ client: ProvisioningClient, plusFriendIds: [String]) async throws -> [LiveResource] {
-        try await client.whatsappSenders.list().map { live($0, plusFriendId: nil) }
+        try await client.whatsappSenders.list { live($0, plusFriendId: nil) }
     }
 
     func live(_ item: JSONValue, plusFriendId: String?) -> LiveResource {
@@ -259,7 +259,7 @@ struct KakaoTalkSenderAdapter: KindAdapter {
     let deleteConsequence: String? = "the sender keeps delivering for 60 days after deletion, then it is removed"
 
     func list(_ client: ProvisioningClient, plusFriendIds: [String]) async throws -> [LiveResource] {
-        try await client.kakaotalkSenders.list().map { live($0, plusFriendId: nil) }
+        try await client.kakaotalkSenders.list { live($0, plusFriendId: nil) }
     }
 
     func live(_ item: JSONValue, plusFriendId: String?) -> LiveResource {
@@ -316,7 +316,7 @@ struct KakaoTalkTemplateAdapter: KindAdapter {
             func startNext() {
                 guard let plusFriendId = pending.popFirst() else { return }
                 group.addTask {
-                    try await client.kakaotalkTemplates.list(plusFriendId: plusFriendId).map {
+                    try await client.kakaotalkTemplates.list(plusFriendId: plusFriendId) {
                         live($0, plusFriendId: plusFriendId)
                     }
                 }
@@ -378,7 +378,7 @@ struct RCSSenderAdapter: KindAdapter {
     let deleteConsequence: String? = "the API has no DELETE for RCS senders; it stays in the project"
 
     func list(_ client: ProvisioningClient, plusFriendIds: [String]) async throws -> [LiveResource] {
-        try await client.rcsSenders.list().map { live($0, plusFriendId: nil) }
+        try await client.rcsSenders.list { live($0, plusFriendId: nil) }
     }
 
     func live(_ item: JSONValue, plusFriendId: String?) -> LiveResource {

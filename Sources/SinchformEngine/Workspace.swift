@@ -28,14 +28,34 @@ public struct Workspace: Sendable {
 
     /// The validated manifests and their warnings.
     public func loadManifests() async throws(EngineError) -> (ManifestSet, [Diagnostic]) {
-        let result = await ManifestLoader(environment: environment).load(directory)
+        try await startLoading().manifests()
+    }
+
+    /// Starts reading and validating the manifests in the background, so that a caller can read the lock file and
+    /// make a client meanwhile (reading a lock of 10,000 entries is a tenth of a second of CPU).
+    public func startLoading() -> ManifestLoading {
+        let loader = ManifestLoader(environment: environment)
+        let directory = directory
+        return ManifestLoading(task: Task { await loader.load(directory) })
+    }
+}
+
+/// Manifests being read in the background (``Workspace/startLoading()``).
+public struct ManifestLoading: Sendable {
+    let task: Task<ManifestLoadResult, Never>
+
+    /// The validated manifests and their warnings, once loaded.
+    public func manifests() async throws(EngineError) -> (ManifestSet, [Diagnostic]) {
+        let result = await task.value
         do {
             return (try result.get(), result.warnings)
         } catch {
             throw EngineError.manifests(error)
         }
     }
+}
 
+extension Workspace {
     public func readLock() throws(EngineError) -> LockFile? {
         try LockFile.read(in: root)
     }
@@ -90,9 +110,9 @@ public enum PlanAttempt: Sendable {
 }
 
 extension Workspace {
-    /// The manifests, lock file and project.
-    public func loadInputs(lock: LockFile?) async throws(EngineError) -> PlanInputs {
-        let (manifests, warnings) = try await loadManifests()
+    /// The manifests (those of `loading` when given), lock file and project.
+    public func loadInputs(lock: LockFile?, loading: ManifestLoading? = nil) async throws(EngineError) -> PlanInputs {
+        let (manifests, warnings) = try await (loading ?? startLoading()).manifests()
         let project = try project(manifests: manifests, lock: lock)
         return PlanInputs(manifests: manifests, warnings: warnings, lock: lock, project: project)
     }
@@ -106,8 +126,11 @@ extension Workspace {
     /// Plans with a client for ``provisionalProject(lock:)``. Loading the manifests is CPU work and reading live
     /// state mostly waits for the API, so they overlap: the kinds and KakaoTalk senders the lock file names are
     /// listed while the manifests load, and only what the manifests add is listed after.
+    ///
+    /// `loading`: the manifests already being read (``startLoading()``), when the caller started them before
+    /// reading the lock file.
     public func plan(
-        client: ProvisioningClient, lock: LockFile?, scope: PlanScope = PlanScope()
+        client: ProvisioningClient, lock: LockFile?, loading: ManifestLoading? = nil, scope: PlanScope = PlanScope()
     ) async throws(EngineError) -> PlanAttempt {
         let known = Self.refreshTargets(lock.map { Array($0.resources.values) } ?? [])
         let early = Task {
@@ -115,7 +138,7 @@ extension Workspace {
         }
         let inputs: PlanInputs
         do {
-            inputs = try await loadInputs(lock: lock)
+            inputs = try await loadInputs(lock: lock, loading: loading)
         } catch {
             early.cancel()
             throw error
@@ -163,7 +186,8 @@ extension Workspace {
     ) async throws(EngineError)
         -> PlanContext
     {
-        switch try await plan(client: client, lock: try readLock(), scope: scope) {
+        let loading = startLoading()
+        switch try await plan(client: client, lock: try readLock(), loading: loading, scope: scope) {
         case let .planned(context): return context
         case let .otherProject(inputs):
             throw EngineError.configuration(

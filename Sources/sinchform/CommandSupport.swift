@@ -119,12 +119,14 @@ enum CommandSupport {
         _ workspace: Workspace, connection: ConnectionOptions, scope: PlanScope,
         _ body: (PlanContext, ProvisioningClient) async throws -> Value
     ) async throws -> Value {
+        // The manifests load while the lock file is read and the client made.
+        let loading = workspace.startLoading()
         let lock = try workspace.readLock()
         var inputs: PlanInputs?
         if let provisional = workspace.provisionalProject(lock: lock) {
             let value: Value? = try await withClient(workspace, project: provisional, connection: connection) {
                 client in
-                switch try await workspace.plan(client: client, lock: lock, scope: scope) {
+                switch try await workspace.plan(client: client, lock: lock, loading: loading, scope: scope) {
                 case let .planned(context):
                     printWarnings(context.warnings)
                     return try await body(context, client)
@@ -136,7 +138,11 @@ enum CommandSupport {
             if let value { return value }
         }
         let loaded: PlanInputs
-        if let inputs { loaded = inputs } else { loaded = try await workspace.loadInputs(lock: lock) }
+        if let inputs {
+            loaded = inputs
+        } else {
+            loaded = try await workspace.loadInputs(lock: lock, loading: loading)
+        }
         return try await withClient(workspace, project: loaded.project, connection: connection) { client in
             let context = try await workspace.plan(loaded, client: client, scope: scope)
             printWarnings(context.warnings)

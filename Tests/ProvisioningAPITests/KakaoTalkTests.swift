@@ -103,8 +103,9 @@ import Testing
             }
             let small = try await harness.client.listAll(
                 path: harness.client.projectPath("kakaotalk", "senders", "@shop000", "templates"),
-                itemsKey: "templates", pageSize: 2, operation: "list KakaoTalk templates")
-            #expect(Set(small.compactMap { $0["code"]?.stringValue }).count == 9)
+                itemsKey: "templates", pageSize: 2, operation: "list KakaoTalk templates"
+            ) { $0["code"]?.stringValue }
+            #expect(Set(small.compactMap { $0 }).count == 9)
             #expect(try await harness.requests("GET", pathSuffix: "/@shop000/templates").count == 5)
             #expect(try await harness.client.kakaotalkTemplates.list(plusFriendId: "@shop000").count == 9)
         }

@@ -40,9 +40,9 @@ import Testing
             #expect(try await harness.requests("GET", pathSuffix: "/webhooks").count == 1)
 
             // Small pages: 8 requests, every webhook exactly once.
-            let items = try await harness.client.listAll(
-                path: listPath, itemsKey: "webhooks", pageSize: 2, operation: "list webhooks")
-            let targets = items.compactMap { $0["target"]?.stringValue }
+            let targets = try await harness.client.listAll(
+                path: listPath, itemsKey: "webhooks", pageSize: 2, operation: "list webhooks"
+            ) { $0["target"]?.stringValue }.compactMap { $0 }
             #expect(targets.count == 15)
             #expect(Set(targets).count == 15)
             let pages = try await harness.requests("GET", pathSuffix: "/webhooks").dropFirst()

@@ -79,8 +79,10 @@ import Testing
             // Small pages by name prefix, through the generic pager with a filter.
             let some = try await harness.client.listAll(
                 path: harness.client.projectPath("whatsapp", "templates"), itemsKey: "templates", pageSize: 7,
-                query: [QueryItem("templateName", "bulk_00")], operation: "list WhatsApp templates")
+                query: [QueryItem("templateName", "bulk_00")], operation: "list WhatsApp templates"
+            ) { $0["name"]?.stringValue }
             #expect(some.count == 100)
+            #expect(Set(some.compactMap { $0 }).count == 100)
             #expect(try await harness.requests("GET", pathSuffix: "/whatsapp/templates").count == 2 + 15)
         }
     }
