@@ -63,7 +63,7 @@ final class EmulatorEngine: Sendable {
                     return .drop
                 }
                 dropAfter = true
-            case .malformed, .wrongTypes, .huge, .trickle, .redirect:
+            case .malformed, .wrongTypes, .endlessPages, .huge, .trickle, .redirect:
                 let outcome = Self.hostile(action)
                 if !request.path.hasPrefix("/_emulator/") {
                     if case .response(let status, _, _) = outcome {
@@ -96,6 +96,10 @@ final class EmulatorEngine: Sendable {
                 "id": 42, "name": ["not", "a", "string"], "webhooks": "not an array", "templates": 7,
                 "senders": ["plusFriendId": 1], "nextPageToken": 12, "state": false,
             ]
+            return .response(status: 200, headers: [], body: body.serialized())
+        case .endlessPages:
+            // An empty page of every list that always points at the same next page.
+            let body: JSON = ["webhooks": [], "templates": [], "senders": [], "nextPageToken": "again"]
             return .response(status: 200, headers: [], body: body.serialized())
         case .huge(let bytes):
             let chunk = [UInt8](repeating: UInt8(ascii: " "), count: 64 << 10)

@@ -6,9 +6,11 @@ enum FaultAction: Sendable {
     case respond(status: Int, retryAfter: Int?)
     case drop(afterProcessing: Bool)
     /// Hostile answers, sent instead of processing the request: a 200 whose body is not JSON, a 200 whose members
-    /// have the wrong types, a 200 body of `bytes` (streamed), a body trickled one byte per `intervalMs`, a redirect.
+    /// have the wrong types, a list page whose `nextPageToken` never ends the list, a 200 body of `bytes` (streamed),
+    /// a body trickled one byte per `intervalMs`, a redirect.
     case malformed
     case wrongTypes
+    case endlessPages
     case huge(bytes: Int)
     case trickle(bytes: Int, intervalMs: Int)
     case redirect(status: Int, location: String)
@@ -32,7 +34,9 @@ struct FaultRule: Sendable {
     var source: JSON
 
     static let statuses: Set<Int> = [429, 500, 502, 503, 504]
-    static let types = ["latency", "status", "drop", "malformed", "wrongTypes", "huge", "trickle", "redirect"]
+    static let types = [
+        "latency", "status", "drop", "malformed", "wrongTypes", "endlessPages", "huge", "trickle", "redirect",
+    ]
     static let redirectStatuses: Set<Int> = [301, 302, 303, 307, 308]
 
     init(_ json: JSON) throws {
@@ -93,6 +97,7 @@ struct FaultRule: Sendable {
         case "status": return .respond(status: status, retryAfter: retryAfter)
         case "malformed": return .malformed
         case "wrongTypes": return .wrongTypes
+        case "endlessPages": return .endlessPages
         case "huge": return .huge(bytes: bytes)
         case "trickle": return .trickle(bytes: bytes, intervalMs: intervalMs)
         case "redirect": return .redirect(status: status, location: location)

@@ -19,6 +19,9 @@ import Testing
     static let cases: [Case] = [
         Case(name: "malformed JSON", rule: ["type": "malformed"], says: "the body is not JSON"),
         Case(name: "wrong types", rule: ["type": "wrongTypes"], says: "array"),
+        Case(
+            name: "endless pages", rule: ["type": "endlessPages"],
+            says: "the server's page tokens do not lead to the end of the list"),
         Case(name: "huge body", rule: ["type": "huge", "bytes": 83_886_080], says: "exceeds the limit"),
         Case(name: "trickled body", rule: ["type": "trickle", "bytes": 1000, "intervalMs": 200], says: "deadline"),
         Case(
