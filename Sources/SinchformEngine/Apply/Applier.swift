@@ -74,7 +74,7 @@ public struct Applier: Sendable {
                 "apply to project \(plan.project): \(plan.summary.create) create, \(plan.summary.update) update, "
                 + "\(plan.summary.replace) replace, \(plan.summary.delete) delete, \(plan.summary.adopt) adopt, "
                 + "\(plan.summary.forget) forget"
-            try await journal.append(header)
+            try await journal.append(header, waitForDisk: false)
         } catch {
             throw EngineError.other("cannot write the journal in \(workspace.stateDirectory): \(error)")
         }
@@ -107,27 +107,39 @@ public struct Applier: Sendable {
                 pending += dependents[waiting] ?? []
             }
         }
-        // Up to `parallelism` steps are in their API call at once; a step whose call returned waits for its lock
-        // entry and journal line to reach the disk without holding a slot, so disk writes do not pace the calls.
+        // Up to `parallelism` steps are in their API call at once. Up to as many more write their journal start line
+        // meanwhile, so that a freed slot starts the next call without waiting for the disk; a step whose call
+        // returned waits for its lock entry and journal line to reach the disk without holding a slot either.
         enum Progress: Sendable {
+            case begun(Change, BeginResult)
             case called(Change, CallResult)
             case settled(Change, StepOutcome)
         }
         var crashed: String?
         await withTaskGroup(of: Progress.self) { group in
+            var beginning = 0
+            var begun: [(Change, BeginResult)] = []
             var calling = 0
             func startReady() {
-                while calling < options.parallelism, next < ready.count, crashed == nil {
+                while calling < options.parallelism, !begun.isEmpty, crashed == nil {
+                    let (change, start) = begun.removeFirst()
+                    calling += 1
+                    group.addTask { .called(change, await executor.call(change, start)) }
+                }
+                while beginning + begun.count < options.parallelism, next < ready.count, crashed == nil {
                     let change = ready[next]
                     next += 1
-                    calling += 1
+                    beginning += 1
                     options.observer(.started(address: change.address, action: change.action))
-                    group.addTask { .called(change, await executor.call(change)) }
+                    group.addTask { .begun(change, await executor.begin(change)) }
                 }
             }
             startReady()
             while let progress = await group.next() {
                 switch progress {
+                case let .begun(change, start):
+                    beginning -= 1
+                    begun.append((change, start))
                 case let .called(change, call):
                     calling -= 1
                     group.addTask { .settled(change, await executor.settle(change, call)) }
@@ -173,7 +185,7 @@ public struct Applier: Sendable {
         }
         var footer = JournalEntry(event: .finish)
         footer.message = "\(result.done.count) done, \(result.failed.count) failed, \(result.skipped.count) skipped"
-        try? await journal.append(footer)
+        try? await journal.append(footer, waitForDisk: false)
         try? await journal.close()
         result.lockSerial = await writer.lock.serial
         return result

@@ -23,9 +23,17 @@ struct CallResult: Sendable {
     var crashed = false
 }
 
-/// Runs one planned step in two phases: ``call(_:)`` (journal line first, then the API call) and ``settle(_:_:)``
-/// (the lock update and the closing journal line). The applier limits how many calls run at once; settling, which
-/// waits for the lock file and journal to reach the disk, does not hold a call slot.
+/// A step whose start line is on the disk, or why it is not.
+struct BeginResult: Sendable {
+    var note: RollbackNote
+    var failure: String?
+    /// The step stopped at a ``CrashPoint``.
+    var crashed = false
+}
+
+/// Runs one planned step in three phases: ``begin(_:)`` (the journal's start line), ``call(_:_:)`` (the API call)
+/// and ``settle(_:_:)`` (the lock update and the closing journal line). The applier limits how many calls run at
+/// once; beginning and settling, which wait for the disk, do not hold a call slot.
 struct StepExecutor: Sendable {
     let context: PlanContext
     let client: ProvisioningClient
@@ -37,9 +45,8 @@ struct StepExecutor: Sendable {
         crashPoint?.address == change.address && crashPoint?.boundary == boundary
     }
 
-    func call(_ change: Change) async -> CallResult {
-        let adapter = KindAdapters.adapter(for: change.kind)
-        let note = rollbackNote(change, adapter: adapter)
+    func begin(_ change: Change) async -> BeginResult {
+        let note = rollbackNote(change, adapter: KindAdapters.adapter(for: change.kind))
         var start = JournalEntry(event: .start)
         start.address = change.address
         start.kind = change.kind
@@ -51,9 +58,17 @@ struct StepExecutor: Sendable {
         do {
             try await journal.append(start)
         } catch {
-            return CallResult(failure: "cannot write the journal: \(error)", note: note)
+            return BeginResult(note: note, failure: "cannot write the journal: \(error)")
         }
-        if crashes(change, at: .journaled) { return CallResult(note: note, crashed: true) }
+        return BeginResult(note: note, crashed: crashes(change, at: .journaled))
+    }
+
+    func call(_ change: Change, _ begun: BeginResult) async -> CallResult {
+        let note = begun.note
+        if begun.crashed || begun.failure != nil {
+            return CallResult(failure: begun.failure, note: note, crashed: begun.crashed)
+        }
+        let adapter = KindAdapters.adapter(for: change.kind)
         do {
             let identity = try await perform(change, adapter: adapter)
             return CallResult(identity: identity, note: note, crashed: crashes(change, at: .called))
