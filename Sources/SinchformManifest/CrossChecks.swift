@@ -129,13 +129,15 @@ enum CrossChecks {
         _ resources: [DesiredResource], key: (DesiredResource) -> String?, diagnostics: inout [Diagnostic],
         message: (DesiredResource, DesiredResource) -> String
     ) {
-        var seen: [String: DesiredResource] = [:]
-        for resource in resources {
+        // Positions, not copies of the resources: this runs over every resource after the files are read.
+        var seen: [String: Int] = [:]
+        seen.reserveCapacity(resources.count)
+        for (position, resource) in resources.enumerated() {
             guard let value = key(resource) else { continue }
             if let first = seen[value] {
-                diagnostics.append(.error(at: resource.location, message(resource, first)))
+                diagnostics.append(.error(at: resource.location, message(resource, resources[first])))
             } else {
-                seen[value] = resource
+                seen[value] = position
             }
         }
     }
