@@ -18,7 +18,7 @@ struct SchemaValidator {
     mutating func check(_ node: YAMLNode, _ type: SchemaType, path: String) -> ManifestValue? {
         switch type {
         case let .string(rules):
-            guard let (text, fromEnvironment) = scalar(node, expected: "a string", path: path) else { return nil }
+            guard let (text, _) = scalar(node, expected: "a string", path: path) else { return nil }
             checkString(text, rules, at: node.location, path: path)
             return ManifestValue(.string(text), at: node.location)
         case let .number(rules):
@@ -45,7 +45,7 @@ struct SchemaValidator {
             }
             return ManifestValue(.bool(value), at: node.location)
         case let .enumeration(allowed):
-            guard let (text, fromEnvironment) = scalar(node, expected: "one of the allowed values", path: path) else {
+            guard let (text, _) = scalar(node, expected: "one of the allowed values", path: path) else {
                 return nil
             }
             guard allowed.contains(text) else {
