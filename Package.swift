@@ -127,7 +127,10 @@ let package = Package(
         ),
         .testTarget(
             name: "sinchformTests",
-            dependencies: ["ProvisioningEmulator", "SinchformManifest", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "ProvisioningEmulator", "SinchformManifest", "SinchformFixtures",
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -85,10 +85,8 @@ struct WorkloadEngine: AsyncParsableCommand {
             // a refresh of its own: the per-resource column adds it to its reads.
             report.peakMegabytes = peakResidentMegabytes()
             (report.requests, report.routes) = try await Self.requestCounts(client)
-            let senders = context.manifests.resources.filter { $0.kind == .kakaotalkTemplate }
-                .compactMap { $0.spec["plusFriendId"]?.stringValue }
-            let live = try await workspace.refresh(
-                client: client, kinds: Set(ResourceKind.allCases), templateSenders: Set(senders))
+            // Every kind and every sender's templates: the workload manages all of the project.
+            let live = try await Refresher().refresh(client)
             let diffStart = ContinuousClock.now
             _ = try Planner().plan(
                 manifests: context.manifests, live: live, lock: context.lock, project: plan.project,

@@ -270,9 +270,9 @@ public struct Planner: Sendable {
             change.action = .noop
             change.reason = "up to date"
             // Live matches the manifests: before and after are one value (as in Terraform's plan JSON for a no-op),
-            // and a plan of 10,000 unchanged resources keeps one tree per resource, not two.
+            // and a plan of 10,000 unchanged resources keeps one tree per resource, not two. (The digests are
+            // already one: equal values.)
             change.before = change.after
-            change.liveDigest = change.desiredDigest
         }
         if let entry, change.action != .noop {
             let manifestChanged =

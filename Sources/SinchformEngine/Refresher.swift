@@ -34,20 +34,18 @@ public struct Refresher: Sendable {
             }
             if kinds.contains(.kakaotalkSender) || kinds.contains(.kakaotalkTemplate) {
                 group.addTask {
-                    let listed: [ResourceKind: [LiveResource]]
-                    if liveSenders != nil {
-                        listed = [:]
+                    var result: [ResourceKind: [LiveResource]] = [:]
+                    let senders: [LiveResource]
+                    if let liveSenders {
+                        senders = liveSenders
                     } else {
-                        listed = [
-                            .kakaotalkSender: try await KindAdapters.adapter(for: .kakaotalkSender)
-                                .list(client, plusFriendIds: [])
-                        ]
+                        senders = try await KindAdapters.adapter(for: .kakaotalkSender).list(client, plusFriendIds: [])
+                        result[.kakaotalkSender] = senders
                     }
-                    guard kinds.contains(.kakaotalkTemplate) else { return listed }
+                    guard kinds.contains(.kakaotalkTemplate) else { return result }
                     // Templates of senders that do not exist cannot exist either.
-                    let live = Set((liveSenders ?? listed[.kakaotalkSender] ?? []).compactMap(\.identity.plusFriendId))
+                    let live = Set(senders.compactMap(\.identity.plusFriendId))
                     let wanted = (templateSenders.map { live.intersection($0) } ?? live).sorted()
-                    var result = listed
                     result[.kakaotalkTemplate] = try await KindAdapters.adapter(for: .kakaotalkTemplate)
                         .list(client, plusFriendIds: wanted)
                     return result

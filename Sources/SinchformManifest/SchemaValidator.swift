@@ -181,18 +181,15 @@ struct SchemaValidator {
     }
 
     private mutating func checkString(_ text: String, _ rules: StringRules, at location: SourceLocation, path: String) {
-        // A character is one to four UTF-8 bytes: characters are counted only when the byte count cannot rule out
-        // both limits.
+        // A character is one to four UTF-8 bytes: characters are counted only when the byte count cannot settle a
+        // limit.
         let bytes = text.utf8.count
-        let mayBreakLimits =
-            rules.minLength.map { bytes < 4 * $0 } == true || rules.maxLength.map { bytes > $0 } == true
-        let length = mayBreakLimits ? text.count : 0
-        if mayBreakLimits, let minLength = rules.minLength, length < minLength {
+        if let minLength = rules.minLength, bytes < 4 * minLength, case let length = text.count, length < minLength {
             error(
                 location, path,
                 "must be at least \(minLength) character\(minLength == 1 ? "" : "s") long (found \(length))")
         }
-        if mayBreakLimits, let maxLength = rules.maxLength, length > maxLength {
+        if let maxLength = rules.maxLength, bytes > maxLength, case let length = text.count, length > maxLength {
             error(location, path, "must be at most \(maxLength) characters long (found \(length))")
         }
         if let pattern = rules.pattern, !patterns.matches(pattern, text) {

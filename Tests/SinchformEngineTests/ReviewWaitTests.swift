@@ -1,30 +1,24 @@
 import Foundation
 import ProvisioningAPI
 import SinchformEngine
+import SinchformFixtures
 import Testing
 
 /// `apply --wait`: the applier polls submitted templates and senders until each review ends, reports rejections
 /// with their reasons, and gives up at the timeout naming what is still pending.
 @Suite struct ReviewWaitTests {
-    static let manifests = """
-        whatsappTemplates:
-          wait_approved:
-            category: UTILITY
-            languages:
-              EN_US:
-                details:
-                  components:
-                    - {type: BODY, text: "Order {{1}} ships soon.", examples: ["#4711"]}
-        kakaotalkSenders:
-          main:
-            plusFriendId: "@wait"
-            details: {adminPhoneNo: "+48777000222", name: Wait, topLevelCategoryCode: "001", midLevelCategoryCode: "0001", subLevelCategoryCode: "0001"}
-        kakaotalkTemplates:
-          rejected:
-            plusFriendId: "@wait"
-            details: {name: rejected, language: KO, content: "Hello #{name}."}
+    static let manifests =
+        "whatsappTemplates:\n" + ManifestText.whatsappTemplate("wait_approved", body: "Order {{1}} ships soon.") + """
+            kakaotalkSenders:
+              main:
+                plusFriendId: "@wait"
+                details: {adminPhoneNo: "+48777000222", name: Wait, topLevelCategoryCode: "001", midLevelCategoryCode: "0001", subLevelCategoryCode: "0001"}
+            kakaotalkTemplates:
+              rejected:
+                plusFriendId: "@wait"
+                details: {name: rejected, language: KO, content: "Hello #{name}."}
 
-        """
+            """
 
     /// Reviews end while the applier waits (the test ends them when the first waiting event arrives): the approved
     /// ones stop being waited for, the rejected one is reported with its reason (for KakaoTalk, a comment in the

@@ -3,6 +3,23 @@
 import Foundation
 import ProvisioningAPI
 
+/// Manifest text that tests and benchmarks share.
+public enum ManifestText {
+    /// One UTILITY WhatsApp template in EN_US with one BODY component, as an entry under `whatsappTemplates:`.
+    public static func whatsappTemplate(_ name: String, body: String) -> String {
+        """
+          \(name):
+            category: UTILITY
+            languages:
+              EN_US:
+                details:
+                  components:
+                    - {type: BODY, text: "\(body)", examples: ["#4711"]}
+
+        """
+    }
+}
+
 /// Manifests with many resources of the kinds that have no small per-project limit: WhatsApp templates and
 /// KakaoTalk senders with their templates (and a few webhooks, which the API caps at 15 per project).
 public struct ManyResources: Sendable {
@@ -52,16 +69,8 @@ public struct ManyResources: Sendable {
         case 0:
             return (
                 "whatsappTemplates",
-                """
-                  rel_tpl_\(position):
-                    category: UTILITY
-                    languages:
-                      EN_US:
-                        details:
-                          components:
-                            - {type: BODY, text: "Order {{1}} ships soon\(revision) (\(position)).", examples: ["#4711"]}
-
-                """
+                ManifestText.whatsappTemplate(
+                    "rel_tpl_\(position)", body: "Order {{1}} ships soon\(revision) (\(position)).")
             )
         case 1:
             return (

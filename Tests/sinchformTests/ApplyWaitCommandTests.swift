@@ -1,4 +1,5 @@
 import Foundation
+import SinchformFixtures
 import Testing
 
 /// `sinchform apply --wait` end to end on the embedded emulator (reviews there end by themselves after 3 s): the
@@ -9,17 +10,8 @@ import Testing
         let folder = root.appendingPathComponent("waiting")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
-        try """
-        whatsappTemplates:
-          wait_for_me:
-            category: UTILITY
-            languages:
-              EN_US:
-                details:
-                  components:
-                    - {type: BODY, text: "Order {{1}} ships soon.", examples: ["#4711"]}
-
-        """.write(to: folder.appendingPathComponent("main.yaml"), atomically: true, encoding: .utf8)
+        try ("whatsappTemplates:\n" + ManifestText.whatsappTemplate("wait_for_me", body: "Order {{1}} ships soon."))
+            .write(to: folder.appendingPathComponent("main.yaml"), atomically: true, encoding: .utf8)
 
         let apply = try await SinchformCLI.run(
             ["apply", "waiting", "--emulator", "--auto-approve", "--wait", "--wait-timeout", "120"], in: root)

@@ -111,14 +111,14 @@ public struct Applier: Sendable {
         // meanwhile, so that a freed slot starts the next call without waiting for the disk; a step whose call
         // returned waits for its lock entry and journal line to reach the disk without holding a slot either.
         enum Progress: Sendable {
-            case begun(Change, BeginResult)
-            case called(Change, CallResult)
+            case begun(Change, StepProgress)
+            case called(Change, StepProgress)
             case settled(Change, StepOutcome)
         }
         var crashed: String?
         await withTaskGroup(of: Progress.self) { group in
             var beginning = 0
-            var begun: [(Change, BeginResult)] = []
+            var begun: [(Change, StepProgress)] = []
             var calling = 0
             func startReady() {
                 while calling < options.parallelism, !begun.isEmpty, crashed == nil {

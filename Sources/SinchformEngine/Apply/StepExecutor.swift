@@ -14,20 +14,12 @@ struct CrashPoint: Sendable {
     var boundary: StepBoundary
 }
 
-/// What a step's API call left: the identity it reached, or why it failed.
-struct CallResult: Sendable {
+/// Where a step stands after ``StepExecutor/begin(_:)`` or ``StepExecutor/call(_:_:)``: its rollback note, the
+/// identity its call reached, or why it stopped (a failure, or a ``CrashPoint``).
+struct StepProgress: Sendable {
+    var note: RollbackNote
     var identity: RemoteIdentity?
     var failure: String?
-    var note: RollbackNote
-    /// The step stopped at a ``CrashPoint``.
-    var crashed = false
-}
-
-/// A step whose start line is on the disk, or why it is not.
-struct BeginResult: Sendable {
-    var note: RollbackNote
-    var failure: String?
-    /// The step stopped at a ``CrashPoint``.
     var crashed = false
 }
 
@@ -45,7 +37,7 @@ struct StepExecutor: Sendable {
         crashPoint?.address == change.address && crashPoint?.boundary == boundary
     }
 
-    func begin(_ change: Change) async -> BeginResult {
+    func begin(_ change: Change) async -> StepProgress {
         let note = rollbackNote(change, adapter: KindAdapters.adapter(for: change.kind))
         var start = JournalEntry(event: .start)
         start.address = change.address
@@ -58,33 +50,31 @@ struct StepExecutor: Sendable {
         do {
             try await journal.append(start)
         } catch {
-            return BeginResult(note: note, failure: "cannot write the journal: \(error)")
+            return StepProgress(note: note, failure: "cannot write the journal: \(error)")
         }
-        return BeginResult(note: note, crashed: crashes(change, at: .journaled))
+        return StepProgress(note: note, crashed: crashes(change, at: .journaled))
     }
 
-    func call(_ change: Change, _ begun: BeginResult) async -> CallResult {
-        let note = begun.note
-        if begun.crashed || begun.failure != nil {
-            return CallResult(failure: begun.failure, note: note, crashed: begun.crashed)
-        }
-        let adapter = KindAdapters.adapter(for: change.kind)
+    func call(_ change: Change, _ begun: StepProgress) async -> StepProgress {
+        if begun.crashed || begun.failure != nil { return begun }
+        var called = begun
         do {
-            let identity = try await perform(change, adapter: adapter)
-            return CallResult(identity: identity, note: note, crashed: crashes(change, at: .called))
+            called.identity = try await perform(change, adapter: KindAdapters.adapter(for: change.kind))
+            called.crashed = crashes(change, at: .called)
         } catch let error as APIError {
-            return CallResult(failure: error.with(resource: change.address).description, note: note)
+            called.failure = error.with(resource: change.address).description
         } catch {
-            return CallResult(failure: "\(change.address): \(error)", note: note)
+            called.failure = "\(change.address): \(error)"
         }
+        return called
     }
 
-    func settle(_ change: Change, _ call: CallResult) async -> StepOutcome {
-        if call.crashed { return .crashed }
-        var failure = call.failure
+    func settle(_ change: Change, _ called: StepProgress) async -> StepOutcome {
+        if called.crashed { return .crashed }
+        var failure = called.failure
         if failure == nil {
             do {
-                try await record(change, identity: call.identity)
+                try await record(change, identity: called.identity)
             } catch {
                 failure = "\(change.address): \(error)"
             }
@@ -97,16 +87,16 @@ struct StepExecutor: Sendable {
         if let failure {
             closing.error = failure
             try? await journal.append(closing)
-            return .failed(failure, call.note)
+            return .failed(failure, called.note)
         }
-        closing.remoteId = call.identity
+        closing.remoteId = called.identity
         closing.afterDigest = change.desiredDigest
         do {
             try await journal.append(closing)
         } catch {
-            return .failed("cannot write the journal: \(error)", call.note)
+            return .failed("cannot write the journal: \(error)", called.note)
         }
-        return crashes(change, at: .closed) ? .crashed : .done(call.note, call.identity)
+        return crashes(change, at: .closed) ? .crashed : .done(called.note, called.identity)
     }
 
     /// The API calls of a step; returns the identity the resource has afterwards.
@@ -121,7 +111,8 @@ struct StepExecutor: Sendable {
                 throw EngineError.other("\(change.address): no remote identity")
             }
             if !change.fields.isEmpty {
-                _ = try await adapter.update(identity, try desiredJSON(change), client: client, label: change.address)
+                _ = try await adapter.update(
+                    identity, try desiredResource(change).spec, client: client, label: change.address)
             }
             return identity
         case .replace:
@@ -206,10 +197,6 @@ struct StepExecutor: Sendable {
             throw EngineError.other("\(change.address): not in the manifests any more")
         }
         return desired
-    }
-
-    private func desiredJSON(_ change: Change) throws -> JSONValue {
-        try desiredResource(change).spec
     }
 
     /// The lock entry for a resource as this plan leaves it.

@@ -1,5 +1,6 @@
 import Foundation
 import ProvisioningAPI
+import SinchformFixtures
 import Testing
 
 @testable import SinchformEngine
@@ -20,15 +21,8 @@ import Testing
             triggers: [ALL]
             secret: ${env.HOOK_SECRET}
         whatsappTemplates:
-          crash_keep:
-            category: UTILITY
-            languages:
-              EN_US:
-                details:
-                  components:
-                    - {type: BODY, text: "Order {{1}} ships soon.", examples: ["#4711"]}
 
-        """
+        """ + ManifestText.whatsappTemplate("crash_keep", body: "Order {{1}} ships soon.")
 
     static let target = """
         webhooks:
@@ -41,30 +35,19 @@ import Testing
             triggers: [ALL]
             secret: ${env.HOOK_SECRET}
         whatsappTemplates:
-          crash_keep:
-            category: UTILITY
-            languages:
-              EN_US:
-                details:
-                  components:
-                    - {type: BODY, text: "Order {{1}} ships today.", examples: ["#4711"]}
-          crash_new:
-            category: UTILITY
-            languages:
-              EN_US:
-                details:
-                  components:
-                    - {type: BODY, text: "Order {{1}} arrived.", examples: ["#4711"]}
-        kakaotalkSenders:
-          crash-sender:
-            plusFriendId: "@crash"
-            details: {adminPhoneNo: "+48777000111", name: Crash, topLevelCategoryCode: "001", midLevelCategoryCode: "0001", subLevelCategoryCode: "0001"}
-        kakaotalkTemplates:
-          crash-welcome:
-            plusFriendId: "@crash"
-            details: {name: welcome, language: KO, content: "Hello #{name}."}
 
-        """
+        """ + ManifestText.whatsappTemplate("crash_keep", body: "Order {{1}} ships today.")
+        + ManifestText.whatsappTemplate("crash_new", body: "Order {{1}} arrived.") + """
+            kakaotalkSenders:
+              crash-sender:
+                plusFriendId: "@crash"
+                details: {adminPhoneNo: "+48777000111", name: Crash, topLevelCategoryCode: "001", midLevelCategoryCode: "0001", subLevelCategoryCode: "0001"}
+            kakaotalkTemplates:
+              crash-welcome:
+                plusFriendId: "@crash"
+                details: {name: welcome, language: KO, content: "Hello #{name}."}
+
+            """
 
     /// What the target manifests leave live, by kind.
     static let expectedLive = [
