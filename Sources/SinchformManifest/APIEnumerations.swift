@@ -1,4 +1,4 @@
-/// Enumerations of the Sinch Provisioning API (input variants), from ../shared/api part A and part B.
+/// Enumerations of the Sinch Provisioning API (input variants), from docs/api/part-a.md and part-b.md.
 public enum APIEnumerations {
     /// Webhook triggers (part A §2.2), 39 values.
     public static let webhookTriggers = [

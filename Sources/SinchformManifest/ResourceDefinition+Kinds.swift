@@ -1,4 +1,4 @@
-// The six kinds, transcribed from ../shared/api (part A: webhooks §2, WhatsApp templates §3, WhatsApp senders §4;
+// The six kinds, transcribed from docs/api (part A: webhooks §2, WhatsApp templates §3, WhatsApp senders §4;
 // part B: KakaoTalk senders §2, KakaoTalk templates §3, RCS senders §5). Field names and nesting are the API's.
 
 private func text(

@@ -107,11 +107,11 @@ struct Harness: Sendable {
     }
 }
 
-/// Example files of the API facts, read at test time.
+/// The example payloads of the Provisioning API specification 1.2.117, kept in `Tests/Fixtures/api-examples`.
 enum Examples {
     static let directory: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/api/examples").standardized
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/api-examples").standardized
 
     static func load(_ name: String) throws -> JSON {
         let data = try Data(contentsOf: directory.appendingPathComponent(name))
