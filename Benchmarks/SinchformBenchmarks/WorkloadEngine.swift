@@ -88,7 +88,7 @@ struct WorkloadEngine: AsyncParsableCommand {
             // Every kind and every sender's templates: the workload manages all of the project.
             let live = try await Refresher().refresh(client)
             let diffStart = ContinuousClock.now
-            _ = try Planner().plan(
+            _ = try await Planner().plan(
                 manifests: context.manifests, live: live, lock: context.lock, project: plan.project,
                 manifestDirectory: workspace.directory)
             report.diffSeconds = (ContinuousClock.now - diffStart).inSeconds

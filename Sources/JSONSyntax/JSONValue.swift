@@ -181,6 +181,13 @@ extension JSONValue {
         return elements[index]
     }
 
+    /// The value at a path of object keys (`["details", "name"]`).
+    public func at(_ path: [String]) -> JSONValue? {
+        var current: JSONValue? = self
+        for key in path { current = current?[key] }
+        return current
+    }
+
     /// The value at a dotted path such as `details.components`; array indices are numbers (`buttons.0`).
     public func value(atPath path: String) -> JSONValue? {
         var current: JSONValue? = self

@@ -54,9 +54,10 @@ public struct LockFile: Codable, Sendable, Equatable {
             }
             self.kind = kind
             let identity = try LockFormatError.fields(fields["remoteId"] ?? .null, "\(address).remoteId")
-            remoteId = RemoteIdentity(
-                id: identity["id"]?.stringValue, plusFriendId: identity["plusFriendId"]?.stringValue,
-                name: identity["name"]?.stringValue, language: identity["language"]?.stringValue)
+            guard let remoteId = RemoteIdentity(json: .object(identity)) else {
+                throw LockFormatError("\(address).remoteId: empty or of an unknown shape")
+            }
+            self.remoteId = remoteId
             specDigest = try LockFormatError.require(fields, "specDigest", \.stringValue)
             let address = address
             managedFields = try LockFormatError.require(fields, "managedFields", \.arrayValue).map {
@@ -154,26 +155,6 @@ struct LockFormatError: Error, CustomStringConvertible {
             throw LockFormatError("\(key) is missing or of the wrong type")
         }
         return value
-    }
-}
-
-/// How the server identifies a resource; stored in the lock file and plans.
-public struct RemoteIdentity: Codable, Sendable, Hashable, CustomStringConvertible {
-    /// Server id (webhooks, WhatsApp and RCS senders), template code (KakaoTalk templates).
-    public var id: String?
-    public var plusFriendId: String?
-    public var name: String?
-    public var language: String?
-
-    public init(id: String? = nil, plusFriendId: String? = nil, name: String? = nil, language: String? = nil) {
-        self.id = id
-        self.plusFriendId = plusFriendId
-        self.name = name
-        self.language = language
-    }
-
-    public var description: String {
-        [id.map { "id \($0)" }, plusFriendId, name, language].compactMap { $0 }.joined(separator: " ")
     }
 }
 

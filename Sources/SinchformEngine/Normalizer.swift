@@ -68,13 +68,6 @@ public struct Normalizer: Sendable {
 }
 
 extension JSONValue {
-    /// The value at a dotted path of object keys.
-    func at(_ path: [String]) -> JSONValue? {
-        var current: JSONValue? = self
-        for key in path { current = current?[key] }
-        return current
-    }
-
     /// A copy with `overlay`'s members merged in, recursively for nested objects.
     func merging(_ overlay: JSONValue) -> JSONValue {
         guard case var .object(base) = self, case let .object(top) = overlay else { return overlay }

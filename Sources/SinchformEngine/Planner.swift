@@ -1,8 +1,6 @@
-import Dispatch
 import Foundation
 import ProvisioningAPI
 import SinchformManifest
-import Synchronization
 
 /// Which resources a plan covers: `--target` (with what they depend on) and `--exclude`, by address. An address
 /// without a language (`whatsappTemplate.NAME`) covers every language.
@@ -21,6 +19,10 @@ public struct PlanScope: Sendable {
 }
 
 /// Compares desired state (manifests), live state and the last applied state (lock file) and says what to do.
+///
+/// Each resource goes through four steps, each a function of its inputs: ``match`` finds its live resource,
+/// ``diff`` compares the normalized values, ``classify`` picks the action, reason and origin, and ``annotate``
+/// adds what the change means beyond the call. Kind-specific rules come from the kind's definition and adapter.
 public struct Planner: Sendable {
     private let normalizer = Normalizer()
 
@@ -29,41 +31,18 @@ public struct Planner: Sendable {
     public func plan(
         manifests: ManifestSet, live: LiveState, lock: LockFile?, project: String, manifestDirectory: String,
         scope: PlanScope = PlanScope()
-    ) throws(EngineError) -> Plan {
+    ) async throws(EngineError) -> Plan {
         var changes: [Change] = []
         var errors: [String] = []
         let entries = lock?.resources ?? [:]
-        let ownedKeys = Set(entries.values.map { "\($0.kind.rawValue)|\($0.remoteId.description)" })
         // Natural keys only matter for adoption: a desired resource with neither a lock entry nor an identity.
         let adopting = Set(
             manifests.resources.filter {
                 entries[$0.address] == nil && KindAdapters.adapter(for: $0.kind).identity(of: $0) == nil
             }.map(\.kind))
-        let index = LiveIndex(live, naturalKeysFor: adopting)
+        let index = LiveIndex(live, owned: entries.values, naturalKeysFor: adopting)
 
-        // Each resource's diff depends only on its own desired, live and lock values: they run in chunks on every
-        // core, and are gathered in manifest order.
-        let resources = manifests.resources
-        let chunkCount = min(resources.count, ProcessInfo.processInfo.activeProcessorCount * 4)
-        let outcomes = Mutex([[Result<Change, PlanningError>]](repeating: [], count: chunkCount))
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-            let range =
-                (resources.count * chunk / chunkCount)..<(resources.count * (chunk + 1) / chunkCount)
-            let results = resources[range].map { desired -> Result<Change, PlanningError> in
-                let adapter = KindAdapters.adapter(for: desired.kind)
-                let entry = entries[desired.address]
-                let match = findLive(desired, entry: entry, adapter: adapter, index: index, owned: ownedKeys)
-                do {
-                    return .success(try change(for: desired, live: match, entry: entry, lock: lock))
-                } catch let error as PlanningError {
-                    return .failure(error)
-                } catch {
-                    return .failure(PlanningError(message: "\(desired.address): \(error)"))
-                }
-            }
-            outcomes.withLock { $0[chunk] = results }
-        }
-        for result in outcomes.withLock({ $0 }).joined() {
+        for result in await self.changes(for: manifests.resources, entries: entries, lock: lock, index: index) {
             switch result {
             case let .success(change): changes.append(change)
             case let .failure(error): errors.append(error.message)
@@ -84,74 +63,100 @@ public struct Planner: Sendable {
             lockSerial: lock?.serial, changes: changes)
     }
 
-    // MARK: Matching
-
-    private func findLive(
-        _ desired: DesiredResource, entry: LockFile.Entry?, adapter: any KindAdapter, index: LiveIndex,
-        owned: Set<String>
-    ) -> LiveResource? {
-        if let entry { return index.find(desired.kind, entry.remoteId) }
-        if let identity = adapter.identity(of: desired) { return index.find(desired.kind, identity) }
-        // Adoption by natural key, only among live resources no other lock entry owns.
-        let spec = desired.spec
-        guard let key = adapter.naturalKey(spec, name: desired.name, language: desired.language) else { return nil }
-        return index.byNaturalKey(desired.kind, key).first {
-            !owned.contains("\(desired.kind.rawValue)|\($0.identity.description)")
+    /// Each resource's change depends only on its own desired, live and lock values: they are made in chunks on
+    /// every core, and gathered in manifest order.
+    private func changes(
+        for resources: [DesiredResource], entries: [String: LockFile.Entry], lock: LockFile?, index: LiveIndex
+    ) async -> [Result<Change, PlanningError>] {
+        let chunkCount = min(resources.count, ProcessInfo.processInfo.activeProcessorCount * 4)
+        return await withTaskGroup(of: (Int, [Result<Change, PlanningError>]).self) { group in
+            for chunk in 0..<chunkCount {
+                let range = (resources.count * chunk / chunkCount)..<(resources.count * (chunk + 1) / chunkCount)
+                group.addTask {
+                    (
+                        chunk,
+                        resources[range].map { desired in
+                            let entry = entries[desired.address]
+                            return Result { () throws(PlanningError) in
+                                try change(
+                                    for: desired, live: match(desired, entry: entry, index: index), entry: entry,
+                                    lock: lock)
+                            }
+                        }
+                    )
+                }
+            }
+            var parts = [[Result<Change, PlanningError>]](repeating: [], count: chunkCount)
+            for await (chunk, results) in group { parts[chunk] = results }
+            return Array(parts.joined())
         }
     }
 
-    /// Live resources indexed by identity and natural key, so matching N desired resources costs O(N), not O(N²).
-    struct LiveIndex {
-        private var byId: [ResourceKind: [String: [LiveResource]]] = [:]
-        private var byName: [ResourceKind: [String: LiveResource]] = [:]
-        private var byPlusFriendId: [ResourceKind: [String: LiveResource]] = [:]
-        private var byNatural: [ResourceKind: [String: [LiveResource]]] = [:]
+    /// The change for one desired resource: diff, classify, annotate.
+    func change(
+        for desired: DesiredResource, live: LiveResource?, entry: LockFile.Entry?, lock: LockFile?
+    ) throws(PlanningError) -> Change {
+        let adapter = KindAdapters.adapter(for: desired.kind)
+        let diff = diff(desired, live: live, entry: entry, lock: lock)
+        var change = try classify(desired, diff, live: live, entry: entry, adapter: adapter)
+        annotate(&change, desired: desired, live: live, adapter: adapter)
+        return change
+    }
 
-        init(_ live: LiveState, naturalKeysFor adopting: Set<ResourceKind>) {
+    // MARK: Match
+
+    /// The live resource a desired one is: by the identity the lock recorded, by the identity its spec names, or
+    /// (adoption) by natural key among live resources no lock entry owns.
+    func match(_ desired: DesiredResource, entry: LockFile.Entry?, index: LiveIndex) -> LiveResource? {
+        if let entry { return index.find(desired.kind, entry.remoteId) }
+        if let identity = KindAdapters.adapter(for: desired.kind).identity(of: desired) {
+            return index.find(desired.kind, identity)
+        }
+        guard let key = desired.definition.naturalKey(of: desired.spec, name: desired.name, language: desired.language)
+        else { return nil }
+        return index.unowned(desired.kind, naturalKey: key)
+    }
+
+    /// Live resources indexed by identity and natural key, so matching N desired resources costs O(N), not O(N²).
+    struct LiveIndex: Sendable {
+        private var byIdentity: [ResourceKind: [RemoteIdentity: LiveResource]] = [:]
+        private var byNatural: [ResourceKind: [String: [LiveResource]]] = [:]
+        private var owned: Set<Owned> = []
+
+        private struct Owned: Hashable {
+            var kind: ResourceKind
+            var identity: RemoteIdentity
+        }
+
+        init(
+            _ live: LiveState, owned entries: some Sequence<LockFile.Entry> = [],
+            naturalKeysFor adopting: Set<ResourceKind> = []
+        ) {
+            owned = Set(entries.map { Owned(kind: $0.kind, identity: $0.remoteId) })
             for (kind, resources) in live.resources {
-                let adapter = KindAdapters.adapter(for: kind)
+                // Natural keys that do not depend on the manifest name (not for kinds identified by name, which
+                // are found by their identity).
+                let indexNatural = adopting.contains(kind) && !kind.definition.naturalKey.byName
                 for resource in resources {
-                    let identity = resource.identity
-                    if let id = identity.id { byId[kind, default: [:]][id, default: []].append(resource) }
-                    if let name = identity.name {
-                        byName[kind, default: [:]][name + "\u{0}" + (identity.language ?? "")] = resource
+                    if byIdentity[kind, default: [:]][resource.identity] == nil {
+                        byIdentity[kind, default: [:]][resource.identity] = resource
                     }
-                    if let plusFriendId = identity.plusFriendId, identity.id == nil {
-                        byPlusFriendId[kind, default: [:]][plusFriendId] = resource
-                    }
-                    // Natural keys that do not depend on the manifest name (every kind but WhatsApp templates,
-                    // which are found by name + language).
-                    if kind != .whatsappTemplate, adopting.contains(kind),
-                        let key = adapter.naturalKey(resource.effective, name: "", language: nil)
-                    {
+                    if indexNatural, let key = resource.naturalKey {
                         byNatural[kind, default: [:]][key, default: []].append(resource)
                     }
                 }
             }
         }
 
-        /// The live resource with this identity (same rules as ``Planner/same(_:_:)``).
+        /// The live resource with this identity.
         func find(_ kind: ResourceKind, _ identity: RemoteIdentity) -> LiveResource? {
-            if let id = identity.id {
-                return byId[kind]?[id]?.first {
-                    identity.plusFriendId == nil || $0.identity.plusFriendId == identity.plusFriendId
-                }
-            }
-            if let name = identity.name { return byName[kind]?[name + "\u{0}" + (identity.language ?? "")] }
-            if let plusFriendId = identity.plusFriendId { return byPlusFriendId[kind]?[plusFriendId] }
-            return nil
+            byIdentity[kind]?[identity]
         }
 
-        func byNaturalKey(_ kind: ResourceKind, _ key: String) -> [LiveResource] {
-            byNatural[kind]?[key] ?? []
+        /// The first live resource with this natural key that no lock entry owns.
+        func unowned(_ kind: ResourceKind, naturalKey key: String) -> LiveResource? {
+            byNatural[kind]?[key]?.first { !owned.contains(Owned(kind: kind, identity: $0.identity)) }
         }
-    }
-
-    static func same(_ a: RemoteIdentity, _ b: RemoteIdentity) -> Bool {
-        if let id = b.id { return a.id == id && (b.plusFriendId == nil || a.plusFriendId == b.plusFriendId) }
-        if let name = b.name { return a.name == name && a.language == b.language }
-        if let plusFriendId = b.plusFriendId { return a.plusFriendId == plusFriendId }
-        return false
     }
 
     // MARK: Diff
@@ -160,42 +165,27 @@ public struct Planner: Sendable {
         var message: String
     }
 
-    private func change(
-        for desired: DesiredResource, live: LiveResource?, entry: LockFile.Entry?, lock: LockFile?
-    )
-        throws -> Change
-    {
-        let definition = desired.definition
-        let schema = definition.resourceSpec
-        let adapter = KindAdapters.adapter(for: desired.kind)
-        let desiredJSON = desired.spec
-        var desiredNormalized = normalizer.normalize(desiredJSON, as: .object(schema)) ?? .object([:])
-        let writeOnly = schema.writeOnlyValues(in: desiredJSON)
-        let after = schema.masked(desiredJSON)
-        var desiredDigest = desiredNormalized.digest
-        var change = Change(
-            address: desired.address, kind: desired.kind, action: .noop, reason: "", origin: nil, before: nil,
-            after: after, fields: [], forcesReplacement: [], consequences: [], review: live?.review,
-            remoteId: live?.identity ?? entry?.remoteId ?? adapter.identity(of: desired),
-            dependsOn: [],  // set by `order`, which sees every change
-            liveDigest: nil, desiredDigest: desiredDigest)
+    /// What differs between a desired resource and its live one, both normalized.
+    struct Diff {
+        /// The live comparable view, restricted to the desired fields (nil: no live resource).
+        var before: JSONValue?
+        /// The desired spec, sensitive leaves masked.
+        var after: JSONValue
+        var fields: [FieldChange] = []
+        var liveDigest: String?
+        var desiredDigest: String
+        /// A write-only value differs from the fingerprint of what was last applied.
+        var writeOnlyChanged = false
+        /// Fields that changed and cannot change in place.
+        var immutable: [String] = []
+    }
 
-        guard let live else {
-            change.action = .create
-            change.origin = entry == nil ? .manifest : .drift
-            change.reason =
-                entry == nil
-                ? "not in the project yet"
-                : "recorded in sinchform.lock but no longer in the project (deleted outside sinchform)"
-            if desired.kind == .webhook, desiredJSON["secret"] == nil {
-                throw PlanningError(
-                    message:
-                        "\(desired.address): creating a webhook needs a secret (the API requires one); add secret: ${env.NAME}"
-                )
-            }
-            change.consequences += reviewConsequence(desired.kind)
-            return change
-        }
+    func diff(_ desired: DesiredResource, live: LiveResource?, entry: LockFile.Entry?, lock: LockFile?) -> Diff {
+        let schema = desired.definition.resourceSpec
+        let spec = desired.spec
+        var desiredNormalized = normalizer.normalize(spec, as: .object(schema)) ?? .object([:])
+        var diff = Diff(after: schema.masked(spec), desiredDigest: desiredNormalized.digest)
+        guard let live else { return diff }
 
         var liveNormalized = normalizer.restrict(live.effective, to: desiredNormalized)
         for path in desired.lifecycle.ignoreChanges {
@@ -203,69 +193,89 @@ public struct Planner: Sendable {
             desiredNormalized = removing(parts, from: desiredNormalized)
             liveNormalized = removing(parts, from: liveNormalized)
         }
-        if !desired.lifecycle.ignoreChanges.isEmpty { desiredDigest = desiredNormalized.digest }
+        if !desired.lifecycle.ignoreChanges.isEmpty { diff.desiredDigest = desiredNormalized.digest }
         // Most resources of a large plan are unchanged: equal values need neither a field walk nor a second digest.
         let same = liveNormalized == desiredNormalized
-        let liveDigest = same ? desiredDigest : liveNormalized.digest
-        change.before = liveNormalized
-        change.liveDigest = liveDigest
-        change.desiredDigest = desiredDigest
-        change.fields = same ? [] : differences(liveNormalized, desiredNormalized, schema: schema)
+        diff.before = liveNormalized
+        diff.liveDigest = same ? diff.desiredDigest : liveNormalized.digest
+        diff.fields = same ? [] : differences(liveNormalized, desiredNormalized, schema: schema)
 
-        for (path, field, value) in writeOnly where !desired.lifecycle.ignoreChanges.contains(path) {
+        for (path, field, value) in schema.writeOnlyValues(in: spec)
+        where !desired.lifecycle.ignoreChanges.contains(path) {
             let sensitive = field.traits.contains(.sensitive)
             let known = entry?.writeOnly[path]
             if known == nil {
-                change.fields.append(
+                diff.fields.append(
                     FieldChange(
                         path: path, before: nil, after: value, sensitive: sensitive,
                         note: "write-only: not set by sinchform (adopted or imported), so it will be sent"))
             } else if let lock, known != Fingerprint.of(value.jsonString, salt: lock.salt) {
-                change.fields.append(
+                diff.writeOnlyChanged = true
+                diff.fields.append(
                     FieldChange(
                         path: path, before: sensitive ? Plan.sensitiveMarker : nil, after: value, sensitive: sensitive,
                         note: "write-only: changed since the last apply (compared by fingerprint)"))
             }
         }
-        change.fields.sort { $0.path < $1.path }
-
-        let immutable = change.fields.filter {
+        diff.fields.sort { $0.path < $1.path }
+        diff.immutable = diff.fields.filter {
             schema.field(at: $0.path.split(separator: ".").map(String.init))?.traits.contains(.immutable) == true
         }
         .map(\.path)
+        return diff
+    }
+
+    // MARK: Classify
+
+    /// The action, reason and origin of a change; errors for what the API or `lifecycle` cannot allow.
+    func classify(
+        _ desired: DesiredResource, _ diff: Diff, live: LiveResource?, entry: LockFile.Entry?, adapter: any KindAdapter
+    ) throws(PlanningError) -> Change {
+        var change = Change(
+            address: desired.address, kind: desired.kind, action: .noop, reason: "", origin: nil, before: diff.before,
+            after: diff.after, fields: diff.fields, forcesReplacement: [], consequences: [], review: live?.review,
+            remoteId: live?.identity ?? entry?.remoteId ?? adapter.identity(of: desired),
+            dependsOn: [],  // set by `order`, which sees every change
+            liveDigest: diff.liveDigest, desiredDigest: diff.desiredDigest)
+
+        guard live != nil else {
+            change.action = .create
+            change.origin = entry == nil ? .manifest : .drift
+            change.reason =
+                entry == nil
+                ? "not in the project yet"
+                : "recorded in sinchform.lock but no longer in the project (deleted outside sinchform)"
+            try requireCreateFields(desired)
+            return change
+        }
+        let count = "\(change.fields.count) field\(change.fields.count == 1 ? "" : "s")"
         if entry == nil {
             change.action = .adopt
             change.reason =
                 change.fields.isEmpty
                 ? "exists in the project and matches; sinchform takes ownership"
-                : "exists in the project; sinchform takes ownership and updates \(change.fields.count) field\(change.fields.count == 1 ? "" : "s")"
+                : "exists in the project; sinchform takes ownership and updates \(count)"
             change.origin = .manifest
-        } else if !immutable.isEmpty {
+        } else if !diff.immutable.isEmpty {
+            let immutable = diff.immutable.joined(separator: ", ")
             change.action = .replace
-            change.forcesReplacement = immutable
-            change.reason = "\(immutable.joined(separator: ", ")) cannot change in place"
+            change.forcesReplacement = diff.immutable
+            change.reason = "\(immutable) cannot change in place"
             if !adapter.canDelete {
                 throw PlanningError(
                     message:
-                        "\(desired.address): \(immutable.joined(separator: ", ")) cannot change after create, and \(desired.kind.rawValue) has no DELETE in the API; give the new one another name"
+                        "\(desired.address): \(immutable) cannot change after create, and \(desired.kind.rawValue) has no DELETE in the API; give the new one another name"
                 )
             }
             if desired.lifecycle.protect {
                 throw PlanningError(
                     message:
-                        "\(desired.address): lifecycle.protect forbids replacing it, but \(immutable.joined(separator: ", ")) changed; revert the change or remove protect"
+                        "\(desired.address): lifecycle.protect forbids replacing it, but \(immutable) changed; revert the change or remove protect"
                 )
             }
-            change.consequences += ["delete, then create"] + (adapter.deleteConsequence.map { [$0] } ?? [])
-            if desired.kind == .whatsappTemplate {
-                change.consequences.append(
-                    "the create will be refused until the 30-day block ends; consider a new template name")
-            }
-            change.consequences += reviewConsequence(desired.kind)
         } else if !change.fields.isEmpty {
             change.action = .update
-            change.reason = "\(change.fields.count) field\(change.fields.count == 1 ? "" : "s") differ"
-            change.consequences += reviewConsequence(desired.kind)
+            change.reason = "\(count) differ"
         } else {
             change.action = .noop
             change.reason = "up to date"
@@ -275,39 +285,51 @@ public struct Planner: Sendable {
             change.before = change.after
         }
         if let entry, change.action != .noop {
-            let manifestChanged =
-                entry.specDigest != desiredDigest
-                || change.fields.contains { $0.note?.contains("changed since") == true }
-            let drifted = entry.specDigest != liveDigest
-            change.origin =
-                manifestChanged && drifted ? .manifestAndDrift : drifted ? .drift : .manifest
+            let manifestChanged = entry.specDigest != diff.desiredDigest || diff.writeOnlyChanged
+            let drifted = entry.specDigest != diff.liveDigest
+            change.origin = manifestChanged && drifted ? .manifestAndDrift : drifted ? .drift : .manifest
             if change.origin == .drift { change.reason += " (changed outside sinchform since the last apply)" }
-        }
-        if desired.kind == .kakaotalkSender, change.action == .update, let review = live.review,
-            review.state != "ACTIVE", review.pending != "DRAFT", review.pending != "REJECTED"
-        {
-            // KS4: a sender can be edited once verified (state ACTIVE) or while its pending changes are a draft.
-            change.consequences.append(
-                "the API accepts sender edits only once the sender is ACTIVE (registered and verified with its "
-                    + "one-time code) or while its changes are a DRAFT; it is \(review.description), so this update "
-                    + "will be refused (409 sender_not_updatable / sender_changes_not_updatable)")
-        } else if let review = live.review, review.pending == "IN_PROGRESS",
-            change.action == .update
-                || (change.action == .adopt && !change.fields.isEmpty)
-        {
-            change.consequences.append(
-                "a change is already under review: the API refuses updates until that review ends; "
-                    + "apply again once it is approved or rejected")
         }
         return change
     }
 
-    private func reviewConsequence(_ kind: ResourceKind) -> [String] {
-        switch kind {
-        case .whatsappTemplate, .kakaotalkTemplate, .kakaotalkSender, .whatsappSender:
-            return ["submitted for review; live content changes only once approved"]
-        case .webhook, .rcsSender:
-            return []
+    /// Fields the API requires to create a resource although a spec may omit them (a webhook's write-only secret:
+    /// omitting it leaves the live one alone, but a new webhook needs one).
+    private func requireCreateFields(_ desired: DesiredResource) throws(PlanningError) {
+        for field in desired.definition.resourceSpec.fields
+        where field.traits.contains(.requiredToCreate) && desired.spec[field.name] == nil {
+            let value = field.traits.contains(.sensitive) ? "${env.NAME}" : "…"
+            throw PlanningError(
+                message:
+                    "\(desired.address): creating a \(desired.kind.rawValue) needs a \(field.name) (the API requires one); add \(field.name): \(value)"
+            )
+        }
+    }
+
+    // MARK: Annotate
+
+    /// What the change means beyond the call: replacement costs, review, and updates the API will refuse now.
+    func annotate(_ change: inout Change, desired: DesiredResource, live: LiveResource?, adapter: any KindAdapter) {
+        let review = ["submitted for review; live content changes only once approved"]
+        let reviewed = adapter.definition.isReviewed
+        switch change.action {
+        case .create, .update:
+            if reviewed { change.consequences += review }
+        case .replace:
+            change.consequences += ["delete, then create"] + (adapter.deleteConsequence.map { [$0] } ?? [])
+            change.consequences += adapter.replaceConsequences
+            if reviewed { change.consequences += review }
+        case .adopt, .noop, .delete, .forget:
+            break
+        }
+        guard let review = live?.review else { return }
+        if change.action == .update, let refusal = adapter.updateRefusal(review) {
+            change.consequences.append(refusal)
+        } else if review.isUnderReview, change.action == .update || (change.action == .adopt && !change.fields.isEmpty)
+        {
+            change.consequences.append(
+                "a change is already under review: the API refuses updates until that review ends; "
+                    + "apply again once it is approved or rejected")
         }
     }
 
@@ -367,27 +389,34 @@ public struct Planner: Sendable {
 
     // MARK: Order and scope
 
-    /// Creates and updates in dependency order (senders before their templates), deletes in reverse; within a
-    /// kind, by address. The same inputs always give the same order.
+    /// Creates and updates in dependency order (parents before their children: KakaoTalk senders before their
+    /// templates), deletes in reverse; within a kind, by address. The same inputs always give the same order.
     func order(_ changes: [Change]) -> [Change] {
         var changes = changes
-        var senders: [String: String] = [:]  // plusFriendId → kakaotalkSender address
-        for change in changes where change.kind == .kakaotalkSender {
-            if let id = change.remoteId?.plusFriendId ?? change.after?["plusFriendId"]?.stringValue {
-                senders[id] = change.address
+        // The address of each parent's change, by kind and natural key (a sender's plusFriendId).
+        var parents: [ResourceKind: [String: String]] = [:]
+        let parentKinds = Set(ResourceDefinition.all.compactMap(\.parent?.kind))
+        for change in changes where parentKinds.contains(change.kind) {
+            let definition = change.kind.definition
+            let key = change.remoteId.map { parentKey(of: $0) } ?? nil
+            if let key = key ?? change.after.flatMap({ definition.naturalKey(of: $0, name: "", language: nil) }) {
+                parents[change.kind, default: [:]][key] = change.address
             }
         }
-        var templatesOf: [String: [String]] = [:]
-        for index in changes.indices where changes[index].kind == .kakaotalkTemplate {
-            let id = changes[index].after?["plusFriendId"]?.stringValue ?? changes[index].remoteId?.plusFriendId
-            if let id, let sender = senders[id] {
-                if changes[index].action != .delete { changes[index].dependsOn = [sender] }
-                templatesOf[sender, default: []].append(changes[index].address)
+        var childrenOf: [String: [String]] = [:]
+        for index in changes.indices {
+            guard let parent = changes[index].kind.definition.parent else { continue }
+            let key =
+                changes[index].after.flatMap(changes[index].kind.definition.parentKey(of:))
+                ?? changes[index].remoteId?.parentKey
+            if let key, let address = parents[parent.kind]?[key] {
+                if changes[index].action != .delete { changes[index].dependsOn = [address] }
+                childrenOf[address, default: []].append(changes[index].address)
             }
         }
-        // A sender is deleted only after the templates that hang off it.
-        for index in changes.indices where changes[index].kind == .kakaotalkSender && changes[index].action == .delete {
-            changes[index].dependsOn = (templatesOf[changes[index].address] ?? []).sorted()
+        // A parent is deleted only after the children that hang off it.
+        for index in changes.indices where changes[index].action == .delete {
+            if let children = childrenOf[changes[index].address] { changes[index].dependsOn = children.sorted() }
         }
         // Indices are sorted, not the changes: a plan of 10,000 moves 10,000 large values once, not at every swap.
         let removals: Set<Action> = [.delete, .forget]
@@ -399,6 +428,12 @@ public struct Planner: Sendable {
             (changes[$1].kind, changes[$0].address) < (changes[$0].kind, changes[$1].address)
         }
         return (forward + backward).map { changes[$0] }
+    }
+
+    /// The natural key of a parent's identity (a KakaoTalk sender's plusFriendId).
+    private func parentKey(of identity: RemoteIdentity) -> String? {
+        if case let .plusFriendId(key) = identity { return key }
+        return nil
     }
 
     func scoped(_ changes: [Change], _ scope: PlanScope) -> [Change] {

@@ -17,37 +17,40 @@ public struct LiveState: Sendable {
     }
 }
 
-/// Reads live state: one paginated list per kind at the largest page size, kinds in parallel. KakaoTalk templates
-/// are listed per sender (the API nests them), as soon as the sender list arrives, and only for the senders that
-/// `templateSenders` names (the senders of managed templates); nil lists them for every live sender (import).
-/// Given `liveSenders` (a sender list read before), it lists only templates, of those senders.
+/// Reads live state: one paginated list per kind at the largest page size, kinds in parallel. A kind listed under a
+/// parent (KakaoTalk templates under their sender) is listed as soon as the parent's list arrives, and only under
+/// the parents that `parents` names (the parents of managed resources); nil lists it under every live parent
+/// (import). Given `liveParents` (a parent list read before), it lists only the children, under those parents.
 public struct Refresher: Sendable {
     public init() {}
 
     public func refresh(
         _ client: ProvisioningClient, kinds: Set<ResourceKind> = Set(ResourceKind.allCases),
-        templateSenders: Set<String>? = nil, liveSenders: [LiveResource]? = nil
+        parents: Set<String>? = nil, liveParents: [LiveResource]? = nil
     ) async throws -> LiveState {
         try await withThrowingTaskGroup(of: [ResourceKind: [LiveResource]].self) { group in
-            for kind in kinds where kind != .kakaotalkTemplate && kind != .kakaotalkSender {
-                group.addTask { [kind: try await KindAdapters.adapter(for: kind).list(client, plusFriendIds: [])] }
+            let parentKinds = Set(ResourceDefinition.all.compactMap(\.parent?.kind))
+            for kind in kinds where kind.definition.parent == nil && !parentKinds.contains(kind) {
+                group.addTask { [kind: try await KindAdapters.adapter(for: kind).list(client, parents: [])] }
             }
-            if kinds.contains(.kakaotalkSender) || kinds.contains(.kakaotalkTemplate) {
+            for parentKind in parentKinds {
+                let children = kinds.filter { $0.definition.parent?.kind == parentKind }
+                guard kinds.contains(parentKind) || !children.isEmpty else { continue }
                 group.addTask {
                     var result: [ResourceKind: [LiveResource]] = [:]
-                    let senders: [LiveResource]
-                    if let liveSenders {
-                        senders = liveSenders
+                    let parentsLive: [LiveResource]
+                    if let liveParents {
+                        parentsLive = liveParents
                     } else {
-                        senders = try await KindAdapters.adapter(for: .kakaotalkSender).list(client, plusFriendIds: [])
-                        result[.kakaotalkSender] = senders
+                        parentsLive = try await KindAdapters.adapter(for: parentKind).list(client, parents: [])
+                        result[parentKind] = parentsLive
                     }
-                    guard kinds.contains(.kakaotalkTemplate) else { return result }
-                    // Templates of senders that do not exist cannot exist either.
-                    let live = Set(senders.compactMap(\.identity.plusFriendId))
-                    let wanted = (templateSenders.map { live.intersection($0) } ?? live).sorted()
-                    result[.kakaotalkTemplate] = try await KindAdapters.adapter(for: .kakaotalkTemplate)
-                        .list(client, plusFriendIds: wanted)
+                    // Children of parents that do not exist cannot exist either.
+                    let live = Set(parentsLive.compactMap(\.naturalKey))
+                    let wanted = (parents.map { live.intersection($0) } ?? live).sorted()
+                    for child in children {
+                        result[child] = try await KindAdapters.adapter(for: child).list(client, parents: wanted)
+                    }
                     return result
                 }
             }

@@ -134,7 +134,7 @@ extension Workspace {
     ) async throws(EngineError) -> PlanAttempt {
         let known = Self.refreshTargets(lock.map { Array($0.resources.values) } ?? [])
         let early = Task {
-            try await refresh(client: client, kinds: known.kinds, templateSenders: known.senders)
+            try await refresh(client: client, kinds: known.kinds, parents: known.parents)
         }
         let inputs: PlanInputs
         do {
@@ -153,21 +153,23 @@ extension Workspace {
         } catch let error as EngineError {
             throw error
         } catch {
-            throw EngineError.other("refresh failed: \(error)")
+            throw EngineError.refresh("\(error)")
         }
         let wanted = Self.refreshTargets(inputs.manifests.resources)
-        let addedSenders = wanted.senders.subtracting(known.senders)
+        let addedParents = wanted.parents.subtracting(known.parents)
         var addedKinds = wanted.kinds.subtracting(known.kinds)
-        if !addedSenders.isEmpty { addedKinds.insert(.kakaotalkTemplate) }
+        let childKinds = wanted.kinds.filter { $0.definition.parent != nil }
+        if !addedParents.isEmpty { addedKinds.formUnion(childKinds) }
         if !addedKinds.isEmpty {
-            // Templates of the added senders only: the lock's senders' templates are already listed.
+            // Children of the added parents only: the lock's parents' children are already listed.
+            let childrenListed = !childKinds.isEmpty && childKinds.isSubset(of: known.kinds)
+            let parentKind = childKinds.first?.definition.parent?.kind
             let added = try await refresh(
-                client: client, kinds: addedKinds,
-                templateSenders: known.kinds.contains(.kakaotalkTemplate) ? addedSenders : wanted.senders,
-                liveSenders: live.resources[.kakaotalkSender])
+                client: client, kinds: addedKinds, parents: childrenListed ? addedParents : wanted.parents,
+                liveParents: parentKind.flatMap { live.resources[$0] })
             live.add(added)
         }
-        return .planned(try plan(inputs, live: live, scope: scope))
+        return .planned(try await plan(inputs, live: live, scope: scope))
     }
 
     /// Plans from loaded inputs with a client for their project: one refresh, then the diff.
@@ -176,8 +178,8 @@ extension Workspace {
     ) async throws(EngineError) -> PlanContext {
         let wanted = Self.refreshTargets(
             inputs.manifests.resources, inputs.lock.map { Array($0.resources.values) } ?? [])
-        let live = try await refresh(client: client, kinds: wanted.kinds, templateSenders: wanted.senders)
-        return try plan(inputs, live: live, scope: scope)
+        let live = try await refresh(client: client, kinds: wanted.kinds, parents: wanted.parents)
+        return try await plan(inputs, live: live, scope: scope)
     }
 
     /// Loads everything and plans with `client`, which must be for the manifests' project.
@@ -196,49 +198,43 @@ extension Workspace {
         }
     }
 
-    private func plan(_ inputs: PlanInputs, live: LiveState, scope: PlanScope) throws(EngineError) -> PlanContext {
-        let plan = try Planner().plan(
+    private func plan(_ inputs: PlanInputs, live: LiveState, scope: PlanScope) async throws(EngineError) -> PlanContext
+    {
+        let plan = try await Planner().plan(
             manifests: inputs.manifests, live: live, lock: inputs.lock, project: inputs.project,
             manifestDirectory: directory, scope: scope)
         return PlanContext(plan: plan, manifests: inputs.manifests, lock: inputs.lock, warnings: inputs.warnings)
     }
 
-    /// The kinds to list, and the KakaoTalk senders whose templates to list: only what manifests or the lock file
-    /// mention (nothing else can be planned, so nothing else is read).
+    /// The kinds to list, and the parents (KakaoTalk senders) whose children (templates) to list: only what
+    /// manifests or the lock file mention (nothing else can be planned, so nothing else is read).
     static func refreshTargets(
         _ desired: [DesiredResource], _ recorded: [LockFile.Entry] = []
-    ) -> (
-        kinds: Set<ResourceKind>, senders: Set<String>
-    ) {
+    ) -> (kinds: Set<ResourceKind>, parents: Set<String>) {
         var targets = refreshTargets(recorded)
         targets.kinds.formUnion(desired.map(\.kind))
-        targets.senders.formUnion(
-            desired.filter { $0.kind == .kakaotalkTemplate }.compactMap { $0.spec["plusFriendId"]?.stringValue })
+        targets.parents.formUnion(desired.compactMap { $0.definition.parentKey(of: $0.spec) })
         return targets
     }
 
-    static func refreshTargets(_ recorded: [LockFile.Entry]) -> (kinds: Set<ResourceKind>, senders: Set<String>) {
-        (
-            Set(recorded.map(\.kind)),
-            Set(recorded.filter { $0.kind == .kakaotalkTemplate }.compactMap(\.remoteId.plusFriendId))
-        )
+    static func refreshTargets(_ recorded: [LockFile.Entry]) -> (kinds: Set<ResourceKind>, parents: Set<String>) {
+        (Set(recorded.map(\.kind)), Set(recorded.compactMap(\.remoteId.parentKey)))
     }
 
-    /// Lists `kinds`; KakaoTalk templates only of `templateSenders` (of `liveSenders` when the sender list is
+    /// Lists `kinds`; children (KakaoTalk templates) only under `parents` (of `liveParents` when the parent list is
     /// already known).
     public func refresh(
-        client: ProvisioningClient, kinds: Set<ResourceKind>, templateSenders: Set<String>,
-        liveSenders: [LiveResource]? = nil
+        client: ProvisioningClient, kinds: Set<ResourceKind>, parents: Set<String>,
+        liveParents: [LiveResource]? = nil
     ) async throws(EngineError) -> LiveState {
         do {
-            return try await Refresher().refresh(
-                client, kinds: kinds, templateSenders: templateSenders, liveSenders: liveSenders)
+            return try await Refresher().refresh(client, kinds: kinds, parents: parents, liveParents: liveParents)
         } catch let error as APIError {
             throw EngineError.api(error)
         } catch let error as EngineError {
             throw error
         } catch {
-            throw EngineError.other("refresh failed: \(error)")
+            throw EngineError.refresh("\(error)")
         }
     }
 }

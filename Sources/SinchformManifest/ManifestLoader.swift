@@ -36,14 +36,14 @@ public struct ManifestLoader: Sendable {
         var diagnostics = findDiagnostics
         var resources: [DesiredResource] = []
         var projects: [(String, SourceLocation)] = []
-        var senderReferences: [CrossChecks.SenderReference] = []
+        var parentReferences: [CrossChecks.ParentReference] = []
         for contents in parsed {
             diagnostics += contents.diagnostics
             resources += contents.resources
             projects += contents.projects
-            senderReferences += contents.senderReferences
+            parentReferences += contents.parentReferences
         }
-        diagnostics += CrossChecks.run(resources: resources, projects: projects, senderReferences: senderReferences)
+        diagnostics += CrossChecks.run(resources: resources, projects: projects, parentReferences: parentReferences)
         diagnostics.sort()
         let errors = diagnostics.contains { $0.severity == .error }
         // By kind and address, the first of a repeated address kept (an error above); indices are sorted, not the
@@ -63,7 +63,7 @@ public struct ManifestLoader: Sendable {
 struct FileContents: Sendable {
     var resources: [DesiredResource] = []
     var projects: [(String, SourceLocation)] = []
-    var senderReferences: [CrossChecks.SenderReference] = []
+    var parentReferences: [CrossChecks.ParentReference] = []
     var diagnostics: [Diagnostic] = []
 
     static func read(_ file: String, environment: [String: String]) -> FileContents {
@@ -169,7 +169,7 @@ struct FileContents: Sendable {
         let lifecycle = readLifecycle(fields.removeValue(forKey: "lifecycle"), definition, address, &validator)
         value.kind = .object(fields)
 
-        guard kind == .whatsappTemplate else {
+        guard definition.expandsLanguages else {
             add(
                 DesiredResource(
                     kind: kind, name: name, language: nil, address: address, spec: value.json, lifecycle: lifecycle,
@@ -192,8 +192,9 @@ struct FileContents: Sendable {
     /// Keeps a resource, after the checks that need its spec's source locations (the resource keeps only its key's).
     private mutating func add(_ resource: DesiredResource, located spec: ManifestValue) {
         diagnostics += CrossChecks.resource(resource.address, resource.kind, spec)
-        if resource.kind == .kakaotalkTemplate, let sender = spec["plusFriendId"], let id = sender.string {
-            senderReferences.append(.init(template: resource.address, plusFriendId: id, location: sender.location))
+        if let parent = resource.definition.parent, let reference = spec[parent.field], let key = reference.string {
+            parentReferences.append(
+                .init(child: resource.address, parent: parent, key: key, location: reference.location))
         }
         resources.append(resource)
     }

@@ -1,6 +1,9 @@
 // The six kinds, transcribed from docs/api (part A: webhooks §2, WhatsApp templates §3, WhatsApp senders §4;
 // part B: KakaoTalk senders §2, KakaoTalk templates §3, RCS senders §5). Field names and nesting are the API's.
 
+import Foundation
+import JSONSyntax
+
 private func text(
     _ min: Int? = nil, _ max: Int? = nil, pattern: String? = nil, hint: String? = nil,
     format: StringRules.Format? = nil
@@ -45,12 +48,22 @@ extension ResourceDefinition {
                     required: true,
                     "Events this webhook receives; ALL receives every event and is not combined with others."),
                 Field(
-                    "secret", text(1, 128), traits: [.writeOnly, .sensitive],
+                    "secret", text(1, 128), traits: [.writeOnly, .sensitive, .requiredToCreate],
                     "Signs callbacks (HMAC-SHA256). Write-only: never read back. Use ${env.NAME}."),
             ])
         return ResourceDefinition(
             kind: .webhook, description: spec.description, nameRules: StringRules(minLength: 1, maxLength: 128),
-            manifestSpec: spec, resourceSpec: spec)
+            manifestSpec: spec, resourceSpec: spec,
+            naturalKey: NaturalKey { first, location in
+                "the same target as \(first) (\(location)); targets are unique per project"
+            },
+            // part A §2.3, `webhook_limit_reached`.
+            limit: 15, checks: [webhookTriggers],
+            importing: Importing(fileName: "webhooks.yaml") { effective, _ in
+                guard let target = effective["target"]?.stringValue else { return nil }
+                guard let components = URLComponents(string: target), let host = components.host else { return target }
+                return host + components.path
+            })
     }()
 
     // MARK: WhatsApp templates (part A §3)
@@ -212,7 +225,11 @@ extension ResourceDefinition {
                 "Header, body, footer, buttons…; must contain a BODY; at most one of each type."),
             Field(
                 "messageSendTtlSeconds", number(10, 2_592_000, integer: true),
-                "Delivery time-to-live; AUTHENTICATION 10–900, UTILITY 30–43200, MARKETING 43200–2592000."),
+                "Delivery time-to-live; "
+                    + whatsappTTLRanges.map {
+                        "\($0.category) \(Int($0.seconds.lowerBound))–\(Int($0.seconds.upperBound))"
+                    }
+                    .joined(separator: ", ") + "."),
             Field(
                 "optimization",
                 object([
@@ -258,7 +275,9 @@ extension ResourceDefinition {
             nameRules: StringRules(
                 minLength: 2, maxLength: 512, pattern: "^[a-z0-9][a-z0-9_]*[a-z0-9]$",
                 patternHint: "lower-case letters, digits and _, starting and ending with a letter or digit"),
-            manifestSpec: manifest, resourceSpec: resource)
+            manifestSpec: manifest, resourceSpec: resource, naturalKey: NaturalKey(byName: true), isReviewed: true,
+            checks: [whatsappTemplateContent],
+            importing: Importing(fileName: "whatsapp-templates.yaml") { _, name in name })
     }()
 
     // MARK: WhatsApp senders (part A §4)
@@ -314,7 +333,15 @@ extension ResourceDefinition {
             ])
         return ResourceDefinition(
             kind: .whatsappSender, description: spec.description, nameRules: StringRules(minLength: 1, maxLength: 128),
-            manifestSpec: spec, resourceSpec: spec)
+            manifestSpec: spec, resourceSpec: spec,
+            naturalKey: NaturalKey { first, location in "the same phone number as \(first) (\(location))" },
+            isReviewed: true,
+            importing: Importing(fileName: "whatsapp-senders.yaml") { effective, _ in
+                guard let code = effective.at(["details", "countryCode"])?.stringValue,
+                    let number = effective.at(["details", "phoneNumber"])?.stringValue
+                else { return nil }
+                return "phone " + code + number
+            })
     }()
 
     // MARK: KakaoTalk senders (part B §2)
@@ -350,7 +377,14 @@ extension ResourceDefinition {
             ])
         return ResourceDefinition(
             kind: .kakaotalkSender, description: spec.description, nameRules: StringRules(minLength: 1, maxLength: 128),
-            manifestSpec: spec, resourceSpec: spec)
+            manifestSpec: spec, resourceSpec: spec,
+            naturalKey: NaturalKey { first, location in
+                "already used by \(first) (\(location)); plusFriendId is unique"
+            },
+            isReviewed: true,
+            importing: Importing(fileName: "kakaotalk-senders.yaml") { effective, _ in
+                effective["plusFriendId"]?.stringValue
+            })
     }()
 
     // MARK: KakaoTalk templates (part B §3)
@@ -361,14 +395,16 @@ extension ResourceDefinition {
             "A KakaoTalk (AlimTalk) template of a sender; adopted by details.name within its sender.",
             [
                 Field(
-                    "plusFriendId", text(1, 30), required: true, traits: [.immutable],
+                    "plusFriendId", text(1, 30), required: true, traits: [.immutable, .identity],
                     "The sender the template belongs to."),
                 Field(
                     "details",
                     object(
                         "The template content.",
                         [
-                            Field("name", text(1, 150), required: true, "Template name; unique per sender."),
+                            Field(
+                                "name", text(1, 150), required: true, traits: [.identity],
+                                "Template name; unique per sender."),
                             Field(
                                 "language", .enumeration(APIEnumerations.kakaotalkLanguages), required: true,
                                 traits: [.immutable], "Language; cannot change after create."),
@@ -405,7 +441,14 @@ extension ResourceDefinition {
             ])
         return ResourceDefinition(
             kind: .kakaotalkTemplate, description: spec.description,
-            nameRules: StringRules(minLength: 1, maxLength: 128), manifestSpec: spec, resourceSpec: spec)
+            nameRules: StringRules(minLength: 1, maxLength: 128), manifestSpec: spec, resourceSpec: spec,
+            naturalKey: NaturalKey { first, location in
+                "the same name as \(first) (\(location)) for one sender; names are unique per sender"
+            },
+            parent: Parent(kind: .kakaotalkSender, field: "plusFriendId"), isReviewed: true,
+            importing: Importing(fileName: "kakaotalk-templates.yaml") { effective, _ in
+                effective.at(["details", "name"])?.stringValue
+            })
     }()
 
     // MARK: RCS senders (part B §5)
@@ -440,7 +483,9 @@ extension ResourceDefinition {
                                 object(
                                     "The brand shown to users.",
                                     [
-                                        Field("name", text(0, 40), default: .string("RCS Sender"), "Brand name."),
+                                        Field(
+                                            "name", text(0, 40), traits: [.identity],
+                                            default: .string("RCS Sender"), "Brand name."),
                                         Field(
                                             "emails", labelled("address", text(1, 100, format: .email), "Address."),
                                             "1–3 e-mails."),
@@ -485,6 +530,56 @@ extension ResourceDefinition {
             ])
         return ResourceDefinition(
             kind: .rcsSender, description: spec.description, nameRules: StringRules(minLength: 1, maxLength: 128),
-            manifestSpec: spec, resourceSpec: spec)
+            manifestSpec: spec, resourceSpec: spec,
+            importing: Importing(
+                fileName: "rcs-senders.yaml",
+                comment: [
+                    "RCS senders cannot be deleted through the API: removing one from the files makes sinchform "
+                        + "forget it."
+                ]
+            ) { effective, _ in effective.at(["details", "brand", "name"])?.stringValue })
     }()
+}
+
+// MARK: - Rules within one resource that the schema cannot say
+
+/// ALL already receives every event (part A §2.2).
+@Sendable private func webhookTriggers(_ address: String, _ spec: ManifestValue) -> [Diagnostic] {
+    guard let triggers = spec["triggers"]?.array, triggers.count > 1,
+        let all = triggers.first(where: { $0.string == "ALL" })
+    else { return [] }
+    return [
+        .error(
+            at: all.location, "\(address).triggers: ALL already receives every event; remove the other triggers or ALL")
+    ]
+}
+
+/// Delivery time-to-live per category (part A §3.3).
+private let whatsappTTLRanges: [(category: String, seconds: ClosedRange<Double>)] = [
+    ("AUTHENTICATION", 10...900), ("UTILITY", 30...43200), ("MARKETING", 43200...2_592_000),
+]
+
+/// A template needs a BODY component, and its TTL must suit its category (part A §3.3).
+@Sendable private func whatsappTemplateContent(_ address: String, _ spec: ManifestValue) -> [Diagnostic] {
+    guard let details = spec["details"] else { return [] }
+    var diagnostics: [Diagnostic] = []
+    let components = details["components"]?.array ?? []
+    if !components.isEmpty, !components.contains(where: { $0["type"]?.string == "BODY" }) {
+        diagnostics.append(
+            .error(
+                at: details["components"]?.location ?? details.location,
+                "\(address).details.components: a template needs a BODY component"))
+    }
+    if let ttl = details["messageSendTtlSeconds"], let seconds = ttl.number,
+        let category = spec["category"]?.string,
+        let range = whatsappTTLRanges.first(where: { $0.category == category })?.seconds,
+        !range.contains(seconds)
+    {
+        diagnostics.append(
+            .error(
+                at: ttl.location,
+                "\(address).details.messageSendTtlSeconds: \(Int(seconds)) is outside \(Int(range.lowerBound))–\(Int(range.upperBound)) seconds allowed for \(category) templates"
+            ))
+    }
+    return diagnostics
 }

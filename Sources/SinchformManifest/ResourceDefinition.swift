@@ -1,4 +1,8 @@
-/// Everything sinchform knows about one resource kind's manifest shape.
+import JSONSyntax
+
+/// Everything sinchform knows about one resource kind that does not need the API: its manifest shape, how its
+/// resources are told apart, what it depends on, whether it goes through review, and how `import` writes it.
+/// The engine's adapter for the kind adds the API calls; nothing else holds per-kind rules.
 public struct ResourceDefinition: Sendable {
     public var kind: ResourceKind
     public var description: String
@@ -9,31 +13,156 @@ public struct ResourceDefinition: Sendable {
     /// The spec of one resource as the planner sees it. It differs from `manifestSpec` only for WhatsApp
     /// templates, whose manifest entry expands to one resource per language.
     public var resourceSpec: ObjectSchema
+    /// How two resources of this kind are known to be the same one, whatever their manifest names.
+    public var naturalKey: NaturalKey
+    /// The resource of another kind this one belongs to, named by one of its fields (a KakaoTalk template's
+    /// `plusFriendId` names its sender): it is created after it, deleted before it, and listed under it.
+    public var parent: Parent?
+    /// Creates and updates are submitted for review; live content changes only once approved.
+    public var isReviewed: Bool
+    /// The API's limit of resources of this kind per project, checked before any call.
+    public var limit: Int?
+    /// Rules within one resource that the schema cannot say, on its located spec (address, spec).
+    public var checks: [@Sendable (String, ManifestValue) -> [Diagnostic]]
+    /// How `import` writes resources of this kind.
+    public var importing: Importing
+
+    public init(
+        kind: ResourceKind, description: String, nameRules: StringRules, manifestSpec: ObjectSchema,
+        resourceSpec: ObjectSchema, naturalKey: NaturalKey = NaturalKey(), parent: Parent? = nil,
+        isReviewed: Bool = false, limit: Int? = nil, checks: [@Sendable (String, ManifestValue) -> [Diagnostic]] = [],
+        importing: Importing
+    ) {
+        self.kind = kind
+        self.description = description
+        self.nameRules = nameRules
+        self.manifestSpec = manifestSpec
+        self.resourceSpec = resourceSpec
+        self.naturalKey = naturalKey
+        self.naturalKey.paths = resourceSpec.paths(with: .identity)
+        self.parent = parent
+        self.isReviewed = isReviewed
+        self.limit = limit
+        self.checks = checks
+        self.importing = importing
+    }
 
     public var resourceType: SchemaType { .object(resourceSpec) }
+
+    /// A manifest entry declares one resource per member of its `languages:` map (WhatsApp templates), each
+    /// addressed `KIND.NAME[LANG]`.
+    public var expandsLanguages: Bool {
+        manifestSpec.field("languages") != nil && resourceSpec.field("languages") == nil
+    }
 
     /// The address of a resource of this kind: `webhook.NAME`, `whatsappTemplate.NAME[LANG]`.
     public func address(name: String, language: String? = nil) -> String {
         if let language { return "\(kind.rawValue).\(name)[\(language)]" }
         return "\(kind.rawValue).\(name)"
     }
+
+    /// The key two resources of this kind share when they are one resource: the values of the fields marked
+    /// `.identity` (webhook `target`, a WhatsApp sender's country code and number, …), or the name and language
+    /// for kinds identified by name. Nil when a value is missing.
+    public func naturalKey(of spec: JSONValue, name: String, language: String?) -> String? {
+        if naturalKey.byName { return name + "[" + (language ?? "") + "]" }
+        guard !naturalKey.paths.isEmpty else { return nil }
+        var key = ""
+        for (index, path) in naturalKey.paths.enumerated() {
+            guard let value = spec.at(path)?.stringValue else { return nil }
+            if index > 0 { key += "\u{0}" }
+            key += value
+        }
+        return key
+    }
+
+    /// The value of the parent reference in a spec (the sender's `plusFriendId` of a KakaoTalk template).
+    public func parentKey(of spec: JSONValue) -> String? {
+        parent.flatMap { spec[$0.field]?.stringValue }
+    }
 }
 
 extension ResourceDefinition {
-    /// The definitions of every kind, in dependency order.
+    /// How resources of a kind are matched across names (adoption, renames, duplicates in the manifests).
+    public struct NaturalKey: Sendable {
+        /// The paths of the fields marked `.identity` in the resource spec, in declaration order (filled in from
+        /// the schema, not written by hand).
+        public internal(set) var paths: [[String]] = []
+        /// Identified by the manifest name (and language) itself: WhatsApp templates, whose key is their API name.
+        public var byName: Bool
+        /// Two manifest entries with the same key are an error; the message's end, after "ADDRESS.FIELD: ", given
+        /// the first holder's address and location (nil: not checked).
+        public var duplicate: (@Sendable (_ first: String, _ location: String) -> String)?
+
+        public init(
+            byName: Bool = false, duplicate: (@Sendable (_ first: String, _ location: String) -> String)? = nil
+        ) {
+            self.byName = byName
+            self.duplicate = duplicate
+        }
+
+        /// The field a duplicate is reported on (the last identity field).
+        public var reportedField: String? { paths.last?.joined(separator: ".") }
+    }
+
+    /// A field naming the resource of another kind that this one belongs to.
+    public struct Parent: Sendable {
+        public var kind: ResourceKind
+        /// The field in this kind's spec, holding the parent's natural key.
+        public var field: String
+
+        public init(kind: ResourceKind, field: String) {
+            self.kind = kind
+            self.field = field
+        }
+    }
+
+    /// How `import` writes a kind.
+    public struct Importing: Sendable {
+        /// `webhooks.yaml`, `whatsapp-templates.yaml`, …
+        public var fileName: String
+        /// Comment lines written under the file's header.
+        public var comment: [String]
+        /// The readable basis of an imported resource's manifest name, from its live view (`name`: the server's
+        /// name, for kinds identified by name).
+        public var nameBasis: @Sendable (_ effective: JSONValue, _ name: String?) -> String?
+
+        public init(
+            fileName: String, comment: [String] = [],
+            nameBasis: @escaping @Sendable (_ effective: JSONValue, _ name: String?) -> String?
+        ) {
+            self.fileName = fileName
+            self.comment = comment
+            self.nameBasis = nameBasis
+        }
+    }
+}
+
+extension ObjectSchema {
+    /// The dotted paths, below this object, of the fields that have `trait` (objects are stepped into).
+    public func paths(with trait: FieldTraits) -> [[String]] {
+        fields.flatMap { field -> [[String]] in
+            var found: [[String]] = field.traits.contains(trait) ? [[field.name]] : []
+            if case let .object(inner) = field.type {
+                found += inner.paths(with: trait).map { [field.name] + $0 }
+            }
+            return found
+        }
+    }
+}
+
+extension ResourceDefinition {
+    /// The definitions of every kind, in dependency order: what others depend on comes first.
     public static let all: [ResourceDefinition] = [
         webhook, kakaotalkSender, kakaotalkTemplate, whatsappSender, whatsappTemplate, rcsSender,
     ]
 
+    private static let byKind: [ResourceKind: ResourceDefinition] = Dictionary(
+        uniqueKeysWithValues: all.map { ($0.kind, $0) })
+
     public static func definition(for kind: ResourceKind) -> ResourceDefinition {
-        switch kind {
-        case .webhook: return webhook
-        case .whatsappTemplate: return whatsappTemplate
-        case .whatsappSender: return whatsappSender
-        case .kakaotalkSender: return kakaotalkSender
-        case .kakaotalkTemplate: return kakaotalkTemplate
-        case .rcsSender: return rcsSender
-        }
+        // Every kind has a definition in `all` (ResourceDefinitionTests checks it).
+        byKind[kind] ?? webhook
     }
 
     /// `lifecycle:`, accepted in every spec.

@@ -1,4 +1,4 @@
-/// The six kinds of resource a manifest can declare.
+/// The kinds of resource a manifest can declare. What each one means lives in its ``ResourceDefinition``.
 public enum ResourceKind: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
     case webhook
     case whatsappTemplate
@@ -10,17 +10,14 @@ public enum ResourceKind: String, Sendable, Hashable, CaseIterable, Codable, Com
     /// The top-level manifest key that holds resources of this kind.
     public var manifestKey: String { rawValue + "s" }
 
-    /// The order kinds are processed in: what others depend on comes first.
-    public var rank: Int {
-        switch self {
-        case .webhook: return 0
-        case .kakaotalkSender: return 1
-        case .kakaotalkTemplate: return 2
-        case .whatsappSender: return 3
-        case .whatsappTemplate: return 4
-        case .rcsSender: return 5
-        }
-    }
+    /// The kind's definition: its schema and everything else sinchform knows about it.
+    public var definition: ResourceDefinition { ResourceDefinition.definition(for: self) }
+
+    /// The order kinds are processed in (the order of ``ResourceDefinition/all``): what others depend on comes first.
+    public var rank: Int { Self.ranks[self] ?? 0 }
+
+    private static let ranks: [ResourceKind: Int] = Dictionary(
+        uniqueKeysWithValues: ResourceDefinition.all.enumerated().map { ($0.element.kind, $0.offset) })
 
     public static func < (lhs: ResourceKind, rhs: ResourceKind) -> Bool { lhs.rank < rhs.rank }
 

@@ -89,6 +89,8 @@ public struct FieldTraits: OptionSet, Sendable, Hashable {
     public static let immutable = FieldTraits(rawValue: 1 << 2)
     /// Identifies the resource on the server; a change means a different resource.
     public static let identity = FieldTraits(rawValue: 1 << 3)
+    /// Optional in a spec (omitting it leaves the live value alone) but required by the API to create one.
+    public static let requiredToCreate = FieldTraits(rawValue: 1 << 4)
 }
 
 public struct Field: Sendable {

@@ -36,8 +36,7 @@ extension Sinchform {
                 }
                 let workspace = Workspace(directory: directory)
                 if !autoApprove && isatty(STDIN_FILENO) != 1 {
-                    throw EngineError.other(
-                        "apply asks for confirmation, but standard input is not a terminal; pass --auto-approve")
+                    throw EngineError.needsConfirmation("apply")
                 }
                 let lock = try await ApplyLock.acquire(
                     stateDirectory: workspace.stateDirectory, command: CommandLine.arguments.joined(separator: " "),
@@ -57,7 +56,7 @@ extension Sinchform {
                     if !autoApprove {
                         Output.write("\nDo you want to apply these changes? Only 'yes' is accepted: ")
                         guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
-                            throw EngineError.other("apply cancelled; nothing was changed")
+                            throw EngineError.cancelled("apply")
                         }
                     }
                     return try await Applier().apply(

@@ -178,7 +178,7 @@ struct EmbeddedEmulator {
         do {
             baseURL = try await server.start(host: "127.0.0.1", port: 0)
         } catch {
-            throw EngineError.other("the embedded emulator did not start: \(error)")
+            throw EngineError.emulator("\(error)")
         }
         var environment = environment
         environment["SINCH_KEY_ID"] = keyId

@@ -18,13 +18,12 @@ extension Sinchform {
         func run() async throws {
             try await CommandSupport.run {
                 guard let path = journal ?? Journal.latest(in: Workspace(directory: directory).stateDirectory) else {
-                    throw EngineError.other("no journal in \(Workspace(directory: directory).stateDirectory)/journal")
+                    throw EngineError.missing("no journal in \(Workspace(directory: directory).stateDirectory)/journal")
                 }
                 let rollback = Rollback(journalPath: path)
                 let workspace = Workspace(directory: rollback.workspaceDirectory)
                 if !autoApprove && isatty(STDIN_FILENO) != 1 {
-                    throw EngineError.other(
-                        "rollback asks for confirmation, but standard input is not a terminal; pass --auto-approve")
+                    throw EngineError.needsConfirmation("rollback")
                 }
                 let lock = try await ApplyLock.acquire(
                     stateDirectory: workspace.stateDirectory, command: CommandLine.arguments.joined(separator: " "))
@@ -50,7 +49,7 @@ extension Sinchform {
                     if !autoApprove {
                         Output.write("\nRoll back \(runnable.count) step(s)? Only 'yes' is accepted: ")
                         guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
-                            throw EngineError.other("rollback cancelled; nothing was changed")
+                            throw EngineError.cancelled("rollback")
                         }
                     }
                     let result = try await rollback.execute(steps, workspace: workspace, client: client)

@@ -38,7 +38,7 @@ import Testing
             !third.plan.hasChanges,
             "\(third.plan.changes.filter(\.isChange).map { "\($0.address) \($0.action) \($0.fields)" })")
         let reviews = third.plan.changes.compactMap(\.review).map(\.summary)
-        #expect(reviews.contains("approved"))
+        #expect(reviews.contains(.approved))
     }
 }
 

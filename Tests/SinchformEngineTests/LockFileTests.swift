@@ -18,10 +18,10 @@ import Testing
         lock.serial = 7
         lock.resources["kakaotalkTemplate.welcome"] = LockFile.Entry(
             address: "kakaotalkTemplate.welcome", kind: .kakaotalkTemplate,
-            remoteId: RemoteIdentity(id: "S7yFqaKq", plusFriendId: "@acme"), specDigest: "sha256:ab",
+            remoteId: RemoteIdentity.code("S7yFqaKq", plusFriendId: "@acme"), specDigest: "sha256:ab",
             managedFields: ["details.content", "details.name"], writeOnly: [:], appliedAt: "2026-11-21T10:00:00Z")
         lock.resources["webhook.ops"] = LockFile.Entry(
-            address: "webhook.ops", kind: .webhook, remoteId: RemoteIdentity(id: "0b1c"), specDigest: "sha256:cd",
+            address: "webhook.ops", kind: .webhook, remoteId: RemoteIdentity.id("0b1c"), specDigest: "sha256:cd",
             managedFields: ["target"], writeOnly: ["secret": "hmac-sha256:ef"], appliedAt: "2026-11-21T10:00:01Z")
         try lock.write(in: folder)
         #expect(try LockFile.read(in: folder) == lock)

@@ -76,7 +76,7 @@ public struct Applier: Sendable {
                 + "\(plan.summary.forget) forget"
             try await journal.append(header, waitForDisk: false)
         } catch {
-            throw EngineError.other("cannot write the journal in \(workspace.stateDirectory): \(error)")
+            throw EngineError.stateFile("cannot write the journal in \(workspace.stateDirectory): \(error)")
         }
         let steps = plan.changes.filter(\.isChange)
         let executor = StepExecutor(
@@ -164,7 +164,7 @@ public struct Applier: Sendable {
         }
         if let crashed {
             // A simulated crash: like a killed process, write nothing more (no skipped lines, no footer).
-            throw EngineError.other("apply stopped at a crash point in \(crashed)")
+            throw EngineError.crashPoint(crashed)
         }
         for (change, reason) in skipped {
             result.skipped.append(.init(address: change.address, action: change.action, message: reason))

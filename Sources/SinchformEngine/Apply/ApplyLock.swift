@@ -47,11 +47,11 @@ public final class ApplyLock: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
         } catch {
-            throw EngineError.other("cannot create \(stateDirectory): \(error)")
+            throw EngineError.stateFile("cannot create \(stateDirectory): \(error)")
         }
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw EngineError.other("cannot open \(path): \(String(cString: strerror(errno)))")
+            throw EngineError.stateFile("cannot open \(path): \(String(cString: strerror(errno)))")
         }
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
@@ -65,9 +65,7 @@ public final class ApplyLock: Sendable {
                 }
                 let holder = info.map(\.description) ?? "another process"
                 close(descriptor)
-                throw EngineError.other(
-                    "another apply is running in this directory: \(holder); wait for it, or pass --lock-timeout SECONDS"
-                )
+                throw EngineError.applyLockHeld(holder)
             }
             try? await Task.sleep(for: .milliseconds(200))
         }
@@ -85,7 +83,7 @@ public final class ApplyLock: Sendable {
             fsync(descriptor)
         } catch {
             close(descriptor)
-            throw EngineError.other("cannot write \(path): \(error)")
+            throw EngineError.stateFile("cannot write \(path): \(error)")
         }
         return ApplyLock(info: info, path: path, descriptor: descriptor)
     }
@@ -106,17 +104,17 @@ public final class ApplyLock: Sendable {
     public static func forceUnlock(stateDirectory: String, id: String) throws(EngineError) -> Info {
         let path = path(in: stateDirectory)
         guard let info = readInfo(path) else {
-            throw EngineError.other("no apply lock in \(stateDirectory)")
+            throw EngineError.forceUnlock("no apply lock in \(stateDirectory)")
         }
         guard info.id == id else {
-            throw EngineError.other("the apply lock's id is \(info.id), not \(id); nothing removed")
+            throw EngineError.forceUnlock("the apply lock's id is \(info.id), not \(id); nothing removed")
         }
         let descriptor = open(path, O_RDWR | O_CLOEXEC)
         if descriptor >= 0 {
             defer { close(descriptor) }
             if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
                 if kill(info.pid, 0) == 0 {
-                    throw EngineError.other("\(info) is still running; stop it first")
+                    throw EngineError.forceUnlock("\(info) is still running; stop it first")
                 }
             }
         }

@@ -56,7 +56,7 @@ public actor Journal {
             suffix += 1
         }
         guard FileManager.default.createFile(atPath: candidate, contents: nil) else {
-            throw EngineError.other("cannot create the journal \(candidate)")
+            throw EngineError.stateFile("cannot create the journal \(candidate)")
         }
         path = candidate
         handle = try FileHandle(forWritingTo: URL(fileURLWithPath: candidate))

@@ -131,7 +131,7 @@ actor LockWriter {
         guard let start = Self.find(marker, in: frame),
             let open = frame[(start + marker.count)...].firstIndex(of: UInt8(ascii: "{")),
             let close = frame[open...].firstIndex(of: UInt8(ascii: "}"))
-        else { throw EngineError.other("unexpected lock file encoding") }
+        else { throw EngineError.lockFile(LockFile.fileName, "unexpected lock file encoding") }
         var parts: [ArraySlice<UInt8>] = []
         parts.reserveCapacity(rows.count * 2 + 3)
         parts.append(frame[...open])

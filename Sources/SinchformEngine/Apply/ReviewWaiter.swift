@@ -7,15 +7,11 @@ struct ReviewWaiter: Sendable {
     let client: ProvisioningClient
     let options: ApplyOptions
 
-    static let reviewedKinds: Set<ResourceKind> = [
-        .whatsappTemplate, .whatsappSender, .kakaotalkSender, .kakaotalkTemplate,
-    ]
-
     func wait(for steps: [ApplyResult.Step], plan: Plan, into result: inout ApplyResult) async {
         let changes = Dictionary(plan.changes.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
         var pending: [String: (change: Change, identity: RemoteIdentity)] = [:]
         for step in steps where [.create, .update, .replace, .adopt].contains(step.action) {
-            if let change = changes[step.address], Self.reviewedKinds.contains(change.kind),
+            if let change = changes[step.address], change.kind.definition.isReviewed,
                 step.action != .adopt || !change.fields.isEmpty,
                 let identity = step.remoteId ?? change.remoteId
             {
@@ -37,20 +33,22 @@ struct ReviewWaiter: Sendable {
             interval = min(interval * 2, .seconds(30))
             for kind in Set(pending.values.map(\.change.kind)) {
                 let adapter = KindAdapters.adapter(for: kind)
-                let senders = Set(pending.values.compactMap { $0.change.after?["plusFriendId"]?.stringValue }).sorted()
-                guard let live = try? await adapter.list(client, plusFriendIds: senders) else { continue }
+                let parents = Set(
+                    pending.values.compactMap { $0.change.after.flatMap(adapter.definition.parentKey(of:)) }
+                ).sorted()
+                guard let live = try? await adapter.list(client, parents: parents) else { continue }
                 for (address, (change, identity)) in pending where change.kind == kind {
-                    guard let resource = live.first(where: { Planner.same($0.identity, identity) }),
+                    guard let resource = live.first(where: { $0.identity == identity }),
                         let review = resource.review
                     else { continue }
                     switch review.summary {
-                    case "approved":
+                    case .approved:
                         pending[address] = nil
-                    case "rejected", "error":
+                    case .rejected, .error:
                         pending[address] = nil
                         var review = review
                         if review.rejectionReason == nil {
-                            review.rejectionReason = await commentedReason(kind, identity)
+                            review.rejectionReason = await adapter.rejectionComment(identity, client: client)
                         }
                         result.rejected.append(
                             .init(address: address, action: change.action, message: review.description, rollback: nil))
@@ -61,23 +59,5 @@ struct ReviewWaiter: Sendable {
             }
         }
         result.stillPending = pending.keys.sorted()
-    }
-
-    /// KakaoTalk puts the reason of a rejection in a comment of the activity list, not on the object: the newest
-    /// commented activity. Nil for other kinds or when the list cannot be read.
-    private func commentedReason(_ kind: ResourceKind, _ identity: RemoteIdentity) async -> String? {
-        guard let plusFriendId = identity.plusFriendId else { return nil }
-        let activities: [JSONValue]?
-        switch kind {
-        case .kakaotalkSender:
-            activities = try? await client.kakaotalkSenders.activities(plusFriendId: plusFriendId)
-        case .kakaotalkTemplate:
-            guard let code = identity.id else { return nil }
-            activities = try? await client.kakaotalkTemplates.activities(plusFriendId: plusFriendId, code: code)
-        default:
-            return nil
-        }
-        return activities?.filter { $0["comment"]?.stringValue != nil }
-            .max { ($0["created"]?.stringValue ?? "") < ($1["created"]?.stringValue ?? "") }?["comment"]?.stringValue
     }
 }

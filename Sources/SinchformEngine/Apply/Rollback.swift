@@ -37,7 +37,7 @@ public struct Rollback: Sendable {
         do {
             entries = try Journal.read(journalPath)
         } catch {
-            throw EngineError.other("cannot read the journal \(journalPath): \(error)")
+            throw EngineError.stateFile("cannot read the journal \(journalPath): \(error)")
         }
         var starts: [String: JournalEntry] = [:]
         var completed: [(start: JournalEntry, done: JournalEntry)] = []
@@ -50,20 +50,22 @@ public struct Rollback: Sendable {
             }
         }
         let kinds = Set(completed.compactMap(\.start.kind))
-        let senders = Set(completed.compactMap { $0.done.remoteId?.plusFriendId ?? $0.start.remoteId?.plusFriendId })
+        let parents = Set(completed.compactMap { ($0.done.remoteId ?? $0.start.remoteId)?.parentKey })
         let live: LiveState
         do {
-            live = try await Refresher().refresh(client, kinds: kinds, templateSenders: senders)
+            live = try await Refresher().refresh(client, kinds: kinds, parents: parents)
         } catch let error as APIError {
             throw EngineError.api(error)
         } catch {
-            throw EngineError.other("refresh failed: \(error)")
+            throw EngineError.refresh("\(error)")
         }
-        return completed.reversed().map { start, done in step(start, done, live: live) }
+        return completed.reversed().compactMap { start, done in
+            start.kind.map { step(start, done, kind: $0, live: live) }
+        }
     }
 
-    private func step(_ start: JournalEntry, _ done: JournalEntry, live: LiveState) -> RollbackStep {
-        let kind = start.kind ?? .webhook
+    private func step(_ start: JournalEntry, _ done: JournalEntry, kind: ResourceKind, live: LiveState) -> RollbackStep
+    {
         let note = start.rollback ?? RollbackNote(inverse: nil, restore: nil, note: "no rollback note recorded")
         var step = RollbackStep(
             address: start.address ?? "", kind: kind, recorded: start.action ?? .noop, inverse: note.inverse,
@@ -75,7 +77,7 @@ public struct Rollback: Sendable {
         switch inverse {
         case .delete, .update:
             guard let identity = step.identity,
-                let resource = live.all(kind).first(where: { Planner.same($0.identity, identity) })
+                let resource = live.all(kind).first(where: { $0.identity == identity })
             else {
                 step.skipReason = "it no longer exists in the project"
                 return step
@@ -86,7 +88,7 @@ public struct Rollback: Sendable {
             let now = normalizer.restrict(resource.effective, to: shape)
             if let expected = done.afterDigest, now.digest != expected {
                 step.skipReason = "it changed after the apply (it no longer looks as the step left it)"
-            } else if inverse == .update, resource.review?.pending == "IN_PROGRESS" {
+            } else if inverse == .update, resource.review?.isUnderReview == true {
                 step.skipReason =
                     "its change is still under review, and the API refuses updates until the review ends; "
                     + "run rollback again afterwards"
@@ -106,7 +108,7 @@ public struct Rollback: Sendable {
         -> (done: [RollbackStep], failed: [(RollbackStep, String)])
     {
         guard var lock = try LockFile.read(in: workspace.root) else {
-            throw EngineError.other("no sinchform.lock in \(workspace.root)")
+            throw EngineError.missing("no sinchform.lock in \(workspace.root)")
         }
         let journal: Journal
         do {
@@ -115,7 +117,7 @@ public struct Rollback: Sendable {
             header.message = "rollback of \(journalPath)"
             try await journal.append(header)
         } catch {
-            throw EngineError.other("cannot write the journal: \(error)")
+            throw EngineError.stateFile("cannot write the journal: \(error)")
         }
         var done: [RollbackStep] = []
         var failed: [(RollbackStep, String)] = []

@@ -108,7 +108,7 @@ struct StepExecutor: Sendable {
             return try await create(change, adapter: adapter)
         case .update, .adopt:
             guard let identity = change.remoteId else {
-                throw EngineError.other("\(change.address): no remote identity")
+                throw EngineError.noRemoteIdentity(change.address)
             }
             if !change.fields.isEmpty {
                 _ = try await adapter.update(
@@ -156,17 +156,14 @@ struct StepExecutor: Sendable {
         for attempt in 1...2 {
             switch try await adapter.create(spec, desired: desired, client: client) {
             case let .completed(body):
-                if let body {
-                    let identity = adapter.live(body, plusFriendId: spec["plusFriendId"]?.stringValue).identity
-                    if identity.id != nil || identity.name != nil || identity.plusFriendId != nil { return identity }
+                if let body, let created = try? adapter.live(body, parent: desired.definition.parentKey(of: spec)) {
+                    return created.identity
                 }
                 if let found = try await lookUp(desired, adapter: adapter) { return found }
                 // A 2xx whose body names nothing, and nothing found by identity: the create did not take effect
                 // (a broken proxy or server answered), so it is sent once more, as after an unknown outcome.
                 if attempt == 2 {
-                    throw EngineError.other(
-                        "\(change.address): the create was answered without an id, and no such resource exists; "
-                            + "check SINCH_PROVISIONING_URL and try again")
+                    throw EngineError.createWithoutIdentity(change.address)
                 }
             case let .outcomeUnknown(error):
                 if let found = try await lookUp(desired, adapter: adapter) { return found }
@@ -174,27 +171,24 @@ struct StepExecutor: Sendable {
             // Not there: the create never happened, so sending it again cannot duplicate it.
             }
         }
-        throw EngineError.other("\(change.address): create did not complete")
+        throw EngineError.createWithoutIdentity(change.address)
     }
 
     /// Finds a desired resource among live ones by its identity or natural key.
     func lookUp(_ desired: DesiredResource, adapter: any KindAdapter) async throws -> RemoteIdentity? {
-        let spec = desired.spec
-        let senders = spec["plusFriendId"]?.stringValue.map { [$0] } ?? []
-        let live = try await adapter.list(client, plusFriendIds: senders)
+        let definition = desired.definition
+        let live = try await adapter.list(client, parents: definition.parentKey(of: desired.spec).map { [$0] } ?? [])
         if let identity = adapter.identity(of: desired) {
-            return live.first { Planner.same($0.identity, identity) }?.identity
+            return live.first { $0.identity == identity }?.identity
         }
-        let key = adapter.naturalKey(spec, name: desired.name, language: desired.language)
-        return live.first {
-            key != nil && adapter.naturalKey($0.effective, name: desired.name, language: desired.language) == key
-        }?
-        .identity
+        guard let key = definition.naturalKey(of: desired.spec, name: desired.name, language: desired.language)
+        else { return nil }
+        return live.first { $0.naturalKey == key }?.identity
     }
 
     private func desiredResource(_ change: Change) throws -> DesiredResource {
         guard let desired = context.manifests.resource(at: change.address) else {
-            throw EngineError.other("\(change.address): not in the manifests any more")
+            throw EngineError.notInManifests(change.address)
         }
         return desired
     }
@@ -202,6 +196,7 @@ struct StepExecutor: Sendable {
     /// The lock entry for a resource as this plan leaves it.
     func entry(for change: Change, remoteId: RemoteIdentity?, salt: String) throws -> LockFile.Entry {
         let desired = try desiredResource(change)
+        guard let remoteId else { throw EngineError.noRemoteIdentity(change.address) }
         let schema = desired.definition.resourceSpec
         let spec = desired.spec
         var writeOnly: [String: String] = [:]
@@ -210,27 +205,25 @@ struct StepExecutor: Sendable {
         }
         let normalized = Normalizer().normalize(spec, as: .object(schema)) ?? .object([:])
         return LockFile.Entry(
-            address: change.address, kind: change.kind, remoteId: remoteId ?? RemoteIdentity(),
+            address: change.address, kind: change.kind, remoteId: remoteId,
             specDigest: change.desiredDigest ?? normalized.digest, managedFields: normalized.leafPaths(),
             writeOnly: writeOnly, appliedAt: Timestamp.iso(Date()))
     }
 
     private func request(for change: Change) -> JSONValue {
         var request: [String: JSONValue] = ["operation": .string("\(change.action.rawValue) \(change.kind.rawValue)")]
-        if let remoteId = change.remoteId, let data = try? JSONEncoder().encode(remoteId),
-            let identity = try? JSONValue(data: data)
-        {
-            request["target"] = identity
-        }
+        if let remoteId = change.remoteId { request["target"] = remoteId.json }
         if [.create, .update, .adopt, .replace].contains(change.action) { request["body"] = change.after }
         return .object(request)
     }
 
     private func rollbackNote(_ change: Change, adapter: any KindAdapter) -> RollbackNote {
-        let writeOnlyNote =
-            change.kind == .webhook
-            ? " The webhook secret is write-only: its previous value cannot be restored." : ""
-        let reviewed = [.whatsappTemplate, .whatsappSender, .kakaotalkSender, .kakaotalkTemplate].contains(change.kind)
+        let definition = adapter.definition
+        // A secret sent and never returned cannot be put back.
+        let writeOnlyNote = definition.resourceSpec.paths(with: [.writeOnly, .sensitive]).map {
+            " The \(change.kind.rawValue) \($0.joined(separator: ".")) is write-only: its previous value cannot be restored."
+        }.joined()
+        let reviewed = definition.isReviewed
         switch change.action {
         case .create:
             guard adapter.canDelete else {

@@ -9,27 +9,10 @@ enum ImportNaming {
     /// The longest name produced; the kinds allow 128, and a uniqueness suffix needs room.
     static let maximumLength = 100
 
-    /// The readable basis of a resource's name, before slugging and de-duplication.
+    /// The readable basis of a resource's name, before slugging and de-duplication (the kind's
+    /// ``ResourceDefinition/Importing/nameBasis``, else its server id).
     static func basis(of live: LiveResource) -> String {
-        let effective = live.effective
-        switch live.kind {
-        case .webhook:
-            let target = effective["target"]?.stringValue ?? ""
-            guard let components = URLComponents(string: target), let host = components.host else { return target }
-            return host + components.path
-        case .whatsappTemplate:
-            return live.identity.name ?? ""
-        case .whatsappSender:
-            let code = effective.at(["details", "countryCode"])?.stringValue ?? ""
-            let number = effective.at(["details", "phoneNumber"])?.stringValue ?? ""
-            return "phone " + code + number
-        case .kakaotalkSender:
-            return live.identity.plusFriendId ?? ""
-        case .kakaotalkTemplate:
-            return effective.at(["details", "name"])?.stringValue ?? live.identity.id ?? ""
-        case .rcsSender:
-            return effective.at(["details", "brand", "name"])?.stringValue ?? ""
-        }
+        live.kind.definition.importing.nameBasis(live.effective, live.identity.name) ?? live.identity.id ?? ""
     }
 
     /// Lower-case letters, digits and single hyphens: `ops.example.com/sinch/hooks` → `ops-example-com-sinch-hooks`.
@@ -68,9 +51,10 @@ enum ImportNaming {
         }
     }
 
-    /// An environment variable name for a webhook's secret: `ops-events` → `OPS_EVENTS_WEBHOOK_SECRET`.
-    static func secretVariable(for name: String) -> String {
-        let upper = name.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
-        return upper + "_WEBHOOK_SECRET"
+    /// An environment variable name for a resource's secret: `ops-events` → `OPS_EVENTS_WEBHOOK_SECRET`.
+    static func secretVariable(for name: String, kind: ResourceKind, field: String) -> String {
+        [name, kind.rawValue, field].map {
+            $0.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+        }.joined(separator: "_")
     }
 }

@@ -49,7 +49,7 @@ public struct Importer: Sendable {
         } catch let error as APIError {
             throw EngineError.api(error)
         } catch {
-            throw EngineError.other("reading the project failed: \(error)")
+            throw EngineError.refresh("\(error)")
         }
         return try await write(live, into: workspace, project: project, options: options)
     }
@@ -73,14 +73,14 @@ public struct Importer: Sendable {
                         identities: [:], notes: []))
             }
         } catch {
-            throw EngineError.other("cannot write the manifests as YAML: \(error)")
+            throw EngineError.importFailed("cannot write the manifests as YAML: \(error)")
         }
         let lockPath = (directory as NSString).appendingPathComponent(LockFile.fileName)
         let paths = documents.map { (directory as NSString).appendingPathComponent($0.fileName) }
         if !options.force {
             let existing = (paths + [lockPath]).filter { FileManager.default.fileExists(atPath: $0) }
             if !existing.isEmpty {
-                throw EngineError.other(
+                throw EngineError.importFailed(
                     "import would overwrite \(existing.joined(separator: ", ")); "
                         + "choose another --out directory or pass --force")
             }
@@ -91,7 +91,7 @@ public struct Importer: Sendable {
                 try AtomicFile.write(Data(document.text.utf8), to: path)
             }
         } catch {
-            throw EngineError.other("cannot write the manifests into \(directory): \(error)")
+            throw EngineError.importFailed("cannot write the manifests into \(directory): \(error)")
         }
 
         // The lock is computed from the files as they load, exactly as apply would record them, so the next plan
@@ -100,7 +100,7 @@ public struct Importer: Sendable {
         do {
             (manifests, _) = try await workspace.loadManifests()
         } catch {
-            throw EngineError.other(
+            throw EngineError.importFailed(
                 "the imported manifests in \(directory) do not validate (the live values break a rule sinchform "
                     + "checks); no lock file was written. Fix the files, or import without the kind, then import "
                     + "again with --force:\n\(error)")
@@ -132,18 +132,6 @@ struct ImportedDocument {
     var identities: [String: RemoteIdentity]
     var notes: [String]
 
-    /// `webhooks.yaml`, `whatsapp-templates.yaml`, `kakaotalk-senders.yaml`, …
-    static func fileName(for kind: ResourceKind) -> String {
-        switch kind {
-        case .webhook: return "webhooks.yaml"
-        case .whatsappTemplate: return "whatsapp-templates.yaml"
-        case .whatsappSender: return "whatsapp-senders.yaml"
-        case .kakaotalkSender: return "kakaotalk-senders.yaml"
-        case .kakaotalkTemplate: return "kakaotalk-templates.yaml"
-        case .rcsSender: return "rcs-senders.yaml"
-        }
-    }
-
     /// One document per chosen kind that has live resources, in kind order.
     static func all(
         from live: LiveState, kinds: Set<ResourceKind>, project: String, schemaReference: String
@@ -162,10 +150,7 @@ struct ImportedDocument {
         let entries = ImportedEntry.entries(kind, resources)
         var text = "# yaml-language-server: $schema=\(schemaReference)\n"
         text += "# Imported from project \(project) by `sinchform import`; sinchform.lock records each resource.\n"
-        if kind == .rcsSender {
-            text += "# RCS senders cannot be deleted through the API: removing one from the files makes sinchform "
-            text += "forget it.\n"
-        }
+        for line in definition.importing.comment { text += "# \(line)\n" }
         text += "\(kind.manifestKey):\n"
         var notes: [String] = []
         let emitter = ManifestEmitter()
@@ -175,20 +160,22 @@ struct ImportedDocument {
             text += block.split(separator: "\n", omittingEmptySubsequences: false)
                 .map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
             if !text.hasSuffix("\n") { text += "\n" }
-            if kind == .webhook {
-                let variable = ImportNaming.secretVariable(for: entry.name)
+            // Secrets are write-only: the live one stays, and the file says how to manage it.
+            for path in definition.manifestSpec.paths(with: [.writeOnly, .sensitive]) {
+                let field = path.joined(separator: ".")
+                let variable = ImportNaming.secretVariable(for: entry.name, kind: kind, field: field)
                 text +=
-                    "    # The secret is write-only and cannot be read back, so it was left out; the live one stays.\n"
+                    "    # The \(field) is write-only and cannot be read back, so it was left out; the live one stays.\n"
                 text += "    # To manage it with sinchform, take it from the environment:\n"
-                text += "    # secret: ${env.\(variable)}\n"
+                text += "    # \(field): ${env.\(variable)}\n"
                 notes.append(
-                    "\(definition.address(name: entry.name)): the secret cannot be read back; to manage it, add "
-                        + "secret: ${env.\(variable)} (in \(fileName(for: kind)))")
+                    "\(definition.address(name: entry.name)): the \(field) cannot be read back; to manage it, add "
+                        + "\(field): ${env.\(variable)} (in \(definition.importing.fileName))")
             }
         }
         let identities = entries.reduce(into: [String: RemoteIdentity]()) { $0.merge($1.identities) { a, _ in a } }
         return ImportedDocument(
-            kind: kind, fileName: fileName(for: kind), text: text, identities: identities, notes: notes)
+            kind: kind, fileName: definition.importing.fileName, text: text, identities: identities, notes: notes)
     }
 }
 
@@ -202,11 +189,11 @@ struct ImportedEntry {
     static func entries(_ kind: ResourceKind, _ resources: [LiveResource]) -> [ImportedEntry] {
         let definition = ResourceDefinition.definition(for: kind)
         let schema = definition.resourceType
+        let adapter = KindAdapters.adapter(for: kind)
         func spec(_ live: LiveResource) -> JSONValue {
-            let spec = DefaultPruner.prune(live.effective, as: schema) ?? .object([:])
-            return kind == .whatsappTemplate ? DefaultPruner.withoutDefaultTTL(spec) : spec
+            adapter.imported(DefaultPruner.prune(live.effective, as: schema) ?? .object([:]))
         }
-        if kind == .whatsappTemplate {
+        if definition.expandsLanguages {
             // One entry per template name, one `languages:` member per language; the category is the name's.
             let byName = Dictionary(grouping: resources) { $0.identity.name ?? "" }
             return byName.keys.sorted().map { name in
@@ -264,23 +251,6 @@ enum DefaultPruner {
         case .string, .number, .boolean, .enumeration, .any:
             return value
         }
-    }
-
-    /// The server fills in `details.messageSendTtlSeconds` with its category default (part A §3.3 TTL table: 10
-    /// minutes for AUTHENTICATION, or 30 days for templates made before 2024-10-23; 30 days for MARKETING and
-    /// UTILITY). The default depends on the category, so the schema cannot declare it; and 30 days is outside the
-    /// range a UTILITY template may ask for, so writing it would make the manifest invalid.
-    static func withoutDefaultTTL(_ spec: JSONValue) -> JSONValue {
-        let defaults: [String: Set<Double>] = [
-            "AUTHENTICATION": [600, 2_592_000], "MARKETING": [2_592_000], "UTILITY": [2_592_000],
-        ]
-        guard case var .object(members) = spec, case var .object(details)? = members["details"],
-            let category = members["category"]?.stringValue,
-            case let .number(ttl)? = details["messageSendTtlSeconds"], defaults[category]?.contains(ttl) == true
-        else { return spec }
-        details["messageSendTtlSeconds"] = nil
-        members["details"] = .object(details)
-        return .object(members)
     }
 
     private static func pruneFields(_ value: JSONValue, _ object: ObjectSchema) -> JSONValue? {

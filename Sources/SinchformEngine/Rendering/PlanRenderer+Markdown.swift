@@ -65,7 +65,7 @@ extension PlanRenderer {
     }
 
     private static func reviewCell(_ review: ReviewStatus) -> String {
-        escape(review.summary + (review.rejectionReason.map { ": \($0)" } ?? ""))
+        escape(review.summary.description + (review.rejectionReason.map { ": \($0)" } ?? ""))
     }
 
     private static func markdownDetails(_ change: Change) -> String {

@@ -72,7 +72,7 @@ extension PlanRenderer {
         if !change.reason.isEmpty { labelled("reason", change.reason) }
         if let origin = change.origin { labelled("origin", Self.label(origin)) }
         if let review = change.review {
-            labelled("review", review.summary == "rejected" ? paint(review.description, .red) : review.description)
+            labelled("review", review.summary == .rejected ? paint(review.description, .red) : review.description)
         }
         if let remote = change.remoteId, !remote.description.isEmpty { labelled("remote", remote.description) }
         if !change.dependsOn.isEmpty { labelled("depends on", change.dependsOn.joined(separator: ", ")) }

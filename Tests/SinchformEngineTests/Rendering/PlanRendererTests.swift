@@ -28,7 +28,7 @@ import Testing
         #expect(Set(changes.map(\.kind)) == Set(ResourceKind.allCases))
         #expect(Set(changes.compactMap(\.origin)) == Set(PlanJSONSchema.origins))
         #expect(
-            Set(changes.compactMap(\.review?.summary)).isSuperset(of: ["pending", "approved", "rejected", "paused"]))
+            Set(changes.compactMap(\.review?.summary)).isSuperset(of: [.pending, .approved, .rejected, .paused]))
         #expect(changes.contains { !$0.dependsOn.isEmpty })
         #expect(changes.contains { $0.fields.contains(where: \.sensitive) })
     }

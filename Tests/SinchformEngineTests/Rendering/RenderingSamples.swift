@@ -64,7 +64,7 @@ enum RenderingSamples {
                             path: "triggers", before: ["WHATSAPP_TEMPLATE_APPROVED"],
                             after: ["WHATSAPP_TEMPLATE_APPROVED", "WHATSAPP_TEMPLATE_REJECTED"]),
                     ],
-                    remoteId: RemoteIdentity(id: "01HWEBHOOK"), liveDigest: "sha256:bbb1", desiredDigest: "sha256:bbb2"),
+                    remoteId: RemoteIdentity.id("01HWEBHOOK"), liveDigest: "sha256:bbb1", desiredDigest: "sha256:bbb2"),
                 change(
                     "kakaotalkSender.main", .kakaotalkSender, .adopt,
                     reason: "exists in the project; sinchform takes ownership and updates 1 field",
@@ -72,7 +72,7 @@ enum RenderingSamples {
                     after: ["plusFriendId": "@acme", "details": ["name": "Acme Korea"]],
                     fields: [FieldChange(path: "details.name", before: "Acme", after: "Acme Korea")],
                     consequences: ["submitted for review; live content changes only once approved"],
-                    review: ReviewStatus(state: "ACTIVE"), remoteId: RemoteIdentity(plusFriendId: "@acme"),
+                    review: ReviewStatus(state: "ACTIVE"), remoteId: RemoteIdentity.plusFriendId("@acme"),
                     liveDigest: "sha256:ccc1", desiredDigest: "sha256:ccc2"),
                 change(
                     "kakaotalkTemplate.welcome", .kakaotalkTemplate, .update,
@@ -87,7 +87,7 @@ enum RenderingSamples {
                         "a change is already under review; this update replaces it",
                     ],
                     review: ReviewStatus(state: "APPROVED", pending: "IN_PROGRESS"),
-                    remoteId: RemoteIdentity(id: "TPL-0042"), dependsOn: ["kakaotalkSender.main"],
+                    remoteId: RemoteIdentity.id("TPL-0042"), dependsOn: ["kakaotalkSender.main"],
                     liveDigest: "sha256:ddd1", desiredDigest: "sha256:ddd2"),
                 change(
                     "whatsappTemplate.order_shipped[EN_US]", .whatsappTemplate, .replace,
@@ -106,28 +106,28 @@ enum RenderingSamples {
                         "the create will be refused until the 30-day block ends; consider a new template name",
                     ],
                     review: ReviewStatus(state: "REJECTED", rejectionReason: "INVALID_FORMAT"),
-                    remoteId: RemoteIdentity(name: "order_shipped", language: "EN_US"), liveDigest: "sha256:eee1",
+                    remoteId: RemoteIdentity.name("order_shipped", language: "EN_US"), liveDigest: "sha256:eee1",
                     desiredDigest: "sha256:eee2"),
                 change(
                     "whatsappTemplate.order_shipped[DE]", .whatsappTemplate, .noop, reason: "up to date",
                     origin: nil, before: ["category": "UTILITY"], after: ["category": "UTILITY"],
                     review: ReviewStatus(state: "APPROVED"),
-                    remoteId: RemoteIdentity(name: "order_shipped", language: "DE"), liveDigest: "sha256:fff1",
+                    remoteId: RemoteIdentity.name("order_shipped", language: "DE"), liveDigest: "sha256:fff1",
                     desiredDigest: "sha256:fff1"),
                 change(
                     "webhook.audit", .webhook, .noop, reason: "up to date", origin: nil,
                     before: ["target": "https://audit.example.com"], after: ["target": "https://audit.example.com"],
-                    remoteId: RemoteIdentity(id: "01HAUDIT"), liveDigest: "sha256:ggg1", desiredDigest: "sha256:ggg1"),
+                    remoteId: RemoteIdentity.id("01HAUDIT"), liveDigest: "sha256:ggg1", desiredDigest: "sha256:ggg1"),
                 change(
                     "rcsSender.acme-eu", .rcsSender, .forget,
                     reason: "removed from the manifests; the API cannot delete it, so sinchform stops managing it",
-                    before: ["region": "EU", "useCase": "OTP"], remoteId: RemoteIdentity(id: "rcs-eu-1"),
+                    before: ["region": "EU", "useCase": "OTP"], remoteId: RemoteIdentity.id("rcs-eu-1"),
                     liveDigest: "sha256:hhh1"),
                 change(
                     "whatsappSender.support-line", .whatsappSender, .delete, reason: "removed from the manifests",
                     before: ["phoneNumber": "+15550100", "details": ["displayName": "Acme Support"]],
                     consequences: ["sender removal takes effect after a grace period"],
-                    review: ReviewStatus(state: "PAUSED"), remoteId: RemoteIdentity(id: "ws-77"),
+                    review: ReviewStatus(state: "PAUSED"), remoteId: RemoteIdentity.id("ws-77"),
                     liveDigest: "sha256:iii1"),
             ])
     }
