@@ -9,12 +9,14 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
     case plan([String])
     case configuration(String)
     case stalePlan([String])
+    /// `--target` / `--exclude` values that match no address, each with the closest ones.
+    case unknownAddresses([String])
     /// The API listed an item of this kind without the id (or name, code) that identifies it.
     case liveItemWithoutIdentity(ResourceKind)
     /// An identity of another shape than the kind's (a lock entry edited by hand, or of another kind).
     case identityMismatch(ResourceKind, RemoteIdentity)
     /// The API cannot delete resources of this kind (address, kind).
-    case notDeletable(String, ResourceKind)
+    case notDeletable(Address, ResourceKind)
     /// A file or folder under `.sinchform/` (journal, apply lock) cannot be created, read or written.
     case stateFile(String)
     /// Another apply holds the apply lock (who).
@@ -22,13 +24,13 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
     /// `force-unlock`: no lock, another id, or a holder that still runs.
     case forceUnlock(String)
     /// A create answered without an id and not found by identity afterwards (address).
-    case createWithoutIdentity(String)
+    case createWithoutIdentity(Address)
     /// A step's resource is no longer in the manifests the plan was made from (address).
-    case notInManifests(String)
+    case notInManifests(Address)
     /// A step that needs the resource's server identity has none (address).
-    case noRemoteIdentity(String)
+    case noRemoteIdentity(Address)
     /// A test's crash point was reached (address).
-    case crashPoint(String)
+    case crashPoint(Address)
     /// Reading live state failed for a reason that is not an API error.
     case refresh(String)
     /// `import` cannot write or check what it wrote.
@@ -52,6 +54,7 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
         case let .stalePlan(messages):
             return "error: the saved plan is stale; run plan again:\n"
                 + messages.map { "  - \($0)" }.joined(separator: "\n")
+        case let .unknownAddresses(messages): return messages.map { "error: \($0)" }.joined(separator: "\n")
         case let .liveItemWithoutIdentity(kind):
             return "error: the API listed a \(kind.rawValue) without the id that identifies it; sinchform will not "
                 + "adopt or change it. Check SINCH_PROVISIONING_URL"

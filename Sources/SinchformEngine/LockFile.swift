@@ -17,10 +17,10 @@ public struct LockFile: Codable, Sendable, Equatable {
     public var serial: Int
     /// Salt of the write-only fingerprints.
     public var salt: String
-    public var resources: [String: Entry]
+    public var resources: [Address: Entry]
 
     public struct Entry: Codable, Sendable, Equatable {
-        public var address: String
+        public var address: Address
         public var kind: ResourceKind
         /// The server's identity of the resource (id, code, plusFriendId, name + language).
         public var remoteId: RemoteIdentity
@@ -33,7 +33,7 @@ public struct LockFile: Codable, Sendable, Equatable {
         public var appliedAt: String
 
         public init(
-            address: String, kind: ResourceKind, remoteId: RemoteIdentity, specDigest: String,
+            address: Address, kind: ResourceKind, remoteId: RemoteIdentity, specDigest: String,
             managedFields: [String], writeOnly: [String: String], appliedAt: String
         ) {
             self.address = address
@@ -47,7 +47,12 @@ public struct LockFile: Codable, Sendable, Equatable {
 
         init(json: JSONValue) throws {
             let fields = try LockFormatError.fields(json, "an entry")
-            address = try LockFormatError.require(fields, "address", \.stringValue)
+            let text = try LockFormatError.require(fields, "address", \.stringValue)
+            do {
+                address = try Address(parsing: text)
+            } catch {
+                throw LockFormatError(error.description)
+            }
             let kindName = try LockFormatError.require(fields, "kind", \.stringValue)
             guard let kind = ResourceKind(rawValue: kindName) else {
                 throw LockFormatError("\(address): unknown kind \(kindName)")
@@ -111,7 +116,14 @@ public struct LockFile: Codable, Sendable, Equatable {
         serial = try LockFormatError.require(fields, "serial", \.intValue)
         salt = try LockFormatError.require(fields, "salt", \.stringValue)
         let entries = try LockFormatError.require(fields, "resources", \.objectValue)
-        resources = try entries.mapValues { try Entry(json: $0) }
+        resources = [:]
+        for (key, value) in entries {
+            let entry = try Entry(json: value)
+            guard entry.address.description == key else {
+                throw LockFormatError("the entry under \(key) has the address \(entry.address)")
+            }
+            resources[entry.address] = entry
+        }
     }
 
     /// The lock's on-disk format: pretty-printed with sorted keys, so that diffs in git are small and stable.

@@ -75,7 +75,7 @@ public enum Origin: String, Codable, Sendable, Hashable {
 }
 
 public struct Change: Codable, Sendable, Equatable {
-    public var address: String
+    public var address: Address
     public var kind: ResourceKind
     public var action: Action
     public var reason: String
@@ -93,7 +93,7 @@ public struct Change: Codable, Sendable, Equatable {
     public var review: ReviewStatus?
     public var remoteId: RemoteIdentity?
     /// Addresses this change must wait for.
-    public var dependsOn: [String]
+    public var dependsOn: [Address]
     /// Digest of the live comparable view at plan time (nil when absent): a saved plan is stale when it moved.
     public var liveDigest: String?
     /// Digest of the desired spec without write-only values.

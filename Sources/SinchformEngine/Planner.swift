@@ -2,9 +2,9 @@ import Foundation
 import ProvisioningAPI
 import SinchformManifest
 
-/// Which resources a plan covers: `--target` (with what they depend on) and `--exclude`, by address. An address
-/// without a language (`whatsappTemplate.NAME`) covers every language.
-public struct PlanScope: Sendable {
+/// Which resources a plan covers: `--target` (with what they depend on) and `--exclude`, by address, as typed. An
+/// address without a language (`whatsappTemplate.NAME`) covers every language.
+public struct PlanScope: Sendable, Codable, Equatable {
     public var targets: [String]
     public var excludes: [String]
 
@@ -13,8 +13,28 @@ public struct PlanScope: Sendable {
         self.excludes = excludes
     }
 
-    static func matches(_ address: String, _ pattern: String) -> Bool {
-        address == pattern || address.hasPrefix(pattern + "[")
+    public var isEmpty: Bool { targets.isEmpty && excludes.isEmpty }
+
+    /// The patterns as addresses, each matching at least one of `known` (the manifests' and the lock's); a typo
+    /// is an error with the closest addresses, never an empty plan.
+    func resolve(known: [Address]) throws(EngineError) -> (targets: [Address], excludes: [Address]) {
+        var problems: [String] = []
+        func parse(_ patterns: [String], _ option: String) -> [Address] {
+            patterns.compactMap { text in
+                let address = try? Address(parsing: text)
+                if let address, known.contains(where: { $0.isSelected(by: address) }) { return address }
+                var message = "\(option) \(text) matches no address in the manifests or sinchform.lock"
+                let closest = Address.closest(to: text, in: known)
+                if !closest.isEmpty {
+                    message += "; did you mean \(closest.map(\.description).joined(separator: ", "))?"
+                }
+                problems.append(message)
+                return nil
+            }
+        }
+        let resolved = (parse(targets, "--target"), parse(excludes, "--exclude"))
+        if !problems.isEmpty { throw EngineError.unknownAddresses(problems) }
+        return resolved
     }
 }
 
@@ -56,8 +76,9 @@ public struct Planner: Sendable {
             changes.append(removal(entry, live: index.find(entry.kind, entry.remoteId), adapter: adapter))
         }
 
-        changes = scoped(order(changes), scope)
         if !errors.isEmpty { throw EngineError.plan(errors) }
+        let resolved = try scope.resolve(known: Array(desiredAddresses.union(entries.keys)))
+        changes = scoped(order(changes), resolved)
         return Plan(
             project: project, manifestDirectory: manifestDirectory, lockLineage: lock?.lineage,
             lockSerial: lock?.serial, changes: changes)
@@ -66,7 +87,7 @@ public struct Planner: Sendable {
     /// Each resource's change depends only on its own desired, live and lock values: they are made in chunks on
     /// every core, and gathered in manifest order.
     private func changes(
-        for resources: [DesiredResource], entries: [String: LockFile.Entry], lock: LockFile?, index: LiveIndex
+        for resources: [DesiredResource], entries: [Address: LockFile.Entry], lock: LockFile?, index: LiveIndex
     ) async -> [Result<Change, PlanningError>] {
         let chunkCount = min(resources.count, ProcessInfo.processInfo.activeProcessorCount * 4)
         return await withTaskGroup(of: (Int, [Result<Change, PlanningError>]).self) { group in
@@ -394,7 +415,7 @@ public struct Planner: Sendable {
     func order(_ changes: [Change]) -> [Change] {
         var changes = changes
         // The address of each parent's change, by kind and natural key (a sender's plusFriendId).
-        var parents: [ResourceKind: [String: String]] = [:]
+        var parents: [ResourceKind: [String: Address]] = [:]
         let parentKinds = Set(ResourceDefinition.all.compactMap(\.parent?.kind))
         for change in changes where parentKinds.contains(change.kind) {
             let definition = change.kind.definition
@@ -403,7 +424,7 @@ public struct Planner: Sendable {
                 parents[change.kind, default: [:]][key] = change.address
             }
         }
-        var childrenOf: [String: [String]] = [:]
+        var childrenOf: [Address: [Address]] = [:]
         for index in changes.indices {
             guard let parent = changes[index].kind.definition.parent else { continue }
             let key =
@@ -436,11 +457,11 @@ public struct Planner: Sendable {
         return nil
     }
 
-    func scoped(_ changes: [Change], _ scope: PlanScope) -> [Change] {
+    func scoped(_ changes: [Change], _ scope: (targets: [Address], excludes: [Address])) -> [Change] {
         var selected = changes
         if !scope.targets.isEmpty {
             var wanted = Set(
-                changes.map(\.address).filter { address in scope.targets.contains { PlanScope.matches(address, $0) } })
+                changes.map(\.address).filter { address in scope.targets.contains { address.isSelected(by: $0) } })
             // Pull in what the targets depend on.
             var grew = true
             while grew {
@@ -452,7 +473,7 @@ public struct Planner: Sendable {
             selected = changes.filter { wanted.contains($0.address) }
         }
         if !scope.excludes.isEmpty {
-            selected = selected.filter { change in !scope.excludes.contains { PlanScope.matches(change.address, $0) } }
+            selected = selected.filter { change in !scope.excludes.contains { change.address.isSelected(by: $0) } }
         }
         return selected
     }

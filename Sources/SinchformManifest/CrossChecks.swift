@@ -6,7 +6,7 @@ enum CrossChecks {
     /// A resource's reference to its parent (a KakaoTalk template's `plusFriendId`), where it is written: the one
     /// cross-resource check that points inside a spec.
     struct ParentReference: Sendable {
-        var child: String
+        var child: Address
         var parent: ResourceDefinition.Parent
         var key: String
         var location: SourceLocation
@@ -27,7 +27,7 @@ enum CrossChecks {
             }
         }
 
-        unique(ordered, key: { $0.address }, diagnostics: &diagnostics) { resource, first in
+        unique(ordered, key: { $0.address.description }, diagnostics: &diagnostics) { resource, first in
             "duplicate address \(resource.address): also defined at \(first.location)"
         }
 
@@ -47,7 +47,7 @@ enum CrossChecks {
                     declared, key: { definition.naturalKey(of: $0.spec, name: $0.name, language: $0.language) },
                     diagnostics: &diagnostics
                 ) { resource, first in
-                    "\(resource.address).\(field): " + duplicate(first.address, first.location.description)
+                    "\(resource.address).\(field): " + duplicate(first.address.description, first.location.description)
                 }
             }
         }

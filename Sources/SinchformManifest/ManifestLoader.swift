@@ -160,13 +160,14 @@ struct FileContents: Sendable {
             return
         }
         let address = definition.address(name: name)
-        validator.checkName(name, definition.nameRules, at: key.location, path: address)
+        let path = address.description
+        validator.checkName(name, definition.nameRules, at: key.location, path: path)
         let schema = ObjectSchema(
             definition.manifestSpec.description, definition.manifestSpec.fields + [ResourceDefinition.lifecycle])
-        guard var value = validator.check(spec, .object(schema), path: address), var fields = value.object else {
+        guard var value = validator.check(spec, .object(schema), path: path), var fields = value.object else {
             return
         }
-        let lifecycle = readLifecycle(fields.removeValue(forKey: "lifecycle"), definition, address, &validator)
+        let lifecycle = readLifecycle(fields.removeValue(forKey: "lifecycle"), definition, path, &validator)
         value.kind = .object(fields)
 
         guard definition.expandsLanguages else {
@@ -191,7 +192,7 @@ struct FileContents: Sendable {
 
     /// Keeps a resource, after the checks that need its spec's source locations (the resource keeps only its key's).
     private mutating func add(_ resource: DesiredResource, located spec: ManifestValue) {
-        diagnostics += CrossChecks.resource(resource.address, resource.kind, spec)
+        diagnostics += CrossChecks.resource(resource.address.description, resource.kind, spec)
         if let parent = resource.definition.parent, let reference = spec[parent.field], let key = reference.string {
             parentReferences.append(
                 .init(child: resource.address, parent: parent, key: key, location: reference.location))

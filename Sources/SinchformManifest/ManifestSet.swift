@@ -18,7 +18,7 @@ public struct DesiredResource: Sendable {
     public var name: String
     /// For WhatsApp templates: the language code of this resource.
     public var language: String?
-    public var address: String
+    public var address: Address
     /// The spec, typed by the kind's `resourceSpec`, without `lifecycle`: validated, and without source locations
     /// (a plan of 10,000 resources keeps plain values; diagnostics that point inside a spec are made while loading).
     public var spec: JSONValue
@@ -37,7 +37,7 @@ public struct ManifestSet: Sendable {
     /// The files read, in the order read.
     public var files: [String]
     /// Positions in `resources` by address: an apply looks resources up once per step.
-    private let positions: [String: Int]
+    private let positions: [Address: Int]
 
     public init(project: String? = nil, resources: [DesiredResource] = [], files: [String] = []) {
         self.project = project
@@ -46,7 +46,7 @@ public struct ManifestSet: Sendable {
         positions = Dictionary(resources.enumerated().map { ($1.address, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    public func resource(at address: String) -> DesiredResource? {
+    public func resource(at address: Address) -> DesiredResource? {
         positions[address].map { resources[$0] }
     }
 }

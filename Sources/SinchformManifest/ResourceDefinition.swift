@@ -56,9 +56,8 @@ public struct ResourceDefinition: Sendable {
     }
 
     /// The address of a resource of this kind: `webhook.NAME`, `whatsappTemplate.NAME[LANG]`.
-    public func address(name: String, language: String? = nil) -> String {
-        if let language { return "\(kind.rawValue).\(name)[\(language)]" }
-        return "\(kind.rawValue).\(name)"
+    public func address(name: String, language: String? = nil) -> Address {
+        Address(kind: kind, name: name, language: language)
     }
 
     /// The key two resources of this kind share when they are one resource: the values of the fields marked

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SinchformEngine
+import SinchformManifest
 import Synchronization
 
 extension Sinchform {
@@ -76,11 +77,11 @@ extension Sinchform {
             Output.line(
                 "\nApply \(result.succeeded ? "complete" : "incomplete"): \(result.done.count) done, "
                     + "\(result.failed.count) failed, \(result.skipped.count) skipped.")
-            for step in result.failed { Output.line("  failed:  \(step.message ?? step.address)") }
+            for step in result.failed { Output.line("  failed:  \(step.message ?? step.address.description)") }
             for step in result.skipped { Output.line("  skipped: \(step.address) (\(step.message ?? ""))") }
             for step in result.rejected { Output.line("  rejected in review: \(step.address): \(step.message ?? "")") }
             if !result.stillPending.isEmpty {
-                Output.line("  still under review: \(result.stillPending.joined(separator: ", "))")
+                Output.line("  still under review: \(result.stillPending.map(\.description).joined(separator: ", "))")
             }
             if !result.succeeded && !result.done.isEmpty {
                 Output.line("\nRollback notes of the completed steps (sinchform rollback \(result.journalPath)):")
@@ -109,7 +110,7 @@ final class Progress: Sendable {
         case let .waiting(pending, elapsed):
             let text =
                 "waiting for review (\(elapsed.components.seconds) s): \(pending.count) pending: "
-                + pending.joined(separator: ", ")
+                + pending.map(\.description).joined(separator: ", ")
             guard live else { return Output.line(text) }
             lineOpen.withLock { open in
                 Output.write("\r\u{1B}[K" + text)

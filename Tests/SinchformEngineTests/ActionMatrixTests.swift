@@ -76,7 +76,7 @@ struct MatrixCase: Sendable, CustomTestStringConvertible {
     }
 
     var kind: ResourceKind
-    var address: String
+    var address: Address
     var base: String
     /// The manifest once the resource is removed from it (nil: no manifest left).
     var remainder: String? = nil

@@ -1,6 +1,7 @@
 import Foundation
 import ProvisioningAPI
 import SinchformEngine
+import SinchformManifest
 import Testing
 
 /// `--parallelism` bounds the API calls in flight, although steps write their journal start lines ahead of a free

@@ -3,6 +3,7 @@ import Logging
 import ProvisioningAPI
 import ProvisioningEmulator
 import SinchformEngine
+import SinchformManifest
 
 /// A running emulator on 127.0.0.1 port 0, a scratch manifest directory, and the environment a user would set.
 struct EmulatorHarness {

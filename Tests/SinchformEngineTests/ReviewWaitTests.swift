@@ -2,6 +2,7 @@ import Foundation
 import ProvisioningAPI
 import SinchformEngine
 import SinchformFixtures
+import SinchformManifest
 import Testing
 
 /// `apply --wait`: the applier polls submitted templates and senders until each review ends, reports rejections
@@ -28,7 +29,7 @@ import Testing
         defer { Task { try? await harness.stop() } }
         try harness.write("main.yaml", Self.manifests)
 
-        let (waiting, signal) = AsyncStream.makeStream(of: [String].self)
+        let (waiting, signal) = AsyncStream.makeStream(of: [Address].self)
         let options = ApplyOptions(parallelism: 2, wait: true, waitTimeout: .seconds(300)) { event in
             if case let .waiting(pending, _) = event { signal.yield(pending) }
         }

@@ -82,7 +82,7 @@ import Testing
         let webhook = try #require(steps.first { $0.address == "webhook.ops" })
         #expect(webhook.inverse == .delete)
         #expect(webhook.skipReason?.contains("changed after the apply") == true)
-        let template = try #require(steps.first { $0.address.hasPrefix("whatsappTemplate.") })
+        let template = try #require(steps.first { $0.address.kind == .whatsappTemplate })
         #expect(template.inverse == .delete && template.skipReason == nil)
     }
 }

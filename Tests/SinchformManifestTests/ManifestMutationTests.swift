@@ -83,7 +83,7 @@ import Testing
                 #expect(!diagnostic.message.isEmpty)
             }
             for resource in contents.resources {
-                #expect(resource.address.hasPrefix(resource.kind.rawValue + "."))
+                #expect(resource.address.description.hasPrefix(resource.kind.rawValue + "."))
             }
         }
         // Both outcomes must really occur, or the mutations are not exercising anything.

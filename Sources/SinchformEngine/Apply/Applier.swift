@@ -4,11 +4,11 @@ import SinchformManifest
 
 /// Progress of an apply, for the CLI's progress lines.
 public enum ApplyEvent: Sendable {
-    case started(address: String, action: Action)
-    case finished(address: String, action: Action)
-    case failed(address: String, action: Action, message: String)
-    case skipped(address: String, reason: String)
-    case waiting(pending: [String], elapsed: Duration)
+    case started(address: Address, action: Action)
+    case finished(address: Address, action: Action)
+    case failed(address: Address, action: Action, message: String)
+    case skipped(address: Address, reason: String)
+    case waiting(pending: [Address], elapsed: Duration)
 }
 
 public struct ApplyOptions: Sendable {
@@ -34,7 +34,7 @@ public struct ApplyOptions: Sendable {
 /// What an apply did.
 public struct ApplyResult: Sendable {
     public struct Step: Sendable {
-        public var address: String
+        public var address: Address
         public var action: Action
         public var message: String?
         public var rollback: RollbackNote?
@@ -48,7 +48,7 @@ public struct ApplyResult: Sendable {
     /// Resources whose review ended in rejection (with `--wait`), with the reason.
     public var rejected: [Step] = []
     /// Resources still under review when `--wait` gave up.
-    public var stillPending: [String] = []
+    public var stillPending: [Address] = []
     public var journalPath: String
     public var lockSerial: Int?
 
@@ -87,8 +87,8 @@ public struct Applier: Sendable {
         // completion costs only its dependents (not a rescan of every waiting step).
         let planned = Set(steps.map(\.address))
         let byAddress = Dictionary(steps.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
-        var unmet: [String: Int] = [:]
-        var dependents: [String: [String]] = [:]
+        var unmet: [Address: Int] = [:]
+        var dependents: [Address: [Address]] = [:]
         for change in steps {
             let dependencies = change.dependsOn.filter { planned.contains($0) && $0 != change.address }
             unmet[change.address] = dependencies.count
@@ -98,9 +98,9 @@ public struct Applier: Sendable {
         var next = 0
         var skipped: [(Change, String)] = []
         /// Marks everything that waits on `address` (transitively) as skipped.
-        func skipDependents(of address: String) {
+        func skipDependents(of address: Address) {
             var pending = dependents[address] ?? []
-            var seen = Set<String>()
+            var seen = Set<Address>()
             while let waiting = pending.popLast() {
                 guard seen.insert(waiting).inserted, let change = byAddress[waiting] else { continue }
                 skipped.append((change, "\(address) did not complete"))
@@ -115,7 +115,7 @@ public struct Applier: Sendable {
             case called(Change, StepProgress)
             case settled(Change, StepOutcome)
         }
-        var crashed: String?
+        var crashed: Address?
         await withTaskGroup(of: Progress.self) { group in
             var beginning = 0
             var begun: [(Change, StepProgress)] = []

@@ -20,7 +20,7 @@ public struct JournalEntry: Codable, Sendable, Equatable {
 
     public var time: String
     public var event: Event
-    public var address: String?
+    public var address: Address?
     public var kind: ResourceKind?
     public var action: Action?
     /// The request, redacted: the operation and its body with sensitive leaves masked.

@@ -14,7 +14,7 @@ actor LockWriter {
     private var bumped = false
     /// Every entry in the encoder's key order (by UTF-8 bytes) with its `"address" : {entry}` at the nesting depth of
     /// `resources`, encoded when first needed after a change.
-    private var rows: [(address: String, piece: [UInt8]?)]
+    private var rows: [(address: Address, piece: [UInt8]?)]
     private let encoder = LockFile.makeEncoder()
     /// Changes made so far, and how many of them are on disk.
     private var generation = 0
@@ -28,7 +28,9 @@ actor LockWriter {
     init(lock: LockFile, directory: String) {
         self.lock = lock
         self.directory = directory
-        rows = lock.resources.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { ($0, nil) }
+        rows = lock.resources.keys.sorted { $0.description.utf8.lexicographicallyPrecedes($1.description.utf8) }.map {
+            ($0, nil)
+        }
     }
 
     var salt: String { lock.salt }
@@ -46,7 +48,7 @@ actor LockWriter {
     }
 
     /// Removes an entry; returns once a lock file without it is on disk.
-    func remove(_ address: String) async throws(EngineError) {
+    func remove(_ address: Address) async throws(EngineError) {
         guard lock.resources.removeValue(forKey: address) != nil else { return }
         let index = position(address)
         if index < rows.count, rows[index].address == address { rows.remove(at: index) }
@@ -55,12 +57,12 @@ actor LockWriter {
     }
 
     /// Where `address` is in `rows`, or would be inserted.
-    private func position(_ address: String) -> Int {
+    private func position(_ address: Address) -> Int {
         var low = 0
         var high = rows.count
         while low < high {
             let middle = (low + high) / 2
-            if rows[middle].address.utf8.lexicographicallyPrecedes(address.utf8) {
+            if rows[middle].address.description.utf8.lexicographicallyPrecedes(address.description.utf8) {
                 low = middle + 1
             } else {
                 high = middle
@@ -163,7 +165,7 @@ actor LockWriter {
         }
     }
 
-    private func piece(_ address: String) throws -> [UInt8] {
+    private func piece(_ address: Address) throws -> [UInt8] {
         guard let entry = lock.resources[address] else { return [] }
         let name = try encoder.encode(address)
         // Two levels deeper than at the top: every line but an empty one (the inside of an empty object) gains four

@@ -9,7 +9,7 @@ struct ReviewWaiter: Sendable {
 
     func wait(for steps: [ApplyResult.Step], plan: Plan, into result: inout ApplyResult) async {
         let changes = Dictionary(plan.changes.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
-        var pending: [String: (change: Change, identity: RemoteIdentity)] = [:]
+        var pending: [Address: (change: Change, identity: RemoteIdentity)] = [:]
         for step in steps where [.create, .update, .replace, .adopt].contains(step.action) {
             if let change = changes[step.address], change.kind.definition.isReviewed,
                 step.action != .adopt || !change.fields.isEmpty,

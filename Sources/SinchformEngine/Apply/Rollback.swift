@@ -4,7 +4,7 @@ import SinchformManifest
 
 /// One inverse step of a rollback, or why a step cannot be undone.
 public struct RollbackStep: Sendable {
-    public var address: String
+    public var address: Address
     public var kind: ResourceKind
     /// The action the journal recorded, and the inverse planned for it.
     public var recorded: Action
@@ -39,7 +39,7 @@ public struct Rollback: Sendable {
         } catch {
             throw EngineError.stateFile("cannot read the journal \(journalPath): \(error)")
         }
-        var starts: [String: JournalEntry] = [:]
+        var starts: [Address: JournalEntry] = [:]
         var completed: [(start: JournalEntry, done: JournalEntry)] = []
         for entry in entries {
             guard let address = entry.address else { continue }
@@ -136,12 +136,12 @@ public struct Rollback: Sendable {
                 switch inverse {
                 case .delete:
                     if let identity = step.identity {
-                        try await adapter.delete(identity, client: client, label: step.address)
+                        try await adapter.delete(identity, client: client, label: step.address.description)
                     }
                     lock.resources[step.address] = nil
                 case .update:
                     if let identity = step.identity, let restore = step.restore {
-                        _ = try await adapter.update(identity, restore, client: client, label: step.address)
+                        _ = try await adapter.update(identity, restore, client: client, label: step.address.description)
                         lock.resources[step.address]?.specDigest = restore.digest
                     }
                 case .forget:
@@ -161,7 +161,8 @@ public struct Rollback: Sendable {
                 done.append(step)
             } catch {
                 let message =
-                    (error as? APIError)?.with(resource: step.address).description ?? "\(step.address): \(error)"
+                    (error as? APIError)?.with(resource: step.address.description).description
+                    ?? "\(step.address): \(error)"
                 var entry = JournalEntry(event: .failed)
                 entry.address = step.address
                 entry.error = message

@@ -10,7 +10,7 @@ enum StepBoundary: String, Sendable, CaseIterable {
 
 /// Where a test stops an apply as a crash would: nothing after that boundary of that step is written.
 struct CrashPoint: Sendable {
-    var address: String
+    var address: Address
     var boundary: StepBoundary
 }
 
@@ -62,7 +62,7 @@ struct StepExecutor: Sendable {
             called.identity = try await perform(change, adapter: KindAdapters.adapter(for: change.kind))
             called.crashed = crashes(change, at: .called)
         } catch let error as APIError {
-            called.failure = error.with(resource: change.address).description
+            called.failure = error.with(resource: change.address.description).description
         } catch {
             called.failure = "\(change.address): \(error)"
         }
@@ -112,7 +112,7 @@ struct StepExecutor: Sendable {
             }
             if !change.fields.isEmpty {
                 _ = try await adapter.update(
-                    identity, try desiredResource(change).spec, client: client, label: change.address)
+                    identity, try desiredResource(change).spec, client: client, label: change.address.description)
             }
             return identity
         case .replace:
@@ -142,7 +142,7 @@ struct StepExecutor: Sendable {
 
     private func delete(_ identity: RemoteIdentity, change: Change, adapter: any KindAdapter) async throws {
         do {
-            try await adapter.delete(identity, client: client, label: change.address)
+            try await adapter.delete(identity, client: client, label: change.address.description)
         } catch let error as APIError where error.status == 404 {
             // Already gone: the goal of the step is reached.
         }

@@ -23,7 +23,7 @@ public struct ImportResult: Sendable {
     /// The lock file written.
     public var lockPath: String
     /// The addresses now recorded in the lock file, in address order.
-    public var addresses: [String]
+    public var addresses: [Address]
     /// Things the user should know: values that could not be read back, and how to manage them.
     public var notes: [String]
 }
@@ -107,7 +107,7 @@ public struct Importer: Sendable {
         }
         var lock = LockFile(project: project)
         let now = Timestamp.iso(Date())
-        let identities = documents.reduce(into: [String: RemoteIdentity]()) { $0.merge($1.identities) { a, _ in a } }
+        let identities = documents.reduce(into: [Address: RemoteIdentity]()) { $0.merge($1.identities) { a, _ in a } }
         for desired in manifests.resources {
             guard let identity = identities[desired.address] else { continue }
             let normalized =
@@ -129,7 +129,7 @@ struct ImportedDocument {
     var kind: ResourceKind?
     var fileName: String
     var text: String
-    var identities: [String: RemoteIdentity]
+    var identities: [Address: RemoteIdentity]
     var notes: [String]
 
     /// One document per chosen kind that has live resources, in kind order.
@@ -173,7 +173,7 @@ struct ImportedDocument {
                         + "\(field): ${env.\(variable)} (in \(definition.importing.fileName))")
             }
         }
-        let identities = entries.reduce(into: [String: RemoteIdentity]()) { $0.merge($1.identities) { a, _ in a } }
+        let identities = entries.reduce(into: [Address: RemoteIdentity]()) { $0.merge($1.identities) { a, _ in a } }
         return ImportedDocument(
             kind: kind, fileName: definition.importing.fileName, text: text, identities: identities, notes: notes)
     }
@@ -183,7 +183,7 @@ struct ImportedDocument {
 struct ImportedEntry {
     var name: String
     var spec: JSONValue
-    var identities: [String: RemoteIdentity]
+    var identities: [Address: RemoteIdentity]
 
     /// The entries of one kind, sorted by name.
     static func entries(_ kind: ResourceKind, _ resources: [LiveResource]) -> [ImportedEntry] {
@@ -201,7 +201,7 @@ struct ImportedEntry {
                     ($0.identity.language ?? "") < ($1.identity.language ?? "")
                 }
                 var members: [String: JSONValue] = [:]
-                var identities: [String: RemoteIdentity] = [:]
+                var identities: [Address: RemoteIdentity] = [:]
                 var category: JSONValue?
                 for live in languages {
                     let language = live.identity.language ?? ""

@@ -25,7 +25,7 @@ struct KakaoTalkSenderAdapter: KindAdapter {
     func create(_ spec: JSONValue, desired: DesiredResource, client: ProvisioningClient) async throws -> PostResult {
         var body = spec.objectValue ?? [:]
         body["status"] = "SUBMIT"
-        return try await client.kakaotalkSenders.create(.object(body), label: desired.address)
+        return try await client.kakaotalkSenders.create(.object(body), label: desired.address.description)
     }
 
     func update(

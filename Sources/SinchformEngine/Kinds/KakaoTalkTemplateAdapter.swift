@@ -44,7 +44,7 @@ struct KakaoTalkTemplateAdapter: KindAdapter {
         var body: [String: JSONValue] = ["status": "SUBMIT"]
         body["details"] = spec["details"]
         return try await client.kakaotalkTemplates.create(
-            plusFriendId: spec["plusFriendId"]?.stringValue ?? "", .object(body), label: desired.address)
+            plusFriendId: spec["plusFriendId"]?.stringValue ?? "", .object(body), label: desired.address.description)
     }
 
     func update(

@@ -18,7 +18,7 @@ struct RCSSenderAdapter: KindAdapter {
     }
 
     func create(_ spec: JSONValue, desired: DesiredResource, client: ProvisioningClient) async throws -> PostResult {
-        try await client.rcsSenders.create(spec, label: desired.address)
+        try await client.rcsSenders.create(spec, label: desired.address.description)
     }
 
     func update(
@@ -31,6 +31,6 @@ struct RCSSenderAdapter: KindAdapter {
     }
 
     func delete(_ identity: RemoteIdentity, client: ProvisioningClient, label: String) async throws {
-        throw EngineError.notDeletable(label, kind)
+        throw EngineError.notDeletable(Address(kind: kind, name: label), kind)
     }
 }

@@ -14,7 +14,7 @@ struct WebhookAdapter: KindAdapter {
     }
 
     func create(_ spec: JSONValue, desired: DesiredResource, client: ProvisioningClient) async throws -> PostResult {
-        try await client.webhooks.create(spec, label: desired.address)
+        try await client.webhooks.create(spec, label: desired.address.description)
     }
 
     func update(

@@ -28,7 +28,7 @@ struct WhatsAppSenderAdapter: KindAdapter {
     }
 
     func create(_ spec: JSONValue, desired: DesiredResource, client: ProvisioningClient) async throws -> PostResult {
-        try await client.whatsappSenders.create(spec, label: desired.address)
+        try await client.whatsappSenders.create(spec, label: desired.address.description)
     }
 
     func update(

@@ -57,7 +57,7 @@ struct WhatsAppTemplateAdapter: KindAdapter {
         body["name"] = .string(desired.name)
         body["language"] = desired.language.map(JSONValue.string)
         body["status"] = "SUBMIT"
-        return try await client.whatsappTemplates.create(.object(body), label: desired.address)
+        return try await client.whatsappTemplates.create(.object(body), label: desired.address.description)
     }
 
     func update(

@@ -1,4 +1,5 @@
 import Foundation
+import SinchformManifest
 
 extension PlanRenderer {
     func renderMarkdown(_ plan: Plan, mode: PlanMode) -> String {
@@ -56,7 +57,7 @@ extension PlanRenderer {
 
     private static func markdownRow(_ change: Change) -> String {
         let cells = [
-            "`\(escapeCode(change.address))`",
+            "`\(escapeCode(change.address.description))`",
             "`\(symbol(change.action))` \(change.action.rawValue)",
             change.origin.map(shortLabel) ?? "—",
             change.review.map(reviewCell) ?? "—",
@@ -78,10 +79,11 @@ extension PlanRenderer {
         }
         if !change.dependsOn.isEmpty {
             bullets.append(
-                "**depends on:** " + change.dependsOn.map { "`\(escapeCode($0))`" }.joined(separator: ", "))
+                "**depends on:** " + change.dependsOn.map { "`\(escapeCode($0.description))`" }.joined(separator: ", "))
         }
         bullets += change.consequences.map { "**consequence:** " + escape($0) }
-        var text = "<details><summary><code>\(escape(change.address))</code> — \(change.action.rawValue)</summary>\n\n"
+        var text =
+            "<details><summary><code>\(escape(change.address.description))</code> — \(change.action.rawValue)</summary>\n\n"
         text += bullets.map { "- " + $0 + "\n" }.joined()
         let diff = FieldDisplay.fields(of: change).flatMap(diffLines)
         if !diff.isEmpty {

@@ -1,3 +1,5 @@
+import SinchformManifest
+
 /// ANSI styles of the text rendering.
 enum TextStyle: String {
     case bold = "1"
@@ -62,7 +64,7 @@ extension PlanRenderer {
     private func textBlock(_ change: Change, paint: Painter) -> [String] {
         let style = Self.style(change.action)
         var lines = [
-            paint(Self.symbol(change.action), style, .bold) + " " + paint(change.address, .bold) + " "
+            paint(Self.symbol(change.action), style, .bold) + " " + paint(change.address.description, .bold) + " "
                 + paint("(\(change.action.rawValue))", style)
         ]
         let indent = "    "
@@ -75,7 +77,9 @@ extension PlanRenderer {
             labelled("review", review.summary == .rejected ? paint(review.description, .red) : review.description)
         }
         if let remote = change.remoteId, !remote.description.isEmpty { labelled("remote", remote.description) }
-        if !change.dependsOn.isEmpty { labelled("depends on", change.dependsOn.joined(separator: ", ")) }
+        if !change.dependsOn.isEmpty {
+            labelled("depends on", change.dependsOn.map(\.description).joined(separator: ", "))
+        }
         for field in FieldDisplay.fields(of: change) {
             lines += textLines(field, indent: indent, paint: paint)
         }

@@ -201,7 +201,7 @@ import Testing
             result.files.map { ($0 as NSString).lastPathComponent }.filter { $0.hasSuffix(".yaml") } == [
                 "webhooks.yaml", "kakaotalk-templates.yaml",
             ])
-        #expect(result.addresses.allSatisfy { $0.hasPrefix("webhook.") || $0.hasPrefix("kakaotalkTemplate.") })
+        #expect(result.addresses.allSatisfy { $0.kind == .webhook || $0.kind == .kakaotalkTemplate })
         let plan = try await harness.withClient { client in try await workspace.plan(client: client) }
         #expect(!plan.plan.hasChanges)
     }

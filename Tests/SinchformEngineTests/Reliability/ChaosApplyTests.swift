@@ -2,6 +2,7 @@ import Foundation
 import ProvisioningAPI
 import SinchformEngine
 import SinchformFixtures
+import SinchformManifest
 import Testing
 
 /// Apply under injected faults (5xx, 429 with Retry-After, dropped connections before and after processing, random

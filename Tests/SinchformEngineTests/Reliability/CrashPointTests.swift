@@ -1,6 +1,7 @@
 import Foundation
 import ProvisioningAPI
 import SinchformFixtures
+import SinchformManifest
 import Testing
 
 @testable import SinchformEngine
@@ -58,7 +59,7 @@ import Testing
     static func steps() async throws -> [String] {
         let harness = try await start()
         defer { Task { try? await harness.stop() } }
-        return try await harness.plan().plan.changes.filter(\.isChange).map(\.address)
+        return try await harness.plan().plan.changes.filter(\.isChange).map(\.address.description)
     }
 
     static func start() async throws -> EmulatorHarness {
@@ -80,7 +81,7 @@ import Testing
         #expect(steps.count == 8, "\(steps)")
         for address in steps {
             for boundary in StepBoundary.allCases {
-                try await crashAndConverge(at: CrashPoint(address: address, boundary: boundary))
+                try await crashAndConverge(at: CrashPoint(address: Address(stringLiteral: address), boundary: boundary))
             }
         }
     }
@@ -99,7 +100,7 @@ import Testing
                     context, workspace: harness.workspace, client: client, options: options)
             }
         }
-        #expect("\(crashed.map { "\($0)" } ?? "")".contains(point.address), "\(label)")
+        #expect("\(crashed.map { "\($0)" } ?? "")".contains(point.address.description), "\(label)")
         // The journal stops where the crash was: no footer.
         let journal = try Journal.read(#require(Journal.latest(in: harness.workspace.stateDirectory)))
         #expect(!journal.contains { $0.event == .finish }, "\(label)")

@@ -2,6 +2,7 @@ import Foundation
 import ProvisioningAPI
 import SinchformEngine
 import SinchformFixtures
+import SinchformManifest
 import Testing
 
 /// The API answers with garbage: a body that is not JSON, members of the wrong type, a huge body, a body trickled a

@@ -4,6 +4,7 @@ import ProvisioningAPI
 import ProvisioningEmulator
 import SinchformEngine
 import SinchformFixtures
+import SinchformManifest
 import Synchronization
 
 /// Keeps every log line (message and metadata), at trace level, so a test can search them.

@@ -1,6 +1,7 @@
 import Foundation
 import ProvisioningAPI
 import SinchformEngine
+import SinchformManifest
 import Testing
 
 /// Known secret values go in (webhook secrets from `${env...}`, the key secret, the bearer tokens the emulator

@@ -1,3 +1,4 @@
+import SinchformManifest
 import Testing
 
 @testable import SinchformEngine

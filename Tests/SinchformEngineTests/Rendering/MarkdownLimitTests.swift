@@ -1,5 +1,6 @@
 import Foundation
 import ProvisioningAPI
+import SinchformManifest
 import Testing
 
 @testable import SinchformEngine

@@ -12,10 +12,10 @@ enum RenderingSamples {
     static let secret = "hunter2-do-not-print-me"
 
     static func change(
-        _ address: String, _ kind: ResourceKind, _ action: Action, reason: String, origin: Origin? = .manifest,
+        _ address: Address, _ kind: ResourceKind, _ action: Action, reason: String, origin: Origin? = .manifest,
         before: JSONValue? = nil, after: JSONValue? = nil, fields: [FieldChange] = [], forcesReplacement: [String] = [],
         consequences: [String] = [], review: ReviewStatus? = nil, remoteId: RemoteIdentity? = nil,
-        dependsOn: [String] = [], liveDigest: String? = nil, desiredDigest: String? = nil
+        dependsOn: [Address] = [], liveDigest: String? = nil, desiredDigest: String? = nil
     ) -> Change {
         Change(
             address: address, kind: kind, action: action, reason: reason, origin: origin, before: before, after: after,
@@ -148,7 +148,7 @@ enum RenderingSamples {
             project: "big", manifestDirectory: ".", lockLineage: "l", lockSerial: 1,
             changes: (0..<count).map { index in
                 change(
-                    "webhook.hook-\(index)", .webhook, .update, reason: "1 field differs",
+                    Address(kind: .webhook, name: "hook-\(index)"), .webhook, .update, reason: "1 field differs",
                     fields: [
                         FieldChange(
                             path: "target", before: .string("https://old.example.com/\(index)"),

@@ -1,4 +1,5 @@
 import Foundation
+import SinchformManifest
 import Testing
 
 @testable import SinchformEngine
