@@ -1,0 +1,144 @@
+import Foundation
+import JSONSyntax
+import SinchformManifest
+import Testing
+
+@testable import SinchformEngine
+
+/// Each kind's planning rules, from manifests, live resources made in the test and a lock: no HTTP.
+@Suite struct PlannerRulesTests {
+    /// Plans `yaml` against `live` and `lock` (entries by address and identity).
+    static func plan(
+        _ yaml: String, live: [LiveResource] = [], lock entries: [(Address, ResourceKind, RemoteIdentity)] = [],
+        scope: PlanScope = PlanScope()
+    ) async throws -> Plan {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("planner-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try yaml.write(to: directory.appendingPathComponent("main.yaml"), atomically: true, encoding: .utf8)
+        let (manifests, _) = try await Workspace(directory: directory.path, environment: ["SECRET": "s3cret"])
+            .loadManifests()
+        var lock = LockFile(project: "p")
+        for (address, kind, identity) in entries {
+            lock.resources[address] = LockFile.Entry(
+                address: address, kind: kind, remoteId: identity, specDigest: "sha256:0", managedFields: [],
+                writeOnly: [:], appliedAt: "2026-12-01T00:00:00Z")
+        }
+        return try await Planner().plan(
+            manifests: manifests, live: LiveState(resources: Dictionary(grouping: live, by: \.kind)),
+            lock: entries.isEmpty ? nil : lock, project: "p", manifestDirectory: directory.path, scope: scope)
+    }
+
+    static let webhook = """
+        webhooks:
+          ops:
+            target: https://ops.example.com/hook
+            triggers: [ALL]
+        """
+
+    @Test func aWebhookIsCreatedOnlyWithASecret() async throws {
+        await #expect(throws: EngineError.self) { try await Self.plan(Self.webhook) }
+        let plan = try await Self.plan(Self.webhook + "\n    secret: ${env.SECRET}")
+        #expect(plan.changes.map(\.action) == [.create])
+        #expect(plan.changes.first?.after?["secret"] == Plan.sensitiveMarker)
+    }
+
+    @Test func aLiveWebhookWithTheSameTargetIsAdoptedNotDuplicated() async throws {
+        let live = LiveResource(
+            kind: .webhook, identity: .id("w1"),
+            effective: ["target": "https://ops.example.com/hook", "triggers": ["ALL"]])
+        let plan = try await Self.plan(Self.webhook, live: [live])
+        #expect(plan.changes.map(\.action) == [.adopt])
+        #expect(plan.changes.first?.remoteId == .id("w1"))
+    }
+
+    @Test func aRemovedRCSSenderIsForgottenAndAWebhookDeleted() async throws {
+        let live = [
+            LiveResource(kind: .rcsSender, identity: .id("r1"), effective: ["region": "EU"]),
+            LiveResource(kind: .webhook, identity: .id("w1"), effective: ["target": "https://a.example.com/h"]),
+        ]
+        let plan = try await Self.plan(
+            "{}", live: live,
+            lock: [("rcsSender.brand", .rcsSender, .id("r1")), ("webhook.old", .webhook, .id("w1"))])
+        let actions = Dictionary(uniqueKeysWithValues: plan.changes.map { ($0.address, $0.action) })
+        #expect(actions == ["rcsSender.brand": .forget, "webhook.old": .delete])
+    }
+
+    static let kakaotalk = """
+        kakaotalkSenders:
+          main:
+            plusFriendId: "@acme"
+            details: {adminPhoneNo: "+48770000001", name: Acme, topLevelCategoryCode: "001", midLevelCategoryCode: "0001", subLevelCategoryCode: "0001"}
+        kakaotalkTemplates:
+          welcome:
+            plusFriendId: "@acme"
+            details: {name: welcome, language: KO, content: "Hello #{name}"}
+        """
+
+    @Test func aKakaoTalkTemplateWaitsForItsSender() async throws {
+        let plan = try await Self.plan(Self.kakaotalk)
+        let template = try #require(plan.changes.first { $0.kind == .kakaotalkTemplate })
+        #expect(template.dependsOn == ["kakaotalkSender.main"])
+        #expect(plan.changes.map(\.kind) == [.kakaotalkSender, .kakaotalkTemplate])
+        #expect(template.consequences.contains { $0.contains("submitted for review") })
+    }
+
+    @Test func anUpdateOfAnUnverifiedKakaoTalkSenderSaysTheAPIWillRefuseIt() async throws {
+        let sender = LiveResource(
+            kind: .kakaotalkSender, identity: .plusFriendId("@acme"),
+            effective: ["plusFriendId": "@acme", "details": ["name": "Old name"]],
+            review: ReviewStatus(state: "PENDING_VERIFICATION"))
+        let plan = try await Self.plan(
+            Self.kakaotalk, live: [sender], lock: [("kakaotalkSender.main", .kakaotalkSender, .plusFriendId("@acme"))])
+        let change = try #require(plan.changes.first { $0.kind == .kakaotalkSender })
+        #expect(change.action == .update)
+        #expect(change.consequences.contains { $0.contains("sender_not_updatable") })
+    }
+
+    @Test func aWhatsAppTemplateCategoryChangeIsAReplaceThatBlocksTheName() async throws {
+        let yaml = """
+            whatsappTemplates:
+              notice:
+                category: MARKETING
+                languages:
+                  EN: {details: {components: [{type: BODY, text: "Hello"}]}}
+            """
+        let live = LiveResource(
+            kind: .whatsappTemplate, identity: .name("notice", language: "EN"),
+            effective: ["category": "UTILITY", "details": ["components": [["type": "BODY", "text": "Hello"]]]],
+            review: ReviewStatus(state: "APPROVED"))
+        let plan = try await Self.plan(
+            yaml, live: [live],
+            lock: [("whatsappTemplate.notice[EN]", .whatsappTemplate, .name("notice", language: "EN"))])
+        let change = try #require(plan.changes.first)
+        #expect(change.action == .replace && change.forcesReplacement == ["category"])
+        #expect(change.consequences.contains { $0.contains("30-day block") })
+    }
+
+    @Test func anUnknownTargetIsAnErrorWithTheClosestAddresses() async throws {
+        do {
+            _ = try await Self.plan(
+                Self.webhook + "\n    secret: ${env.SECRET}", scope: PlanScope(targets: ["webhook.osp"]))
+            Issue.record("a typo in --target planned")
+        } catch let EngineError.unknownAddresses(messages) {
+            #expect(
+                messages == [
+                    "--target webhook.osp matches no address in the manifests or sinchform.lock; did you mean webhook.ops?"
+                ])
+        }
+        let plan = try await Self.plan(
+            Self.webhook + "\n    secret: ${env.SECRET}", scope: PlanScope(excludes: ["webhook.ops"]))
+        #expect(plan.changes.isEmpty)
+    }
+
+    @Test func addressesParseAndPrintAsWritten() throws {
+        let address = try Address(parsing: "whatsappTemplate.order_shipped[EN_US]")
+        #expect(address.kind == .whatsappTemplate && address.name == "order_shipped" && address.language == "EN_US")
+        #expect(address.description == "whatsappTemplate.order_shipped[EN_US]")
+        #expect(address.isSelected(by: try Address(parsing: "whatsappTemplate.order_shipped")))
+        #expect(throws: AddressError.self) { try Address(parsing: "webhooks.ops") }
+        #expect(throws: AddressError.self) { try Address(parsing: "webhook.") }
+        #expect(RemoteIdentity(json: ["id": ""]) == nil)
+        #expect(RemoteIdentity(json: ["id": "c", "plusFriendId": "@a"]) == .code("c", plusFriendId: "@a"))
+    }
+}
