@@ -71,7 +71,6 @@ let package = Package(
             name: "sinchform",
             dependencies: [
                 "SinchformManifest",
-                "ProvisioningAPI",
                 "SinchformEngine",
                 "ProvisioningEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -13,14 +13,8 @@ extension Sinchform {
 
         func run() async throws {
             try await CommandSupport.run {
-                let workspace = Workspace(directory: directory)
-                let context = try await CommandSupport.withPlan(workspace, connection: connection, scope: PlanScope()) {
-                    context, _ in context
-                }
-                let drift = context.plan.driftOnly()
-                Output.write(
-                    try PlanRenderer(color: CommandSupport.color && output.format == .text).render(
-                        drift, format: output.format, mode: .drift))
+                let drift = try await connection.session().drift(directory)
+                Output.write(try output.render(drift, mode: .drift))
                 if drift.hasChanges { throw ExitCode(2) }
             }
         }

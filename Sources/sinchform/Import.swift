@@ -25,15 +25,8 @@ extension Sinchform {
 
         func run() async throws {
             try await CommandSupport.run {
-                let workspace = Workspace(directory: out)
-                let project = try workspace.project(
-                    manifests: ManifestSet(), lock: force ? nil : try workspace.readLock())
-                let result = try await CommandSupport.withClient(workspace, project: project, connection: connection) {
-                    client in
-                    try await Importer().importProject(
-                        client: client, into: workspace, project: project,
-                        options: ImportOptions(kinds: kinds, force: force))
-                }
+                let result = try await connection.session().importProject(
+                    into: out, options: ImportOptions(kinds: kinds, force: force))
                 for file in result.files { Output.line("wrote \(file)") }
                 Output.line("wrote \(result.lockPath)")
                 for note in result.notes { Output.error("note: \(note)") }

@@ -12,20 +12,13 @@ extension Sinchform {
         @Option(help: "Save the plan (JSON, no secrets) for `apply PLANFILE` and `show`.") var out: String?
         @OptionGroup var output: FormatOptions
         @Flag(help: "Exit 2 when there are changes, 0 when there are none.") var detailedExitcode = false
-        @Option(help: "Plan only this address and what it depends on (repeatable).") var target: [String] = []
-        @Option(help: "Leave this address out (repeatable).") var exclude: [String] = []
+        @OptionGroup var scope: ScopeOptions
         @OptionGroup var connection: ConnectionOptions
 
         func run() async throws {
             try await CommandSupport.run {
-                let workspace = Workspace(directory: directory)
-                let context = try await CommandSupport.withPlan(
-                    workspace, connection: connection, scope: PlanScope(targets: target, excludes: exclude)
-                ) { context, _ in context }
-                let plan = context.plan
-                Output.write(
-                    try PlanRenderer(color: CommandSupport.color && output.format == .text).render(
-                        plan, format: output.format))
+                let plan = try await connection.session().plan(directory, scope: scope.scope)
+                Output.write(try output.render(plan))
                 if let out {
                     try SavedPlan.write(plan, to: out)
                     Output.error("Saved the plan to \(out); apply it with: sinchform apply \(out)")

@@ -22,6 +22,15 @@ public enum SavedPlan {
         return try decode(data, path: path)
     }
 
+    /// The plan at `source` when it is a plan file (a file that is not a manifest), nil for a directory or manifest.
+    public static func readIfPlanFile(_ source: String) throws -> Plan? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory), !isDirectory.boolValue,
+            !(source.hasSuffix(".yaml") || source.hasSuffix(".yml"))
+        else { return nil }
+        return try read(source)
+    }
+
     /// Decodes a plan from its JSON bytes; `path` names the source in errors.
     static func decode(_ data: Data, path: String) throws -> Plan {
         struct Header: Decodable {
