@@ -138,9 +138,8 @@ public struct LockFile: Codable, Sendable, Equatable {
     public func write(in directory: String) throws(EngineError) {
         let path = (directory as NSString).appendingPathComponent(Self.fileName)
         do {
-            var data = try Self.makeEncoder().encode(self)
-            data.append(UInt8(ascii: "\n"))
-            try AtomicFile.write(data, to: path)
+            var encoding = LockEncoding(self)
+            try LockEncoding.write(encoding.parts(of: self), to: path)
         } catch {
             throw EngineError.lockFile(path, "cannot be written (\(error))")
         }

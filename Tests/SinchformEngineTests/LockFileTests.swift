@@ -25,6 +25,11 @@ import Testing
             managedFields: ["target"], writeOnly: ["secret": "hmac-sha256:ef"], appliedAt: "2026-11-21T10:00:01Z")
         try lock.write(in: folder)
         #expect(try LockFile.read(in: folder) == lock)
+        // The one writer assembles pieces; the bytes are the canonical encoding (sorted keys, pretty-printed).
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let written = try Data(contentsOf: URL(fileURLWithPath: folder + "/sinchform.lock"))
+        #expect(written == (try encoder.encode(lock)) + Data("\n".utf8))
     }
 
     @Test(arguments: [
