@@ -7,20 +7,20 @@ import SinchformManifest
 extension JSONValue {
     /// `sha256:<hex>` of the deterministic encoding (``JSONValue/jsonString``: sorted keys, no spaces, integral
     /// numbers without a fraction), so equal values always hash equal.
-    public var digest: String {
+    var digest: String {
         "sha256:" + hexString(SHA256.hash(data: serialized()))
     }
 }
 
 /// Salted fingerprints of write-only values: enough to notice a change, useless for recovering the value.
-public enum Fingerprint {
-    public static func of(_ value: String, salt: String) -> String {
+enum Fingerprint {
+    static func of(_ value: String, salt: String) -> String {
         let key = SymmetricKey(data: Data(salt.utf8))
         let mac = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: key)
         return "hmac-sha256:" + hexString(mac)
     }
 
-    public static func newSalt() -> String {
+    static func newSalt() -> String {
         var generator = SystemRandomNumberGenerator()
         return hexString((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }

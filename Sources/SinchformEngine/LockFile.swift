@@ -170,13 +170,13 @@ struct LockFormatError: Error, CustomStringConvertible {
 }
 
 /// Durable file writes.
-public enum AtomicFile {
-    public static func write(_ data: Data, to path: String) throws {
+enum AtomicFile {
+    static func write(_ data: Data, to path: String) throws {
         try write(to: path) { try $0.write(contentsOf: data) }
     }
 
     /// Writes what `body` writes to the handle it is given (a temporary file), then renames it over `path`.
-    public static func write(to path: String, _ body: (FileHandle) throws -> Void) throws {
+    static func write(to path: String, _ body: (FileHandle) throws -> Void) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary =
             (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(UUID().uuidString).tmp"

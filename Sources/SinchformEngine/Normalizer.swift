@@ -6,10 +6,10 @@ import SinchformManifest
 /// schema knows survive (server-computed fields, ids, states and timestamps drop out), API defaults are filled
 /// in, arrays the API treats as sets are sorted, and write-only fields are removed (they are compared through
 /// the lock file's fingerprints instead).
-public struct Normalizer: Sendable {
-    public init() {}
+struct Normalizer: Sendable {
+    init() {}
 
-    public func normalize(_ value: JSONValue, as type: SchemaType) -> JSONValue? {
+    func normalize(_ value: JSONValue, as type: SchemaType) -> JSONValue? {
         switch type {
         case .string, .enumeration, .any:
             return value.isNull ? nil : value
@@ -57,7 +57,7 @@ public struct Normalizer: Sendable {
 
     /// Keeps only the parts of `live` that `desired` declares (at object level, recursively): fields the
     /// manifest leaves out are the API's business and never show as changes.
-    public func restrict(_ live: JSONValue, to desired: JSONValue) -> JSONValue {
+    func restrict(_ live: JSONValue, to desired: JSONValue) -> JSONValue {
         guard case let .object(liveMembers) = live, case let .object(desiredMembers) = desired else { return live }
         var result: [String: JSONValue] = [:]
         for (key, desiredValue) in desiredMembers {

@@ -33,7 +33,7 @@ public struct Workspace: Sendable {
 
     /// Starts reading and validating the manifests in the background, so that a caller can read the lock file and
     /// make a client meanwhile (reading a lock of 10,000 entries is a tenth of a second of CPU).
-    public func startLoading() -> ManifestLoading {
+    func startLoading() -> ManifestLoading {
         let loader = ManifestLoader(environment: environment)
         let directory = directory
         return ManifestLoading(task: Task { await loader.load(directory) })
@@ -41,11 +41,11 @@ public struct Workspace: Sendable {
 }
 
 /// Manifests being read in the background (``Workspace/startLoading()``).
-public struct ManifestLoading: Sendable {
+struct ManifestLoading: Sendable {
     let task: Task<ManifestLoadResult, Never>
 
     /// The validated manifests and their warnings, once loaded.
-    public func manifests() async throws(EngineError) -> (ManifestSet, [Diagnostic]) {
+    func manifests() async throws(EngineError) -> (ManifestSet, [Diagnostic]) {
         let result = await task.value
         do {
             return (try result.get(), result.warnings)
@@ -95,7 +95,7 @@ public struct PlanContext: Sendable {
 }
 
 /// What a plan starts from: the validated manifests (and their warnings), the lock file and the project.
-public struct PlanInputs: Sendable {
+struct PlanInputs: Sendable {
     public var manifests: ManifestSet
     public var warnings: [Diagnostic]
     public var lock: LockFile?
@@ -104,14 +104,14 @@ public struct PlanInputs: Sendable {
 
 /// How ``Workspace/plan(client:lock:scope:)`` ended: planned, or the manifests name another project than the
 /// client's (plan again with a client for it, from the inputs already loaded).
-public enum PlanAttempt: Sendable {
+enum PlanAttempt: Sendable {
     case planned(PlanContext)
     case otherProject(PlanInputs)
 }
 
 extension Workspace {
     /// The manifests (those of `loading` when given), lock file and project.
-    public func loadInputs(lock: LockFile?, loading: ManifestLoading? = nil) async throws(EngineError) -> PlanInputs {
+    func loadInputs(lock: LockFile?, loading: ManifestLoading? = nil) async throws(EngineError) -> PlanInputs {
         let (manifests, warnings) = try await (loading ?? startLoading()).manifests()
         let project = try project(manifests: manifests, lock: lock)
         return PlanInputs(manifests: manifests, warnings: warnings, lock: lock, project: project)
@@ -119,7 +119,7 @@ extension Workspace {
 
     /// The project a plan is most likely for before the manifests are read: `SINCH_PROJECT_ID`, else the lock
     /// file's. A manifest's `project:` wins; ``plan(client:lock:scope:)`` notices when one does.
-    public func provisionalProject(lock: LockFile?) -> String? {
+    func provisionalProject(lock: LockFile?) -> String? {
         environment["SINCH_PROJECT_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? lock?.project
     }
 
@@ -129,7 +129,7 @@ extension Workspace {
     ///
     /// `loading`: the manifests already being read (``startLoading()``), when the caller started them before
     /// reading the lock file.
-    public func plan(
+    func plan(
         client: ProvisioningClient, lock: LockFile?, loading: ManifestLoading? = nil, scope: PlanScope = PlanScope()
     ) async throws(EngineError) -> PlanAttempt {
         let known = Self.refreshTargets(lock.map { Array($0.resources.values) } ?? [])
@@ -173,7 +173,7 @@ extension Workspace {
     }
 
     /// Plans from loaded inputs with a client for their project: one refresh, then the diff.
-    public func plan(
+    func plan(
         _ inputs: PlanInputs, client: ProvisioningClient, scope: PlanScope = PlanScope()
     ) async throws(EngineError) -> PlanContext {
         let wanted = Self.refreshTargets(
@@ -223,7 +223,7 @@ extension Workspace {
 
     /// Lists `kinds`; children (KakaoTalk templates) only under `parents` (of `liveParents` when the parent list is
     /// already known).
-    public func refresh(
+    func refresh(
         client: ProvisioningClient, kinds: Set<ResourceKind>, parents: Set<String>,
         liveParents: [LiveResource]? = nil
     ) async throws(EngineError) -> LiveState {

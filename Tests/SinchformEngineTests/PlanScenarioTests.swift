@@ -1,8 +1,9 @@
 import Foundation
 import ProvisioningAPI
-import SinchformEngine
 import SinchformManifest
 import Testing
+
+@testable import SinchformEngine
 
 /// Plan and apply scenarios against the emulator over real HTTP, one per action and origin.
 @Suite struct PlanScenarioTests {

@@ -13,40 +13,40 @@ public struct RollbackNote: Codable, Sendable, Equatable {
 }
 
 /// One line of `.sinchform/journal/TIMESTAMP.jsonl`.
-public struct JournalEntry: Codable, Sendable, Equatable {
-    public enum Event: String, Codable, Sendable {
+struct JournalEntry: Codable, Sendable, Equatable {
+    enum Event: String, Codable, Sendable {
         case apply, start, done, failed, skipped, finish
     }
 
-    public var time: String
-    public var event: Event
-    public var address: Address?
-    public var kind: ResourceKind?
-    public var action: Action?
+    var time: String
+    var event: Event
+    var address: Address?
+    var kind: ResourceKind?
+    var action: Action?
     /// The request, redacted: the operation and its body with sensitive leaves masked.
-    public var request: JSONValue?
+    var request: JSONValue?
     /// The live state before the step (comparable view, masked).
-    public var before: JSONValue?
+    var before: JSONValue?
     /// The state the step left (for rollback's "still as the step left it" check).
-    public var afterDigest: String?
-    public var remoteId: RemoteIdentity?
-    public var rollback: RollbackNote?
-    public var error: String?
+    var afterDigest: String?
+    var remoteId: RemoteIdentity?
+    var rollback: RollbackNote?
+    var error: String?
     /// Free text (apply header, summary).
-    public var message: String?
+    var message: String?
 
-    public init(event: Event, time: Date = Date()) {
+    init(event: Event, time: Date = Date()) {
         self.event = event
         self.time = Timestamp.iso(time)
     }
 }
 
 /// Appends journal lines, each flushed to disk before the call it describes is made and after it returns.
-public actor Journal {
-    public let path: String
+actor Journal {
+    let path: String
     private let handle: FileHandle
 
-    public init(directory: String, name: String = Timestamp.fileSafe(Date())) throws {
+    init(directory: String, name: String = Timestamp.fileSafe(Date())) throws {
         let folder = (directory as NSString).appendingPathComponent("journal")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var candidate = (folder as NSString).appendingPathComponent(name + ".jsonl")
@@ -74,7 +74,7 @@ public actor Journal {
     /// Lines are written in call order at once; the flush runs off the actor, so the steps that finish while one
     /// runs are made durable together by the next. Flushing on the actor serialised every step of an apply behind
     /// two fsyncs (about 6 ms a step on a CI disk, whatever the parallelism).
-    public func append(_ entry: JournalEntry, waitForDisk: Bool = true) async throws {
+    func append(_ entry: JournalEntry, waitForDisk: Bool = true) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(entry)
@@ -102,20 +102,20 @@ public actor Journal {
         }
     }
 
-    public func close() async throws {
+    func close() async throws {
         if let syncing { _ = await syncing.task.result }
         try handle.close()
     }
 
     /// Every entry of a journal file; a torn last line (a crash mid-write) is ignored.
-    public static func read(_ path: String) throws -> [JournalEntry] {
+    static func read(_ path: String) throws -> [JournalEntry] {
         let text = try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8)
         let decoder = JSONDecoder()
         return text.split(separator: "\n").compactMap { try? decoder.decode(JournalEntry.self, from: Data($0.utf8)) }
     }
 
     /// The newest journal in a state directory.
-    public static func latest(in stateDirectory: String) -> String? {
+    static func latest(in stateDirectory: String) -> String? {
         let folder = (stateDirectory as NSString).appendingPathComponent("journal")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return names.filter { $0.hasSuffix(".jsonl") }.sorted().last.map {
@@ -124,15 +124,15 @@ public actor Journal {
     }
 }
 
-public enum Timestamp {
-    public static func iso(_ date: Date) -> String {
+enum Timestamp {
+    static func iso(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: date)
     }
 
     /// `20261121T134501.123Z`: sorts by time and is safe in file names.
-    public static func fileSafe(_ date: Date) -> String {
+    static func fileSafe(_ date: Date) -> String {
         iso(date).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
     }
 }
