@@ -246,7 +246,7 @@ extension ProvisioningClient.WhatsAppAccount {
 
 extension ProvisioningClient {
     /// Makes the error for a body that is not what `operation` expects.
-    func undecodable(_ operation: String, label: String?, path: String) -> (String) -> APIError {
+    fileprivate func undecodable(_ operation: String, label: String?, path: String) -> (String) -> APIError {
         let url = configuration.provisioningURL + path
         return { message in
             APIError(kind: .undecodableResponse, operation: operation, message: message, resource: label, url: url)
@@ -254,7 +254,7 @@ extension ProvisioningClient {
     }
 
     /// A POST of the embedded-signup helpers, which create nothing: `resendable` ones are retried like a GET.
-    func helperPost(
+    fileprivate func helperPost(
         path: String, body: JSONValue, resendable: Bool, operation: String, label: String?
     ) async throws -> JSONValue? {
         let bytes = body.serialized()
