@@ -186,11 +186,6 @@ import Testing
             #expect(authorized.status == 413)
             #expect(authorized.errorCode == "payload_too_large")
 
-            // A body sent in full beyond the limit is refused as well.
-            let big = String(repeating: " ", count: EmulatorDefaults.maxRequestBodyBytes + 1)
-            let streamed = try await h.send(.POST, "webhooks", body: big)
-            #expect(streamed.status == 413)
-            #expect(streamed.errorCode == "payload_too_large")
             #expect(try await h.get("webhooks").status == 200)
         }
     }
@@ -206,7 +201,7 @@ func endlessBody(_ h: Harness, authorization: String?) async throws -> HTTPResul
     let (chunks, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
     continuation.yield(ByteBuffer(string: "{"))
     request.body = .stream(chunks, length: .known(Int64(1_000_000_000)))
-    let response = try await h.client.execute(request, timeout: .seconds(30))
+    let response = try await h.client.execute(request, timeout: .seconds(60))
     let buffer = try await response.body.collect(upTo: 1 << 20)
     continuation.finish()
     return HTTPResult(
