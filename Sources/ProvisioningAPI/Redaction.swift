@@ -2,7 +2,8 @@
 ///
 /// A JSON member is sensitive when its key contains `secret`, `password` or `token` (case-insensitive), which covers
 /// webhook `secret`, `access_token`, RCS `authToken`, WhatsApp `bearerToken` and the like. Page tokens are hidden too;
-/// they are opaque and harmless, but one simple rule is easier to trust than a list of exceptions.
+/// they are opaque and harmless, but one simple rule is easier to trust than a list of exceptions. Single-use codes
+/// that buy a token (`facebookCode`, `authenticationCode`) are named one by one: "code" alone would hide `errorCode`.
 enum Redaction {
     /// What a hidden value is shown as.
     static let placeholder = "(sensitive)"
@@ -10,7 +11,7 @@ enum Redaction {
     static func isSensitiveKey(_ key: String) -> Bool {
         let lowered = key.lowercased()
         return lowered.contains("secret") || lowered.contains("password") || lowered.contains("token")
-            || lowered == "authorization"
+            || lowered == "authorization" || lowered == "facebookcode" || lowered == "authenticationcode"
     }
 
     /// The value with every sensitive member replaced by ``placeholder``.

@@ -43,6 +43,11 @@ struct APIError: Error, Sendable {
     static let noFieldsToUpdate = APIError(
         400, "no_fields_to_update", "No fields to be updated.", "Supply at least one field to update.")
 
+    static func payloadTooLarge(limit: Int) -> APIError {
+        APIError(
+            413, "payload_too_large", "Request body too large.", "Send a body of at most \(limit) bytes.")
+    }
+
     static func invalidInput(_ errors: [String]) -> APIError {
         APIError(
             400, "invalid_input", "Invalid input.", "Correct the validation errors and submit again.",

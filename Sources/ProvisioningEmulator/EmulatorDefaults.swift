@@ -127,6 +127,19 @@ enum EmulatorDefaults {
     /// reason as `remark` and returns the sender to this state (UNCONFIRMED).
     static let rcsStateAfterRejectedLaunch = "IN_TEST"
 
+    /// Part C §2.3: the WABA `wabaDetails` reports by default (the example's id), also the default account's `wabaId`.
+    static let whatsappWabaId = "100000000000000"
+
+    /// Part C §2.2 / §3.2: the business managers this environment allows (UNCONFIRMED; the documented example's list).
+    /// Another valid one answers `invalid_business_manager_for_environment`; one that is not the account's own,
+    /// `invalid_business_manager`.
+    static let whatsappEnvironmentBusinessManagers = ["SINCH_AMERICA", "SINCH_UK"]
+
+    /// Largest request body read from a caller with valid credentials; `PUT /_emulator/state` (a seeded world) may be
+    /// larger. A caller without valid credentials gets its answer without its body being read at all.
+    static let maxRequestBodyBytes = 8 << 20
+    static let maxStateBodyBytes = 1 << 30
+
     /// Author shown on activities created through the API (examples use this text).
     static let activityAuthor = "Provisioning API user"
 

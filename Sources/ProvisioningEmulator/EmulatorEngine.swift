@@ -33,7 +33,7 @@ final class EmulatorEngine: Sendable {
         self.world = Mutex(World())
         self.table = RouteTable(
             routes: Webhooks.routes + WhatsAppTemplates.routes + KakaoTalk.routes + RcsSenders.routes
-                + WhatsAppSenders.routes)
+                + WhatsAppSenders.routes + WhatsAppAccount.routes)
     }
 
     /// Emulator-clock now, in seconds since 1970.
@@ -77,7 +77,8 @@ final class EmulatorEngine: Sendable {
         }
         let outcome: Outcome
         if request.path.hasPrefix("/_emulator/") || request.path == "/_emulator" {
-            outcome = control(request)
+            // The control API changes and reveals everything: it takes the emulator's key like every API route.
+            outcome = authenticate(request) ? control(request) : respond(APIError.unauthorized)
         } else if request.path == "/oauth2/token" {
             outcome = token(request)
         } else {
@@ -165,7 +166,13 @@ final class EmulatorEngine: Sendable {
     // MARK: Auth
 
     private func authenticate(_ request: APIRequest) -> Bool {
-        guard let header = request.headers["authorization"] else { return false }
+        authenticate(authorization: request.headers["authorization"])
+    }
+
+    /// Whether an `Authorization` header carries the emulator's key (Basic) or a bearer token it issued that has not
+    /// expired.
+    func authenticate(authorization header: String?) -> Bool {
+        guard let header else { return false }
         if let credentials = basicCredentials(header) {
             return configuration.credentials[credentials.0] == credentials.1
         }
@@ -226,24 +233,56 @@ final class EmulatorEngine: Sendable {
     // MARK: Persistence
 
     /// Loads state from `statePath` when the file exists.
+    ///
+    /// - Throws: ``EmulatorStateFileError`` naming the file and what is wrong in it.
     func load() throws {
         guard let path = configuration.statePath, FileManager.default.fileExists(atPath: path) else { return }
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        guard let json = JSON.parse(Array(data)) else { throw APIError.invalidPayload }
-        let loaded = try World(json: json)
-        world.withLock { $0 = loaded }
+        guard let json = JSON.parse(Array(data)) else { throw EmulatorStateFileError(path: path, reason: "not JSON") }
+        do {
+            let loaded = try World(json: json)
+            world.withLock { $0 = loaded }
+        } catch let error as APIError {
+            let details = error.additionalInformation?["validationErrors"]?.arrayValue?.compactMap(\.stringValue)
+            throw EmulatorStateFileError(path: path, reason: details?.joined(separator: "; ") ?? error.message)
+        }
     }
 
-    /// Writes state now (temp file + rename, via `.atomic`).
+    /// Writes state now: a new file created with mode 0600 (it holds webhook secrets), written, synced and renamed
+    /// over the old one.
     func persistNow() throws {
         guard let path = configuration.statePath else { return }
         persistence.withLock { $0.dirty = false }
         let snapshot = world.withLock { $0 }
-        let data = Data(snapshot.json.serialized())
+        let bytes = snapshot.json.serialized()
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(
             at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try data.write(to: url, options: .atomic)
+        let temporary = path + ".\(newUUID()).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw EmulatorStateFileError(path: path, reason: "cannot create \(temporary) (errno \(errno))")
+        }
+        var written = 0
+        var failure: Int32 = 0
+        bytes.withUnsafeBytes { buffer in
+            while written < buffer.count {
+                let result = write(descriptor, buffer.baseAddress.map { $0 + written }, buffer.count - written)
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                written += result
+            }
+        }
+        if failure == 0, fsync(descriptor) != 0 { failure = errno }
+        close(descriptor)
+        if failure == 0, rename(temporary, path) != 0 { failure = errno }
+        if failure != 0 {
+            unlink(temporary)
+            throw EmulatorStateFileError(path: path, reason: "cannot write it (errno \(failure))")
+        }
     }
 
     func schedulePersist() {
@@ -294,12 +333,14 @@ final class EmulatorEngine: Sendable {
             schedulePersist()
             return .noContent
         case ("GET", "/_emulator/state"):
+            // Secrets (webhook secrets, tokens) only when asked for, with `?secrets=true`.
+            let secrets = call.queryValue("secrets") == "true"
             let now = self.now()
             let snapshot = world.withLock { world -> World in
                 for key in world.projects.keys { world.projects[key]?.settleReviews(now: now) }
                 return world
             }
-            return Reply(status: 200, body: nil).withRaw(snapshot.json.serialized())
+            return Reply(status: 200, body: nil).withRaw(snapshot.json(includingSecrets: secrets).serialized())
         case ("PUT", "/_emulator/state"):
             guard let json = JSON.parse(request.body) else { throw APIError.invalidPayload }
             let decoded = try World(json: json)
@@ -312,6 +353,9 @@ final class EmulatorEngine: Sendable {
             let body = try call.jsonObject()
             var validation = Validation()
             let seconds = validation.number(body, "seconds", required: true, range: 0...1e10) ?? 0
+            if call.now + seconds > StateNumber.maxTime {
+                validation.fail("seconds must not move the clock past 9999-12-31T23:59:59Z")
+            }
             try validation.check()
             world.withLock { $0.clockOffset += seconds }
             schedulePersist()
@@ -326,6 +370,19 @@ final class EmulatorEngine: Sendable {
             let entry = try world.withLock { world in try RcsSenders.setTestNumberState(body, world: &world) }
             schedulePersist()
             return .ok(entry)
+        case ("PUT", "/_emulator/whatsapp/account"):
+            let body = try call.jsonObject()
+            let reviewDelay = configuration.reviewDelay.seconds
+            let answer = try world.withLock { world in
+                try WhatsAppAccount.control(body, world: &world, now: call.now, reviewDelay: reviewDelay)
+            }
+            schedulePersist()
+            return .ok(answer)
+        case ("PUT", "/_emulator/whatsapp/wabas"):
+            let body = try call.jsonObject()
+            let answer = try world.withLock { world in try WhatsAppAccount.seedWabas(body, world: &world) }
+            schedulePersist()
+            return .ok(answer)
         case ("PUT", "/_emulator/faults"):
             let body = try call.jsonObject()
             guard case .array(let items)? = body["rules"] else {
@@ -347,6 +404,16 @@ final class EmulatorEngine: Sendable {
         default:
             throw APIError.routeNotFound
         }
+    }
+}
+
+/// A state file that cannot be read or written: which file, and what is wrong.
+struct EmulatorStateFileError: Error, CustomStringConvertible {
+    var path: String
+    var reason: String
+
+    var description: String {
+        "emulator state file \(path): \(reason); correct the file or delete it to start from an empty state"
     }
 }
 

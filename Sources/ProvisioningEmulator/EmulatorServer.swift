@@ -1,4 +1,5 @@
 import Hummingbird
+import JSONSyntax
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -104,7 +105,7 @@ struct EmulatorRequestContext: RequestContext {
         self.channel = source.channel
     }
 
-    var maxUploadSize: Int { 1 << 30 }
+    var maxUploadSize: Int { EmulatorDefaults.maxStateBodyBytes }
 }
 
 /// The single responder: hands every request to the engine.
@@ -113,14 +114,24 @@ struct EmulatorResponder: HTTPResponder {
     let engine: EmulatorEngine
 
     func respond(to request: Request, context: Context) async throws -> Response {
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         var headers: [String: String] = [:]
         for field in request.headers {
             headers[field.name.canonicalName.lowercased()] = field.value
         }
+        // The body is read only for a caller with valid credentials, and only up to a limit: an anonymous caller
+        // cannot make the emulator buffer anything (its answer, a 401, does not depend on the body).
+        var body: [UInt8] = []
+        if engine.authenticate(authorization: headers["authorization"]) {
+            let isState = request.method == .put && request.uri.path == "/_emulator/state"
+            let limit = isState ? EmulatorDefaults.maxStateBodyBytes : EmulatorDefaults.maxRequestBodyBytes
+            let declared = headers["content-length"].flatMap { Int($0) } ?? 0
+            guard declared <= limit, let buffer = try? await request.body.collect(upTo: limit) else {
+                return Self.response(APIError.payloadTooLarge(limit: limit))
+            }
+            body = Array(buffer.readableBytesView)
+        }
         let apiRequest = APIRequest(
-            method: request.method.rawValue, target: request.uri.description, headers: headers,
-            body: Array(buffer.readableBytesView))
+            method: request.method.rawValue, target: request.uri.description, headers: headers, body: body)
         switch await engine.process(apiRequest) {
         case .drop:
             try? await context.channel.close()
@@ -149,6 +160,14 @@ struct EmulatorResponder: HTTPResponder {
                 status: .init(code: status), headers: fields,
                 body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
+    }
+}
+
+extension EmulatorResponder {
+    static func response(_ error: APIError) -> Response {
+        Response(
+            status: .init(code: error.status), headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: error.body.serialized())))
     }
 }
 

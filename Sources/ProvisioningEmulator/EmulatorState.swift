@@ -1,7 +1,7 @@
 import Foundation
 
 /// One stored resource: its API-visible body plus what the API never shows.
-struct Resource: Codable, Sendable {
+struct Resource: Sendable {
     /// The body GET returns (the live view).
     var doc: [String: JSON]
     /// Write-only value (webhook `secret`), never echoed.
@@ -26,7 +26,7 @@ struct Resource: Codable, Sendable {
 }
 
 /// Resources of one kind in one project, keyed by their natural key, with a cached sort order.
-struct ResourceCollection: Codable, Sendable {
+struct ResourceCollection: Sendable {
     private(set) var items: [String: Resource] = [:]
     private(set) var pending: Set<String> = []
     /// No pending review is due before this time (a lower bound: reviews ended early leave it behind), so that
@@ -39,28 +39,7 @@ struct ResourceCollection: Codable, Sendable {
     private(set) var removedCount = 0
     private var orderCache: [String: [String]] = [:]
 
-    enum CodingKeys: String, CodingKey {
-        case items
-        case pending
-    }
-
     init() {}
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        items = try container.decode([String: Resource].self, forKey: .items)
-        pending = Set(items.filter { $0.value.reviewDue != nil }.keys)
-        earliestDue = items.values.compactMap(\.reviewDue).min() ?? .infinity
-        for key in items.keys {
-            if let group = Self.group(of: key) { groups[group, default: []].insert(key) }
-        }
-        removedCount = items.values.count { $0.deletedAt != nil }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(items, forKey: .items)
-    }
 
     var count: Int { items.count }
     var values: Dictionary<String, Resource>.Values { items.values }
@@ -122,7 +101,7 @@ struct ResourceCollection: Codable, Sendable {
 }
 
 /// Everything one project holds.
-struct ProjectState: Codable, Sendable {
+struct ProjectState: Sendable {
     var webhooks = ResourceCollection()
     /// Keyed by `name/LANGUAGE`.
     var whatsappTemplates = ResourceCollection()
@@ -134,28 +113,20 @@ struct ProjectState: Codable, Sendable {
     /// Keyed by `plusFriendId/code`.
     var kakaotalkTemplates = ResourceCollection()
     var rcsSenders = ResourceCollection()
+    /// The project's one WhatsApp account, under the key ``WhatsAppAccount/key``; empty when the project has none. A
+    /// new project starts onboarded (DESIGN, "The WhatsApp account").
+    var whatsappAccount = WhatsAppAccount.onboardedCollection()
+    /// The WhatsApp Business Accounts and numbers `wabaDetails` reports, as `{id, numbers: [{id,
+    /// displayPhoneNumber, provisioned}]}`.
+    var whatsappWabas: [JSON] = WhatsAppAccount.defaultWabas
+    /// Documented failures the control API makes an account operation answer: operation name → `errorCode`.
+    var whatsappFailures: [String: String] = [:]
 
     init() {}
-
-    /// Lenient: a seeded state may name only the collections it fills.
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        func decode(_ key: CodingKeys) throws -> ResourceCollection {
-            try container.decodeIfPresent(ResourceCollection.self, forKey: key) ?? ResourceCollection()
-        }
-        webhooks = try decode(.webhooks)
-        whatsappTemplates = try decode(.whatsappTemplates)
-        whatsappTemplateNameBlocks =
-            try container.decodeIfPresent([String: Double].self, forKey: .whatsappTemplateNameBlocks) ?? [:]
-        whatsappSenders = try decode(.whatsappSenders)
-        kakaotalkSenders = try decode(.kakaotalkSenders)
-        kakaotalkTemplates = try decode(.kakaotalkTemplates)
-        rcsSenders = try decode(.rcsSenders)
-    }
 }
 
 /// The whole emulated world: what `GET /_emulator/state` dumps and `PUT` replaces.
-struct World: Codable, Sendable {
+struct World: Sendable {
     var projects: [String: ProjectState] = [:]
     /// Seconds added to real time to get the emulator clock.
     var clockOffset: Double = 0
@@ -202,23 +173,29 @@ extension World {
 // MARK: State as JSON (fast dump/load without Codable's per-value overhead)
 
 extension Resource {
-    init(json: JSON) throws {
-        guard case .object(let doc)? = json["doc"] else { throw APIError.invalidInput(["doc must be an object"]) }
-        self.init(doc: doc, seq: Int(json["seq"]?.numberValue ?? 0))
+    init(json: JSON, path: String) throws {
+        guard case .object(let doc)? = json["doc"] else {
+            throw APIError.invalidInput(["\(path).doc must be an object"])
+        }
+        self.init(doc: doc, seq: try StateNumber.sequence(json["seq"], path + ".seq"))
         secret = json["secret"]?.stringValue
-        reviewDue = json["reviewDue"]?.numberValue
+        reviewDue = try StateNumber.time(json["reviewDue"], path + ".reviewDue")
         activities = json["activities"]?.arrayValue ?? []
-        deletedAt = json["deletedAt"]?.numberValue
+        deletedAt = try StateNumber.time(json["deletedAt"], path + ".deletedAt")
         submitted = json["submitted"]?.boolValue ?? false
         hidden = json["hidden"]?.objectValue
     }
 
-    var json: JSON {
+    var json: JSON { json(includingSecrets: true) }
+
+    /// The stored form; without secrets, the write-only `secret` and every secret-named member of the body (a sender's
+    /// `bearerToken`, an RCS `authToken`) are left out.
+    func json(includingSecrets: Bool) -> JSON {
         var object: [String: JSON] = [
-            "doc": .object(doc), "activities": .array(activities), "submitted": .bool(submitted),
-            "seq": .number(Double(seq)),
+            "doc": includingSecrets ? .object(doc) : withoutSecrets(.object(doc)), "activities": .array(activities),
+            "submitted": .bool(submitted), "seq": .number(Double(seq)),
         ]
-        if let secret { object["secret"] = .string(secret) }
+        if includingSecrets, let secret { object["secret"] = .string(secret) }
         if let reviewDue { object["reviewDue"] = .number(reviewDue) }
         if let deletedAt { object["deletedAt"] = .number(deletedAt) }
         if let hidden { object["hidden"] = .object(hidden) }
@@ -227,51 +204,122 @@ extension Resource {
 }
 
 extension ResourceCollection {
-    init(json: JSON?) throws {
+    init(json: JSON?, path: String) throws {
         self.init()
-        for (key, value) in json?["items"]?.objectValue ?? [:] { self[key] = try Resource(json: value) }
+        for (key, value) in json?["items"]?.objectValue ?? [:] {
+            self[key] = try Resource(json: value, path: "\(path).items.\(key)")
+        }
     }
 
-    var json: JSON { .object(["items": .object(items.mapValues(\.json))]) }
+    func json(includingSecrets: Bool) -> JSON {
+        .object(["items": .object(items.mapValues { $0.json(includingSecrets: includingSecrets) })])
+    }
 }
 
 extension ProjectState {
-    init(json: JSON) throws {
+    /// Lenient: a seeded state may name only the collections it fills; a project whose state does not mention the
+    /// WhatsApp account has the default (onboarded) one, and `"whatsappAccount": {"items": {}}` has none.
+    init(json: JSON, path: String) throws {
         self.init()
-        webhooks = try ResourceCollection(json: json["webhooks"])
-        whatsappTemplates = try ResourceCollection(json: json["whatsappTemplates"])
-        whatsappTemplateNameBlocks = (json["whatsappTemplateNameBlocks"]?.objectValue ?? [:]).compactMapValues {
-            $0.numberValue
+        func collection(_ key: String) throws -> ResourceCollection {
+            try ResourceCollection(json: json[key], path: "\(path).\(key)")
         }
-        whatsappSenders = try ResourceCollection(json: json["whatsappSenders"])
-        kakaotalkSenders = try ResourceCollection(json: json["kakaotalkSenders"])
-        kakaotalkTemplates = try ResourceCollection(json: json["kakaotalkTemplates"])
-        rcsSenders = try ResourceCollection(json: json["rcsSenders"])
+        webhooks = try collection("webhooks")
+        whatsappTemplates = try collection("whatsappTemplates")
+        for (name, value) in json["whatsappTemplateNameBlocks"]?.objectValue ?? [:] {
+            whatsappTemplateNameBlocks[name] = try StateNumber.time(
+                value, "\(path).whatsappTemplateNameBlocks.\(name)")
+        }
+        whatsappSenders = try collection("whatsappSenders")
+        kakaotalkSenders = try collection("kakaotalkSenders")
+        kakaotalkTemplates = try collection("kakaotalkTemplates")
+        rcsSenders = try collection("rcsSenders")
+        if json["whatsappAccount"] != nil { whatsappAccount = try collection("whatsappAccount") }
+        if let wabas = json["whatsappWabas"] {
+            whatsappWabas = try WhatsAppAccount.wabas(from: wabas, path: "\(path).whatsappWabas")
+        }
+        whatsappFailures = (json["whatsappFailures"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
     }
 
-    var json: JSON {
-        .object([
-            "webhooks": webhooks.json, "whatsappTemplates": whatsappTemplates.json,
+    func json(includingSecrets: Bool) -> JSON {
+        func collection(_ value: ResourceCollection) -> JSON { value.json(includingSecrets: includingSecrets) }
+        return .object([
+            "webhooks": collection(webhooks), "whatsappTemplates": collection(whatsappTemplates),
             "whatsappTemplateNameBlocks": .object(whatsappTemplateNameBlocks.mapValues { .number($0) }),
-            "whatsappSenders": whatsappSenders.json, "kakaotalkSenders": kakaotalkSenders.json,
-            "kakaotalkTemplates": kakaotalkTemplates.json, "rcsSenders": rcsSenders.json,
+            "whatsappSenders": collection(whatsappSenders), "kakaotalkSenders": collection(kakaotalkSenders),
+            "kakaotalkTemplates": collection(kakaotalkTemplates), "rcsSenders": collection(rcsSenders),
+            "whatsappAccount": collection(whatsappAccount), "whatsappWabas": .array(whatsappWabas),
+            "whatsappFailures": .object(whatsappFailures.mapValues { .string($0) }),
         ])
     }
 }
 
 extension World {
+    /// Reads a state dump (a state file or `PUT /_emulator/state`); every number is range-checked before it is
+    /// converted, so a hostile file is an `invalid_input` naming the member, never a trap.
     init(json: JSON) throws {
         guard case .object = json else { throw APIError.invalidPayload }
         self.init()
-        for (id, project) in json["projects"]?.objectValue ?? [:] { projects[id] = try ProjectState(json: project) }
-        clockOffset = json["clockOffset"]?.numberValue ?? 0
-        seq = Int(json["seq"]?.numberValue ?? 0)
+        for (id, project) in json["projects"]?.objectValue ?? [:] {
+            projects[id] = try ProjectState(json: project, path: "projects.\(id)")
+        }
+        clockOffset = try StateNumber.time(json["clockOffset"], "clockOffset") ?? 0
+        seq = try StateNumber.sequence(json["seq"], "seq")
     }
 
-    var json: JSON {
+    var json: JSON { json(includingSecrets: true) }
+
+    func json(includingSecrets: Bool) -> JSON {
         .object([
-            "projects": .object(projects.mapValues(\.json)), "clockOffset": .number(clockOffset),
-            "seq": .number(Double(seq)),
+            "projects": .object(projects.mapValues { $0.json(includingSecrets: includingSecrets) }),
+            "clockOffset": .number(clockOffset), "seq": .number(Double(seq)),
         ])
+    }
+}
+
+/// Range checks for the numbers of a loaded state.
+enum StateNumber {
+    /// The latest emulator-clock time, 9999-12-31T23:59:59Z: beyond it timestamps no longer have four-digit years.
+    static let maxTime = 253_402_300_799.0
+    /// The largest creation sequence number (far beyond any real run; well inside `Int`).
+    static let maxSequence = 1e15
+
+    /// A time in seconds (or a clock offset), within ±``maxTime``; nil when absent.
+    static func time(_ value: JSON?, _ path: String) throws -> Double? {
+        guard let value, !value.isNull else { return nil }
+        guard case .number(let number) = value, abs(number) <= maxTime else {
+            throw APIError.invalidInput([
+                "\(path) must be a number of seconds between -\(Int(maxTime)) and \(Int(maxTime))"
+            ])
+        }
+        return number
+    }
+
+    /// A creation sequence number: a whole number from 0 to ``maxSequence``; 0 when absent.
+    static func sequence(_ value: JSON?, _ path: String) throws -> Int {
+        guard let value, !value.isNull else { return 0 }
+        guard case .number(let number) = value, number >= 0, number <= maxSequence, let whole = Int(exactly: number)
+        else {
+            throw APIError.invalidInput(["\(path) must be a whole number from 0 to \(Int(maxSequence))"])
+        }
+        return whole
+    }
+}
+
+/// `value` without the members whose name marks a secret (`secret`, `token`, `password`), at any depth.
+func withoutSecrets(_ value: JSON) -> JSON {
+    switch value {
+    case .object(let members):
+        var kept: [String: JSON] = [:]
+        for (key, member) in members {
+            let lowered = key.lowercased()
+            if lowered.contains("secret") || lowered.contains("token") || lowered.contains("password") { continue }
+            kept[key] = withoutSecrets(member)
+        }
+        return .object(kept)
+    case .array(let items):
+        return .array(items.map(withoutSecrets))
+    default:
+        return value
     }
 }

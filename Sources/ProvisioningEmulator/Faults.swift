@@ -48,27 +48,27 @@ struct FaultRule: Sendable {
         method = validation.string(object, "method")?.uppercased()
         pathPattern = validation.string(object, "path")
         probability = validation.number(object, "probability", range: 0...1) ?? 1
-        remaining = validation.number(object, "count", range: 0...1e12).map { Int($0) }
+        remaining = validation.integer(object, "count", range: 0...1_000_000_000_000)
         switch type {
         case "latency":
-            fixedMs = Int(validation.number(object, "fixedMs", range: 0...600_000) ?? 0)
-            randomMs = Int(validation.number(object, "randomMs", range: 0...600_000) ?? 0)
+            fixedMs = validation.integer(object, "fixedMs", range: 0...600_000) ?? 0
+            randomMs = validation.integer(object, "randomMs", range: 0...600_000) ?? 0
         case "status":
-            let code = Int(validation.number(object, "status", required: true) ?? 500)
+            let code = validation.integer(object, "status", required: true, range: 100...599) ?? 500
             if !FaultRule.statuses.contains(code) {
                 validation.fail("status must be one of the following values: 429, 500, 502, 503, 504")
             }
             status = code
-            retryAfter = validation.number(object, "retryAfter", range: 0...86_400).map { Int($0) }
+            retryAfter = validation.integer(object, "retryAfter", range: 0...86_400)
         case "drop":
             afterProcessing = validation.bool(object, "afterProcessing") ?? false
         case "huge":
-            bytes = Int(validation.number(object, "bytes", range: 1...4e9) ?? Double(bytes))
+            bytes = validation.integer(object, "bytes", range: 1...4_000_000_000) ?? bytes
         case "trickle":
-            bytes = Int(validation.number(object, "bytes", range: 1...1_000_000) ?? 100)
-            intervalMs = Int(validation.number(object, "intervalMs", range: 1...600_000) ?? Double(intervalMs))
+            bytes = validation.integer(object, "bytes", range: 1...1_000_000) ?? 100
+            intervalMs = validation.integer(object, "intervalMs", range: 1...600_000) ?? intervalMs
         case "redirect":
-            let code = Int(validation.number(object, "status") ?? 302)
+            let code = validation.integer(object, "status", range: 100...599) ?? 302
             if !FaultRule.redirectStatuses.contains(code) {
                 validation.fail("status must be one of the following values: 301, 302, 303, 307, 308")
             }

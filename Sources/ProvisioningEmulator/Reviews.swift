@@ -16,6 +16,7 @@ enum ReviewKind: String, CaseIterable, Sendable {
     case kakaotalkSender
     case kakaotalkTemplate
     case rcsSender
+    case whatsappAccount
 
     var keyPath: WritableKeyPath<ProjectState, ResourceCollection> {
         switch self {
@@ -24,6 +25,7 @@ enum ReviewKind: String, CaseIterable, Sendable {
         case .kakaotalkSender: \.kakaotalkSenders
         case .kakaotalkTemplate: \.kakaotalkTemplates
         case .rcsSender: \.rcsSenders
+        case .whatsappAccount: \.whatsappAccount
         }
     }
 
@@ -35,6 +37,7 @@ enum ReviewKind: String, CaseIterable, Sendable {
         case .kakaotalkSender: KakaoTalk.completeSenderReview(&resource, outcome, at: time)
         case .kakaotalkTemplate: KakaoTalk.completeTemplateReview(&resource, outcome, at: time)
         case .rcsSender: RcsSenders.completeLaunch(&resource, outcome, at: time)
+        case .whatsappAccount: WhatsAppAccount.completeReview(&resource, outcome, at: time)
         }
     }
 
@@ -46,6 +49,8 @@ enum ReviewKind: String, CaseIterable, Sendable {
             return WhatsAppTemplates.key(name, language)
         case .whatsappSender, .rcsSender:
             return body["id"]?.stringValue
+        case .whatsappAccount:
+            return WhatsAppAccount.key
         case .kakaotalkSender:
             return body["plusFriendId"]?.stringValue
         case .kakaotalkTemplate:

@@ -151,10 +151,13 @@ struct PageRequest {
     /// Reads `pageSize` and `pageToken`, answering `invalid_page_size` / `invalid_page_token` as documented.
     init(_ call: Call, range: ClosedRange<Int>, defaultSize: Int) throws {
         if let text = call.queryValue("pageSize") {
-            guard let number = Double(text), number.rounded() == number, range.contains(Int(number)) else {
+            // Compared as a Double first: `1e300` or `-1` is a documented error, never a trapping conversion.
+            guard let number = Double(text), number >= Double(range.lowerBound), number <= Double(range.upperBound),
+                let whole = Int(exactly: number)
+            else {
                 throw APIError.invalidPageSize
             }
-            size = Int(number)
+            size = whole
         } else {
             size = defaultSize
         }

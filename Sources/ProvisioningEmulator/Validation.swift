@@ -99,8 +99,25 @@ struct Validation {
             if number > range.upperBound {
                 fail("\(name) must not be greater than \(formatNumber(range.upperBound))")
             }
+            // Out of range is recorded and answered by `check()`; the caller never converts such a number.
+            return nil
         }
         return number
+    }
+
+    /// A whole number within `range`, converted only after the range check (so `1e300` or `-1` is an error, never a
+    /// trap); nil when absent or wrong (and then recorded).
+    @discardableResult
+    mutating func integer(
+        _ object: [String: JSON], _ key: String, path: String? = nil, required: Bool = false, range: ClosedRange<Int>
+    ) -> Int? {
+        let bounds = Double(range.lowerBound)...Double(range.upperBound)
+        guard let number = number(object, key, path: path, required: required, range: bounds) else { return nil }
+        guard let whole = Int(exactly: number) else {
+            fail("\(path ?? key) must be an integer number")
+            return nil
+        }
+        return whole
     }
 
     @discardableResult
@@ -177,7 +194,7 @@ func isEmail(_ text: String) -> Bool {
 }
 
 func formatNumber(_ value: Double) -> String {
-    value.rounded() == value ? String(Int(value)) : String(value)
+    Int(exactly: value).map(String.init) ?? String(value)
 }
 
 func matches(_ text: String, _ pattern: String) -> Bool {

@@ -37,15 +37,32 @@ extension Sinchform {
 
         func validate() throws {
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
-            guard reviewDelay >= 0, reviewDelay.isFinite else {
-                throw ValidationError("--review-delay must be a number of seconds, 0 or more.")
+            // Bounded before it becomes a Duration (milliseconds in an Int64): 1e300 is an error, never a trap.
+            guard reviewDelay >= 0, reviewDelay <= Self.maxReviewDelay else {
+                throw ValidationError("--review-delay must be a number of seconds from 0 to 1000000000.")
             }
             guard !keyId.isEmpty, !keySecret.isEmpty else {
                 throw ValidationError("--key-id and --key-secret must not be empty.")
             }
         }
 
+        static let maxReviewDelay = 1e9
+
+        /// Whether `host` is a loopback address (only this machine can connect).
+        static func isLoopback(_ host: String) -> Bool {
+            let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+            let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+            return bare == "localhost" || bare == "::1"
+                || (octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil })
+        }
+
         func run() async throws {
+            if !Self.isLoopback(host) {
+                Output.error(
+                    "warning: the emulator listens on \(host), which other machines can reach: anyone who knows its "
+                        + "key can read and change its state, and the default key is public. Use --host 127.0.0.1 "
+                        + "unless other machines must connect, and then a key of your own.")
+            }
             var configuration = EmulatorConfiguration()
             configuration.credentials = [keyId: keySecret]
             if !projectIds.isEmpty { configuration.projects = Set(projectIds) }

@@ -96,9 +96,13 @@ struct Harness: Sendable {
     func put(_ path: String, _ json: JSON) async throws -> HTTPResult { try await send(.PUT, path, json: json) }
     func delete(_ path: String) async throws -> HTTPResult { try await send(.DELETE, path) }
 
-    /// Control API call (unauthenticated).
-    func control(_ method: HTTPMethod, _ path: String, _ json: JSON? = nil) async throws -> HTTPResult {
-        try await send(method, "/_emulator/" + path, json: json, auth: .none)
+    /// Control API call (with the emulator's key, like every API call).
+    func control(
+        _ method: HTTPMethod, _ path: String, _ json: JSON? = nil, auth: Auth = .basic
+    ) async throws
+        -> HTTPResult
+    {
+        try await send(method, "/_emulator/" + path, json: json, auth: auth)
     }
 
     func advance(seconds: Double) async throws {

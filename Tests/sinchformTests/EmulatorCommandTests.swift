@@ -128,6 +128,8 @@ private func request(_ method: String, _ url: String, body: String? = nil) async
         let id = try #require(created["id"] as? String)
         #expect(await first.terminate() == 0)
         #expect(FileManager.default.fileExists(atPath: stateFile))
+        let mode = try FileManager.default.attributesOfItem(atPath: stateFile)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
 
         let second = try EmulatorProcess(arguments: arguments)
         let url2 = try #require(await second.firstLines(1).first)
@@ -136,5 +138,38 @@ private func request(_ method: String, _ url: String, body: String? = nil) async
         let (unauthorized, _) = try await request("GET", url2 + "/v1/projects/other/rcs/senders")
         #expect(unauthorized == 401)
         #expect(await second.terminate() == 0)
+    }
+
+    /// Audit finding 22: listening on an address other machines can reach is said on standard error.
+    @Test func warnsWhenBoundToANonLoopbackAddress() async throws {
+        let scratch = try Reliability.scratch("emulator-host")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        for (host, warns) in [("0.0.0.0", true), ("127.0.0.1", false)] {
+            let child = try Reliability.Child(
+                ["emulator", "--host", host, "--port", "0"], environment: [:], directory: scratch, scratch: scratch)
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(30)
+            while !child.stdoutText.hasPrefix("http"), child.process.isRunning, clock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(child.stdoutText.hasPrefix("http://\(host):"), "\(host)")
+            child.process.terminate()
+            let run = await child.wait(timeout: .seconds(10))
+            #expect(run.stderr.contains("warning: the emulator listens on \(host)") == warns, "\(host): \(run.stderr)")
+        }
+    }
+
+    /// Audit finding 4: a review delay too large for a duration is refused, not a trap.
+    @Test func aHugeReviewDelayIsRefused() async throws {
+        let scratch = try Reliability.scratch("emulator-delay")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        for delay in ["1e300", "-1", "nan"] {
+            let run = try await Reliability.run(
+                ["emulator", "--port", "0", "--review-delay=\(delay)"], environment: [:], directory: scratch,
+                scratch: scratch, timeout: .seconds(30))
+            #expect(!run.killed, "\(delay)")
+            #expect(run.status == 64, "\(delay): \(run.stderr)")
+            #expect(run.stderr.contains("--review-delay must be a number of seconds"), "\(delay)")
+        }
     }
 }

@@ -131,11 +131,13 @@ enum Reliability {
             _ = await child.wait(timeout: .seconds(10))
         }
 
-        /// A control-API call (no credentials needed) returning the parsed JSON body.
+        /// A control-API call (with the emulator's key) returning the parsed JSON body.
         func control(_ method: String, _ path: String, body: Any? = nil) async throws -> Any? {
             guard let url = URL(string: url + path) else { throw Failure("bad URL \(path)") }
             var request = URLRequest(url: url)
             request.httpMethod = method
+            let credentials = Data("reliability-key:\(keySecret)".utf8).base64EncodedString()
+            request.setValue("Basic " + credentials, forHTTPHeaderField: "Authorization")
             if let body {
                 request.httpBody = try JSONSerialization.data(withJSONObject: body)
                 request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -150,7 +152,8 @@ enum Reliability {
             let projects = state?["projects"] as? [String: Any]
             let project = projects?["sinchform-project"] as? [String: Any] ?? [:]
             var counts: [String: Int] = [:]
-            for (name, collection) in project {
+            // The WhatsApp account (one per project, there from the start) is not a resource sinchform creates.
+            for (name, collection) in project where name != "whatsappAccount" {
                 guard let items = (collection as? [String: Any])?["items"] as? [String: Any] else { continue }
                 let live = items.values.filter { (($0 as? [String: Any])?["deletedAt"]) == nil }.count
                 if live > 0 { counts[name] = live }
