@@ -16,6 +16,11 @@ public struct Plan: Codable, Sendable, Equatable {
     public var lockSerial: Int?
     public var summary: Summary
     public var changes: [Change]
+    /// The `--target` / `--exclude` the plan was made with (absent when none): applying the saved plan uses them.
+    public var scope: PlanScope?
+    /// A saved plan's `sha256:` of its own content (without this field): a plan edited after it was written is
+    /// refused.
+    public var digest: String?
 
     public struct Summary: Codable, Sendable, Equatable {
         public var create = 0
@@ -25,17 +30,48 @@ public struct Plan: Codable, Sendable, Equatable {
         public var noop = 0
         public var adopt = 0
         public var forget = 0
+        /// Resources renamed in the manifests: the lock entry follows, no API call.
+        public var move = 0
         /// Changes that come, at least in part, from out-of-band edits.
         public var drift = 0
 
         public init() {}
 
-        public var hasChanges: Bool { create + update + replace + delete + adopt + forget > 0 }
+        public var hasChanges: Bool { create + update + replace + delete + adopt + forget + move > 0 }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            func count(_ key: CodingKeys) throws -> Int { try container.decodeIfPresent(Int.self, forKey: key) ?? 0 }
+            (create, update, replace, delete) = (
+                try count(.create), try count(.update), try count(.replace), try count(.delete)
+            )
+            (noop, adopt, forget, move, drift) = (
+                try count(.noop), try count(.adopt), try count(.forget), try count(.move), try count(.drift)
+            )
+        }
+
+        /// Plans without a move leave `move` out, so that their JSON is what it was before moves existed.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            for (key, value) in [
+                (CodingKeys.create, create), (.update, update), (.replace, replace), (.delete, delete), (.noop, noop),
+                (.adopt, adopt), (.forget, forget), (.drift, drift),
+            ] {
+                try container.encode(value, forKey: key)
+            }
+            if move > 0 { try container.encode(move, forKey: .move) }
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case create, update, replace, delete, noop, adopt, forget, move, drift
+        }
     }
 
     public init(
-        project: String, manifestDirectory: String, lockLineage: String?, lockSerial: Int?, changes: [Change]
+        project: String, manifestDirectory: String, lockLineage: String?, lockSerial: Int?, changes: [Change],
+        scope: PlanScope? = nil
     ) {
+        self.scope = scope
         formatVersion = Self.currentFormatVersion
         self.project = project
         self.manifestDirectory = manifestDirectory
@@ -52,6 +88,7 @@ public struct Plan: Codable, Sendable, Equatable {
             case .noop: summary.noop += 1
             case .adopt: summary.adopt += 1
             case .forget: summary.forget += 1
+            case .move: summary.move += 1
             }
             if change.origin == .drift || change.origin == .manifestAndDrift { summary.drift += 1 }
         }
@@ -63,6 +100,9 @@ public struct Plan: Codable, Sendable, Equatable {
 
 public enum Action: String, Codable, Sendable, Hashable, CaseIterable {
     case create, update, replace, delete, noop, adopt, forget
+    /// A manifest entry under a new address for a resource the lock records under an old one: the lock entry is
+    /// re-keyed, no API call.
+    case move
 }
 
 /// Where a difference comes from, comparing manifests, live state and what was last applied (the lock).
@@ -94,6 +134,9 @@ public struct Change: Codable, Sendable, Equatable {
     public var remoteId: RemoteIdentity?
     /// Addresses this change must wait for.
     public var dependsOn: [Address]
+    /// The address the lock recorded this resource under, when the manifests renamed it (a `move`, or an update
+    /// that also renames).
+    public var movedFrom: Address?
     /// Digest of the live comparable view at plan time (nil when absent): a saved plan is stale when it moved.
     public var liveDigest: String?
     /// Digest of the desired spec without write-only values.
@@ -125,7 +168,7 @@ extension Plan {
     public func driftOnly() -> Plan {
         var drift = Plan(
             project: project, manifestDirectory: manifestDirectory, lockLineage: lockLineage, lockSerial: lockSerial,
-            changes: changes.filter { $0.origin == .drift || $0.origin == .manifestAndDrift })
+            changes: changes.filter { $0.origin == .drift || $0.origin == .manifestAndDrift }, scope: scope)
         drift.summary.noop = changes.count - drift.changes.count
         return drift
     }

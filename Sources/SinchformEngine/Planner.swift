@@ -60,7 +60,11 @@ public struct Planner: Sendable {
             manifests.resources.filter {
                 entries[$0.address] == nil && KindAdapters.adapter(for: $0.kind).identity(of: $0) == nil
             }.map(\.kind))
-        let index = LiveIndex(live, owned: entries.values, naturalKeysFor: adopting)
+        let desiredAddresses = Set(manifests.resources.map(\.address))
+        // Entries whose address left the manifests: their resource may have moved to a new address.
+        let index = LiveIndex(
+            live, owned: entries.values, movable: Set(entries.keys).subtracting(desiredAddresses),
+            naturalKeysFor: adopting)
 
         for result in await self.changes(for: manifests.resources, entries: entries, lock: lock, index: index) {
             switch result {
@@ -69,19 +73,28 @@ public struct Planner: Sendable {
             }
         }
 
-        let desiredAddresses = Set(manifests.resources.map(\.address))
+        var moved: [Address: Address] = [:]
+        for change in changes {
+            guard let from = change.movedFrom else { continue }
+            if let other = moved.updateValue(change.address, forKey: from) {
+                errors.append(
+                    "\(change.address) and \(other) both match the resource sinchform.lock records as \(from); keep one"
+                )
+            }
+        }
         for entry in entries.values.sorted(by: { $0.address < $1.address })
-        where !desiredAddresses.contains(entry.address) {
+        where !desiredAddresses.contains(entry.address) && moved[entry.address] == nil {
             let adapter = KindAdapters.adapter(for: entry.kind)
             changes.append(removal(entry, live: index.find(entry.kind, entry.remoteId), adapter: adapter))
         }
 
         if !errors.isEmpty { throw EngineError.plan(errors) }
         let resolved = try scope.resolve(known: Array(desiredAddresses.union(entries.keys)))
+        explainRenames(&changes, entries: entries)
         changes = scoped(order(changes), resolved)
         return Plan(
             project: project, manifestDirectory: manifestDirectory, lockLineage: lock?.lineage,
-            lockSerial: lock?.serial, changes: changes)
+            lockSerial: lock?.serial, changes: changes, scope: scope.isEmpty ? nil : scope)
     }
 
     /// Each resource's change depends only on its own desired, live and lock values: they are made in chunks on
@@ -97,11 +110,12 @@ public struct Planner: Sendable {
                     (
                         chunk,
                         resources[range].map { desired in
-                            let entry = entries[desired.address]
+                            let (live, movedFrom) = match(desired, entry: entries[desired.address], index: index)
+                            let entry = entries[movedFrom ?? desired.address]
                             return Result { () throws(PlanningError) in
-                                try change(
-                                    for: desired, live: match(desired, entry: entry, index: index), entry: entry,
-                                    lock: lock)
+                                var change = try change(for: desired, live: live, entry: entry, lock: lock)
+                                if let movedFrom { change.moved(from: movedFrom) }
+                                return change
                             }
                         }
                     )
@@ -126,23 +140,38 @@ public struct Planner: Sendable {
 
     // MARK: Match
 
-    /// The live resource a desired one is: by the identity the lock recorded, by the identity its spec names, or
-    /// (adoption) by natural key among live resources no lock entry owns.
-    func match(_ desired: DesiredResource, entry: LockFile.Entry?, index: LiveIndex) -> LiveResource? {
-        if let entry { return index.find(desired.kind, entry.remoteId) }
+    /// The live resource a desired one is: by the identity the lock recorded, by the identity its spec names, or by
+    /// natural key among live resources no lock entry owns (adoption). A live resource the lock records under an
+    /// address that left the manifests is the same resource renamed: its old address comes back as `movedFrom`.
+    func match(
+        _ desired: DesiredResource, entry: LockFile.Entry?, index: LiveIndex
+    ) -> (live: LiveResource?, movedFrom: Address?) {
+        if let entry { return (index.find(desired.kind, entry.remoteId), nil) }
+        let live: LiveResource?
         if let identity = KindAdapters.adapter(for: desired.kind).identity(of: desired) {
-            return index.find(desired.kind, identity)
+            live = index.find(desired.kind, identity)
+        } else if let key = desired.definition.naturalKey(
+            of: desired.spec, name: desired.name, language: desired.language)
+        {
+            live = index.available(desired.kind, naturalKey: key)
+        } else {
+            live = nil
         }
-        guard let key = desired.definition.naturalKey(of: desired.spec, name: desired.name, language: desired.language)
-        else { return nil }
-        return index.unowned(desired.kind, naturalKey: key)
+        guard let live else { return (nil, nil) }
+        let owner = index.owner(of: live)
+        guard let owner, owner != desired.address else { return (live, nil) }
+        // Owned by an entry still in the manifests: not this one's to take (a duplicate, reported as an adopt).
+        return index.isMovable(owner) ? (live, owner) : (live, nil)
     }
 
     /// Live resources indexed by identity and natural key, so matching N desired resources costs O(N), not O(N²).
     struct LiveIndex: Sendable {
         private var byIdentity: [ResourceKind: [RemoteIdentity: LiveResource]] = [:]
         private var byNatural: [ResourceKind: [String: [LiveResource]]] = [:]
-        private var owned: Set<Owned> = []
+        /// The lock entry's address that owns each recorded resource.
+        private var owners: [Owned: Address] = [:]
+        /// Owners whose address left the manifests (their resource may be taken by a renamed entry).
+        private var movable: Set<Address> = []
 
         private struct Owned: Hashable {
             var kind: ResourceKind
@@ -150,10 +179,11 @@ public struct Planner: Sendable {
         }
 
         init(
-            _ live: LiveState, owned entries: some Sequence<LockFile.Entry> = [],
+            _ live: LiveState, owned entries: some Sequence<LockFile.Entry> = [], movable: Set<Address> = [],
             naturalKeysFor adopting: Set<ResourceKind> = []
         ) {
-            owned = Set(entries.map { Owned(kind: $0.kind, identity: $0.remoteId) })
+            for entry in entries { owners[Owned(kind: entry.kind, identity: entry.remoteId)] = entry.address }
+            self.movable = movable
             for (kind, resources) in live.resources {
                 // Natural keys that do not depend on the manifest name (not for kinds identified by name, which
                 // are found by their identity).
@@ -174,10 +204,18 @@ public struct Planner: Sendable {
             byIdentity[kind]?[identity]
         }
 
-        /// The first live resource with this natural key that no lock entry owns.
-        func unowned(_ kind: ResourceKind, naturalKey key: String) -> LiveResource? {
-            byNatural[kind]?[key]?.first { !owned.contains(Owned(kind: kind, identity: $0.identity)) }
+        /// The first live resource with this natural key that no lock entry owns, or that an entry owns whose
+        /// address left the manifests.
+        func available(_ kind: ResourceKind, naturalKey key: String) -> LiveResource? {
+            byNatural[kind]?[key]?.first { owner(of: $0).map(movable.contains) ?? true }
         }
+
+        /// The address the lock records this live resource under.
+        func owner(of resource: LiveResource) -> Address? {
+            owners[Owned(kind: resource.kind, identity: resource.identity)]
+        }
+
+        func isMovable(_ address: Address) -> Bool { movable.contains(address) }
     }
 
     // MARK: Diff
@@ -340,7 +378,7 @@ public struct Planner: Sendable {
             change.consequences += ["delete, then create"] + (adapter.deleteConsequence.map { [$0] } ?? [])
             change.consequences += adapter.replaceConsequences
             if reviewed { change.consequences += review }
-        case .adopt, .noop, .delete, .forget:
+        case .adopt, .noop, .delete, .forget, .move:
             break
         }
         guard let review = live?.review else { return }
@@ -435,6 +473,21 @@ public struct Planner: Sendable {
                 childrenOf[address, default: []].append(changes[index].address)
             }
         }
+        // A delete that frees a natural key (a webhook's target) completes before a create that needs it.
+        var freed: [String: [Address]] = [:]
+        for change in changes where change.action == .delete {
+            if let key = naturalKey(of: change, change.before) {
+                freed[change.kind.rawValue + "\u{0}" + key, default: []].append(change.address)
+            }
+        }
+        if !freed.isEmpty {
+            for index in changes.indices where changes[index].action == .create || changes[index].action == .replace {
+                guard let key = naturalKey(of: changes[index], changes[index].after),
+                    let deletes = freed[changes[index].kind.rawValue + "\u{0}" + key]
+                else { continue }
+                changes[index].dependsOn += deletes
+            }
+        }
         // A parent is deleted only after the children that hang off it.
         for index in changes.indices where changes[index].action == .delete {
             if let children = childrenOf[changes[index].address] { changes[index].dependsOn = children.sorted() }
@@ -449,6 +502,39 @@ public struct Planner: Sendable {
             (changes[$1].kind, changes[$0].address) < (changes[$0].kind, changes[$1].address)
         }
         return (forward + backward).map { changes[$0] }
+    }
+
+    /// A kind identified by its name (WhatsApp templates) cannot be renamed in place: a create whose content is what a
+    /// deleted entry of the same language last applied is that entry renamed, and both changes say so.
+    private func explainRenames(_ changes: inout [Change], entries: [Address: LockFile.Entry]) {
+        var deleted: [String: Int] = [:]
+        for index in changes.indices where changes[index].action == .delete {
+            let change = changes[index]
+            guard change.kind.definition.naturalKey.byName, let entry = entries[change.address] else { continue }
+            deleted[change.kind.rawValue + "\u{0}" + (change.address.language ?? "") + "\u{0}" + entry.specDigest] =
+                index
+        }
+        guard !deleted.isEmpty else { return }
+        for index in changes.indices where changes[index].action == .create {
+            let change = changes[index]
+            let key =
+                change.kind.rawValue + "\u{0}" + (change.address.language ?? "") + "\u{0}"
+                + (change.desiredDigest ?? "")
+            guard let old = deleted[key] else { continue }
+            let note =
+                "\(changes[old].address) renamed to \(change.address): a \(change.kind.rawValue)'s name is its identity "
+                + "in the API, so a rename creates a new one and deletes the old one"
+            changes[index].consequences.append(note)
+            changes[old].consequences.append(note)
+        }
+    }
+
+    /// A change's natural key, from `value` (its before or after) and its identity or address.
+    private func naturalKey(of change: Change, _ value: JSONValue?) -> String? {
+        guard let value else { return nil }
+        return change.kind.definition.naturalKey(
+            of: value, name: change.remoteId?.name ?? change.address.name,
+            language: change.remoteId?.language ?? change.address.language)
     }
 
     /// The natural key of a parent's identity (a KakaoTalk sender's plusFriendId).
@@ -476,5 +562,23 @@ public struct Planner: Sendable {
             selected = selected.filter { change in !scope.excludes.contains { change.address.isSelected(by: $0) } }
         }
         return selected
+    }
+}
+
+extension Change {
+    /// This change as the manifests' rename of the resource the lock records under `from`: unchanged, a `move`
+    /// (no API call); otherwise its update or replace, carrying where it moved from.
+    mutating func moved(from: Address) {
+        movedFrom = from
+        switch action {
+        case .noop:
+            action = .move
+            origin = .manifest
+            reason = "renamed from \(from) in the manifests; sinchform.lock follows, no API call"
+        case .update, .replace, .adopt:
+            reason += "; renamed from \(from) in the manifests"
+        case .create, .delete, .forget, .move:
+            break
+        }
     }
 }

@@ -91,7 +91,7 @@ public struct Session: Sendable {
             stateDirectory: workspace.stateDirectory, command: CommandLine.arguments.joined(separator: " "),
             timeout: lockTimeout, staleInfo: interaction.staleLock)
         defer { lock.release() }
-        return try await withPlan(workspace, scope: scope) { context, client in
+        return try await withPlan(workspace, scope: saved?.scope ?? scope) { context, client in
             var context = context
             if let saved { context = try context.confirming(saved) }
             if let confirm = interaction.confirm {

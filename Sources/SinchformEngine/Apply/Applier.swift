@@ -78,7 +78,9 @@ public struct Applier: Sendable {
         } catch {
             throw EngineError.stateFile("cannot write the journal in \(workspace.stateDirectory): \(error)")
         }
-        let steps = plan.changes.filter(\.isChange)
+        // Each address once, whatever the plan lists: a step is never sent twice.
+        var listed = Set<Address>()
+        let steps = plan.changes.filter { $0.isChange && listed.insert($0.address).inserted }
         let executor = StepExecutor(
             context: context, client: client, journal: journal, writer: writer, crashPoint: options.crashPoint)
         var result = ApplyResult(journalPath: journal.path)

@@ -38,6 +38,15 @@ actor LockWriter {
         try await persist(generation)
     }
 
+    /// Records `entry` under its address instead of `from`, in one write; returns once that lock file is on disk.
+    func move(from: Address, to entry: LockFile.Entry) async throws(EngineError) {
+        if lock.resources.removeValue(forKey: from) != nil { encoding.removed(from) }
+        let added = lock.resources.updateValue(entry, forKey: entry.address) == nil
+        encoding.changed(entry.address, added: added)
+        generation += 1
+        try await persist(generation)
+    }
+
     /// Removes an entry; returns once a lock file without it is on disk.
     func remove(_ address: Address) async throws(EngineError) {
         guard lock.resources.removeValue(forKey: address) != nil else { return }

@@ -93,7 +93,7 @@ public struct Rollback: Sendable {
                     "its change is still under review, and the API refuses updates until the review ends; "
                     + "run rollback again afterwards"
             }
-        case .forget:
+        case .forget, .move:
             break
         case .create, .adopt, .replace, .noop:
             step.skipReason = "not automatic: \(note.note); add it back to the manifests and run apply"
@@ -146,6 +146,13 @@ public struct Rollback: Sendable {
                     }
                 case .forget:
                     lock.resources[step.address] = nil
+                case .move:
+                    // Back under the address the step moved it from (recorded in the step's request).
+                    guard let from = step.restore?["movedFrom"]?.stringValue.flatMap({ try? Address(parsing: $0) }),
+                        var entry = lock.resources.removeValue(forKey: step.address)
+                    else { continue }
+                    entry.address = from
+                    lock.resources[from] = entry
                 default:
                     continue
                 }

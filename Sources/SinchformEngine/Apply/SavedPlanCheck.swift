@@ -37,7 +37,7 @@ extension PlanContext {
         var context = self
         context.plan = Plan(
             project: plan.project, manifestDirectory: plan.manifestDirectory, lockLineage: plan.lockLineage,
-            lockSerial: plan.lockSerial, changes: kept)
+            lockSerial: plan.lockSerial, changes: kept, scope: plan.scope)
         return context
     }
 }

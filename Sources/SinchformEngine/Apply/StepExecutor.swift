@@ -102,7 +102,7 @@ struct StepExecutor: Sendable {
     /// The API calls of a step; returns the identity the resource has afterwards.
     private func perform(_ change: Change, adapter: any KindAdapter) async throws -> RemoteIdentity? {
         switch change.action {
-        case .noop, .forget:
+        case .noop, .forget, .move:
             return change.remoteId
         case .create:
             return try await create(change, adapter: adapter)
@@ -133,6 +133,11 @@ struct StepExecutor: Sendable {
     private func record(_ change: Change, identity: RemoteIdentity?) async throws {
         switch change.action {
         case .noop: return
+        case .move,
+            .update where change.movedFrom != nil:
+            // Re-keyed in one write: the lock never holds the resource under two addresses.
+            guard let from = change.movedFrom else { return }
+            try await writer.move(from: from, to: entry(for: change, remoteId: identity, salt: writer.salt))
         case .create, .update, .adopt, .replace:
             try await writer.record(entry(for: change, remoteId: identity, salt: writer.salt))
         case .delete, .forget:
@@ -255,6 +260,11 @@ struct StepExecutor: Sendable {
                     + (adapter.deleteConsequence.map { "; \($0)" } ?? "") + writeOnlyNote)
         case .forget:
             return RollbackNote(inverse: .adopt, restore: nil, note: "add it back to the manifests to manage it again")
+        case .move:
+            let from = change.movedFrom?.description ?? ""
+            return RollbackNote(
+                inverse: .move, restore: ["movedFrom": .string(from)],
+                note: "record it under \(from) again in sinchform.lock (no API call)")
         case .noop:
             return RollbackNote(inverse: nil, restore: nil, note: "nothing was changed")
         }

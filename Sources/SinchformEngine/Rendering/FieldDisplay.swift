@@ -38,7 +38,7 @@ struct FieldDisplay: Equatable, Sendable {
                 fields = leaves(of: change.after).map { FieldChange(path: $0.path, before: nil, after: $0.value) }
             case .delete:
                 fields = leaves(of: change.before).map { FieldChange(path: $0.path, before: $0.value, after: nil) }
-            case .update, .replace, .noop, .adopt, .forget:
+            case .update, .replace, .noop, .adopt, .forget, .move:
                 break
             }
         }

@@ -245,6 +245,8 @@ public enum PlanJSONSchema {
         case .adopt: return "adopt: an existing live resource matching a manifest entry becomes managed (and updated)"
         case .forget:
             return "forget: sinchform stops managing it without deleting it (the API cannot delete it, or it is gone)"
+        case .move:
+            return "move: renamed in the manifests; the lock entry follows (movedFrom), no API call"
         }
     }
 

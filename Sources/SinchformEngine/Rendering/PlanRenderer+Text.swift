@@ -30,7 +30,7 @@ extension PlanRenderer {
         case .replace: return .magenta
         case .delete: return .red
         case .adopt: return .cyan
-        case .forget: return .blue
+        case .forget, .move: return .blue
         case .noop: return .dim
         }
     }

@@ -57,7 +57,7 @@ public struct PlanRenderer: Sendable {
 
 extension PlanRenderer {
     /// The order changes are counted in, in summaries and tables.
-    static let countedActions: [Action] = [.create, .update, .replace, .delete, .adopt, .forget]
+    static let countedActions: [Action] = [.create, .update, .replace, .delete, .adopt, .forget, .move]
 
     static func symbol(_ action: Action) -> String {
         switch action {
@@ -67,6 +67,7 @@ extension PlanRenderer {
         case .delete: return "-"
         case .adopt: return "<="
         case .forget: return "=>"
+        case .move: return "->"
         case .noop: return "="
         }
     }
@@ -79,6 +80,7 @@ extension PlanRenderer {
         case .delete: return summary.delete
         case .adopt: return summary.adopt
         case .forget: return summary.forget
+        case .move: return summary.move
         case .noop: return summary.noop
         }
     }

@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import SinchformManifest
 
 /// A plan file written by `sinchform plan --out` and read by `show` and `apply`: the plan's JSON rendering.
 public enum SavedPlan {
@@ -19,7 +21,13 @@ public enum SavedPlan {
                     : isDirectory.boolValue
                         ? "is a directory, not a plan file" : "cannot be read (\(error.localizedDescription))")
         }
-        return try decode(data, path: path)
+        var plan = try decode(data, path: path)
+        // The manifests are found from the plan file, wherever the command runs.
+        if !plan.manifestDirectory.hasPrefix("/") {
+            let folder = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent()
+            plan.manifestDirectory = folder.appendingPathComponent(plan.manifestDirectory).standardizedFileURL.path
+        }
+        return plan
     }
 
     /// The plan at `source` when it is a plan file (a file that is not a manifest), nil for a directory or manifest.
@@ -52,24 +60,70 @@ public enum SavedPlan {
                     "plan format version \(version) is not supported (this sinchform reads version \(Plan.currentFormatVersion)); run plan again with this version"
             )
         }
+        let plan: Plan
         do {
-            return try JSONDecoder().decode(Plan.self, from: data)
+            plan = try JSONDecoder().decode(Plan.self, from: data)
         } catch let error as DecodingError {
             throw SavedPlanError(path: path, message: "is not a valid sinchform plan: \(describe(error))")
         } catch {
             throw SavedPlanError(path: path, message: "is not a valid sinchform plan: \(error)")
         }
+        return try checked(plan, path: path)
+    }
+
+    /// A decoded plan as it must be to be applied: unedited since it was written (its digest), each address once.
+    /// The summary is computed from the changes, not taken from the file.
+    static func checked(_ decoded: Plan, path: String) throws -> Plan {
+        guard let digest = decoded.digest else {
+            throw SavedPlanError(path: path, message: "has no digest, so it cannot be checked; run plan --out again")
+        }
+        guard (try? self.digest(of: decoded)) == digest else {
+            throw SavedPlanError(
+                path: path,
+                message: "was changed after it was written (its digest does not match); run plan --out again")
+        }
+        var seen = Set<Address>()
+        for change in decoded.changes where !seen.insert(change.address).inserted {
+            throw SavedPlanError(path: path, message: "lists \(change.address) more than once; run plan --out again")
+        }
+        var plan = Plan(
+            project: decoded.project, manifestDirectory: decoded.manifestDirectory, lockLineage: decoded.lockLineage,
+            lockSerial: decoded.lockSerial, changes: decoded.changes, scope: decoded.scope)
+        plan.digest = digest
+        return plan
+    }
+
+    /// `sha256:` of the plan's JSON without its digest.
+    static func digest(of plan: Plan) throws -> String {
+        var plan = plan
+        plan.digest = nil
+        return "sha256:" + SHA256.hash(data: try PlanRenderer.json(plan)).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Writes `plan` to `path` atomically, as its JSON rendering.
     ///
     /// - Throws: ``SavedPlanError`` when the plan cannot be encoded or the file cannot be written.
+    /// The manifest directory is written relative to the plan file, and the plan carries the digest of its content.
     public static func write(_ plan: Plan, to path: String) throws {
+        var plan = plan
+        let folder = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path
+        plan.manifestDirectory = relative(
+            URL(fileURLWithPath: plan.manifestDirectory).standardizedFileURL.path, to: folder)
         do {
+            plan.digest = try digest(of: plan)
             try AtomicFile.write(try PlanRenderer.json(plan), to: path)
         } catch {
             throw SavedPlanError(path: path, message: "cannot be written (\(error.localizedDescription))")
         }
+    }
+
+    /// `target` as a path from `folder` (both absolute): `../m` from `/p/other` to `/p/m`.
+    static func relative(_ target: String, to folder: String) -> String {
+        let from = folder.split(separator: "/")
+        let to = target.split(separator: "/")
+        let common = zip(from, to).prefix { $0 == $1 }.count
+        let parts = Array(repeating: "..", count: from.count - common) + to.dropFirst(common).map(String.init)
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
     }
 
     /// One line for a decoding failure: what is wrong, at which JSON path (`changes[3].kind`).

@@ -14,15 +14,67 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         for plan in [RenderingSamples.mixed, RenderingSamples.unchanged, RenderingSamples.drift] {
             try SavedPlan.write(plan, to: path)
-            #expect(try SavedPlan.read(path) == plan)
+            // Read back with the manifest directory resolved from the plan file's folder, and its digest.
+            var expected = plan
+            expected.manifestDirectory = URL(fileURLWithPath: plan.manifestDirectory).standardizedFileURL.path
+            let read = try SavedPlan.read(path)
+            expected.digest = read.digest
+            // The summary is counted from the changes (a drift plan's unchanged count is not in its changes).
+            expected.summary =
+                Plan(
+                    project: plan.project, manifestDirectory: plan.manifestDirectory, lockLineage: nil, lockSerial: nil,
+                    changes: plan.changes
+                ).summary
+            #expect(read == expected)
+            #expect(read.digest?.hasPrefix("sha256:") == true)
+            // The file is the JSON rendering, with the directory relative to the file and the digest.
+            var saved = plan
+            saved.manifestDirectory = SavedPlan.relative(
+                expected.manifestDirectory, to: (path as NSString).deletingLastPathComponent)
+            saved.digest = read.digest
             let written = try String(contentsOfFile: path, encoding: .utf8)
-            #expect(written == (try PlanRenderer().render(plan, format: .json)), "the saved plan is the JSON rendering")
+            #expect(
+                written == (try PlanRenderer().render(saved, format: .json)), "the saved plan is the JSON rendering")
         }
     }
 
     @Test func renderedJSONDecodesToTheSamePlan() throws {
         let json = try PlanRenderer().render(RenderingSamples.mixed, format: .json)
-        #expect(try SavedPlan.decode(Data(json.utf8), path: "plan.json") == RenderingSamples.mixed)
+        #expect(try JSONDecoder().decode(Plan.self, from: Data(json.utf8)) == RenderingSamples.mixed)
+    }
+
+    /// A saved plan edited after it was written, or listing an address twice, is refused; `show` and `apply` count
+    /// the changes themselves.
+    @Test func refusesAnEditedOrRepeatingPlan() throws {
+        let path = temporaryPath("plan.json")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try SavedPlan.write(RenderingSamples.mixed, to: path)
+        let original = try String(contentsOfFile: path, encoding: .utf8)
+
+        let edited = original.replacingOccurrences(of: #""action" : "update""#, with: #""action" : "delete""#)
+        #expect(edited != original)
+        try edited.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: SavedPlanError.self) { try SavedPlan.read(path) }
+        #expect(error(reading: edited)?.contains("changed after it was written") == true)
+
+        var twice = RenderingSamples.mixed
+        twice.changes += [twice.changes[0]]
+        var repeated = try JSONDecoder().decode(Plan.self, from: Data(original.utf8))
+        repeated.changes = twice.changes
+        repeated.digest = try SavedPlan.digest(of: repeated)
+        let json = try PlanRenderer().render(repeated, format: .json)
+        #expect(error(reading: json)?.contains("more than once") == true)
+
+        var zeroed = try JSONDecoder().decode(Plan.self, from: Data(original.utf8))
+        zeroed.summary = Plan.Summary()
+        zeroed.digest = try SavedPlan.digest(of: zeroed)
+        let summaryEdited = try PlanRenderer().render(zeroed, format: .json)
+        try summaryEdited.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(
+            try SavedPlan.read(path).summary == RenderingSamples.mixed.summary, "the summary comes from the changes")
+        #expect(
+            error(reading: try PlanRenderer().render(RenderingSamples.mixed, format: .json))?.contains("no digest")
+                == true)
     }
 
     private func error(reading contents: String?) -> String? {
