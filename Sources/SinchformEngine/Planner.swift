@@ -264,7 +264,7 @@ public struct Planner: Sendable {
             change.consequences += reviewConsequence(desired.kind)
         } else if !change.fields.isEmpty {
             change.action = .update
-            change.reason = "\(change.fields.count) field\(change.fields.count == 1 ? "" : "s") differ"
+            change.reason = "\(change.fields.count) field\(change.fields.count == 1 ? " differs" : "s differ")"
             change.consequences += reviewConsequence(desired.kind)
         } else {
             change.action = .noop

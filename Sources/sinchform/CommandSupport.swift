@@ -37,7 +37,7 @@ struct ConnectionOptions: ParsableArguments {
 
 /// Flags of commands that print a plan.
 struct FormatOptions: ParsableArguments {
-    @Option(help: "Output format: text, json or markdown.")
+    @Option(help: "Output format: text, json, markdown or html (one self-contained page with message previews).")
     var format: PlanFormat = .text
 }
 

@@ -61,6 +61,7 @@ public enum PlanJSONSchema {
                 "summary": summary,
                 "change": change,
                 "fieldChange": fieldChange,
+                "diffEntry": diffEntry,
                 "reviewStatus": reviewStatus,
                 "remoteIdentity": remoteIdentity,
                 "action": action,
@@ -160,6 +161,47 @@ public enum PlanJSONSchema {
                 ],
                 "desiredDigest": [
                     "type": "string", "description": "Digest of the desired spec, write-only values excluded.",
+                ],
+                "diff": [
+                    "type": "array", "items": ["$ref": "#/$defs/diffEntry"],
+                    "description":
+                        "The changed leaves, as the text, Markdown and HTML plans show them: fields opened down to what changed, arrays of objects element by element under a stable key, set-like arrays as members added and removed. Absent for noop and when nothing is shown. Added in the same format version; readers ignore it.",
+                ],
+            ],
+        ]
+    }
+
+    static var diffEntry: JSONValue {
+        [
+            "type": "object",
+            "description":
+                "One changed leaf: a value that appears (after only), disappears (before only) or changes (both), or the members added to and removed from a set-like array.",
+            "additionalProperties": false,
+            "required": ["path"],
+            "properties": [
+                "path": [
+                    "type": "string",
+                    "description":
+                        "Dotted path with element keys: [BODY] (WhatsApp components by type), [0] (by position: carousel cards, WhatsApp buttons), [ordering=1] (KakaoTalk buttons), [label=\"Support\"] (RCS e-mails, phones, websites), e.g. details.components[BODY].text.",
+                ],
+                "before": ["$ref": "#/$defs/value", "description": "The live value; absent when the leaf appears."],
+                "after": [
+                    "$ref": "#/$defs/value", "description": "The desired value; absent when the leaf disappears.",
+                ],
+                "added": [
+                    "type": "array", "items": ["$ref": "#/$defs/value"],
+                    "description": "For a set-like array (webhook triggers, RCS countries): members that appear.",
+                ],
+                "removed": [
+                    "type": "array", "items": ["$ref": "#/$defs/value"],
+                    "description": "For a set-like array: members that disappear.",
+                ],
+                "forcesReplacement": [
+                    "type": "boolean", "description": "Present (true) when the leaf's change forces delete + create.",
+                ],
+                "note": [
+                    "type": "string",
+                    "description": "Why the leaf shows although its value cannot be compared (write-only values).",
                 ],
             ],
         ]
