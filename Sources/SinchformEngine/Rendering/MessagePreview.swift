@@ -19,7 +19,7 @@ enum MessagePreview {
         let after = change.after.map(render) ?? absent(absentAfter)
         return "<div class=\"previews\">\n"
             + "<figure class=\"preview before\"><figcaption>Before: live</figcaption>\(before)</figure>\n"
-            + "<figure class=\"preview after\"><figcaption>After: \(change.after == nil ? "" : "as the manifests say")"
+            + "<figure class=\"preview after\"><figcaption>\(change.after == nil ? "After" : "After: as the manifests say")"
             + "</figcaption>\(after)</figure>\n</div>\n"
     }
 
@@ -188,9 +188,12 @@ enum MessagePreview {
     static func rcs(_ spec: JSONValue) -> String {
         let brand = spec["details"]?["brand"] ?? .object([:])
         let colour = brand["color"]?.stringValue.flatMap(hexColour)
-        let tint = colour.map { " style=\"background-color: \($0)\"" } ?? ""
+        let banner = brand["bannerUrl"] == nil ? "no banner" : "banner"
         var card =
-            "<div class=\"rcs-banner placeholder\"\(tint)>\(brand["bannerUrl"] == nil ? "no banner" : "banner")</div>"
+            colour.map {
+                "<div class=\"rcs-banner placeholder tinted\" style=\"background-color: \($0)\">\(banner)</div>"
+            }
+            ?? "<div class=\"rcs-banner placeholder\">\(banner)</div>"
         card += "<div class=\"rcs-logo placeholder\">\(brand["logoUrl"] == nil ? "no logo" : "logo")</div>"
         var text = div("rcs-name", SafeText.html(brand["name"]?.stringValue ?? ""))
         if let description = brand["description"]?.stringValue {

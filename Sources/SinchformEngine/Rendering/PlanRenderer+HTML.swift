@@ -130,14 +130,16 @@ extension PlanRenderer {
             html += "</p>"
         case .text(let lines):
             html += ":" + comments + "<pre class=\"lines\">"
+            // Each line is a block that ends with its newline, so the text reads the same with or without CSS.
             html += lines.map { line -> String in
                 switch line {
-                case .same(let text): return "<span class=\"same\">  \(SafeText.html(text))</span>"
-                case .removed(let text): return "<del>- \(SafeText.html(text))</del>"
-                case .added(let text): return "<ins>+ \(SafeText.html(text))</ins>"
-                case .skipped(let count): return "<span class=\"skipped\">  … \(plural(count, "unchanged line"))</span>"
+                case .same(let text): return "<span class=\"same\">  \(SafeText.html(text))\n</span>"
+                case .removed(let text): return "<del>- \(SafeText.html(text))\n</del>"
+                case .added(let text): return "<ins>+ \(SafeText.html(text))\n</ins>"
+                case .skipped(let count):
+                    return "<span class=\"skipped\">  … \(plural(count, "unchanged line"))\n</span>"
                 }
-            }.joined(separator: "\n")
+            }.joined()
             html += "</pre>"
         }
         return html + "</div>\n"
@@ -156,10 +158,10 @@ extension PlanRenderer {
         h2 { font-size: 17px; margin: 0 0 8px; overflow-wrap: anywhere; }
         .headline { font-weight: 600; font-size: 17px; margin: 4px 0; }
         table { border-collapse: collapse; margin: 12px 0; }
-        th, td { border: 1px solid var(--line); padding: 4px 10px; text-align: left; vertical-align: top; }
+        th, td { border: 1px solid var(--line); padding: 4px 10px; text-align: left; vertical-align: top;
+          overflow-wrap: anywhere; }
         th { background: #f6f8fa; }
         table.summary td:last-child { text-align: right; }
-        table.changes td:first-child { overflow-wrap: anywhere; }
         .symbol { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-weight: 700; }
         tr.create .symbol, section.create .symbol { color: #1a7f37; }
         tr.update .symbol, section.update .symbol { color: #9a6700; }
@@ -184,22 +186,24 @@ extension PlanRenderer {
         ins { background: var(--add); text-decoration: none; }
         p.words { margin: 4px 0 4px 1.2em; white-space: pre-wrap; }
         p.words del { background: var(--del-strong); } p.words ins { background: var(--add-strong); }
+        p.words del + ins { margin-left: .3em; }
         pre.lines { margin: 4px 0 4px 1.2em; padding: 6px 8px; background: #fff; border: 1px solid var(--line);
           white-space: pre-wrap; overflow-wrap: anywhere; }
-        pre.lines del, pre.lines ins { display: block; }
+        pre.lines > * { display: block; }
         pre.lines .skipped { color: var(--muted); }
         ul.consequences { margin: 12px 0 0; padding-left: 20px; color: #3d444d; }
         .previews { display: flex; flex-wrap: wrap; gap: 16px; margin-top: 16px; }
         figure.preview { flex: 1 1 320px; margin: 0; border: 1px solid var(--line); border-radius: 8px;
-          overflow: hidden; min-width: 0; }
+          overflow: hidden; min-width: 0; display: flex; flex-direction: column; }
         figure.preview figcaption { font-size: 13px; font-weight: 600; padding: 6px 12px; background: #f6f8fa;
           border-bottom: 1px solid var(--line); }
-        .screen { padding: 16px; min-height: 120px; }
+        .screen { padding: 16px; min-height: 120px; flex: 1; }
         .absent { color: var(--muted); font-style: italic; }
         mark.var { background: #fff3b0; border-radius: 3px; padding: 0 2px; }
         mark.var.missing { background: #ffd8b5; }
         .placeholder { display: flex; align-items: center; justify-content: center; background: #d9dee3;
-          color: #4a5560; font-size: 12px; font-weight: 600; letter-spacing: .05em; text-transform: uppercase; }
+          color: #4a5560; font-size: 12px; font-weight: 600; letter-spacing: .05em; text-transform: uppercase;
+          text-align: center; }
         .wa.screen { background: #efe7dd; }
         .wa-bubble, .wa-card { background: #fff; border-radius: 8px; padding: 6px 8px 8px;
           box-shadow: 0 1px 1px #0000001f; max-width: 340px; overflow-wrap: anywhere; }
@@ -229,8 +233,9 @@ extension PlanRenderer {
         .rcs-card { max-width: 360px; background: #fff; border-radius: 12px; overflow: hidden;
           box-shadow: 0 1px 3px #0000002e; }
         .rcs-banner { height: 110px; }
+        .rcs-banner.tinted { color: #ffffffd0; text-shadow: 0 0 3px #0009; }
         .rcs-logo { width: 72px; height: 72px; border-radius: 50%; margin: -36px auto 0; border: 3px solid #fff;
-          position: relative; }
+          position: relative; font-size: 10px; }
         .rcs-text { text-align: center; padding: 6px 16px 12px; overflow-wrap: anywhere; }
         .rcs-name { font-size: 19px; font-weight: 600; }
         .rcs-description { color: #5f6368; }

@@ -53,9 +53,29 @@ public struct PlanRenderer: Sendable {
     static func json(_ plan: Plan) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(EncodedPlan(plan: plan))
+        var data = escapingControls(try encoder.encode(EncodedPlan(plan: plan)))
         data.append(UInt8(ascii: "\n"))
         return data
+    }
+
+    /// The JSON with the controls `JSONEncoder` leaves raw (DEL, C1, line separators, bidirectional overrides)
+    /// written as `\uXXXX`, so that printing a plan's JSON cannot drive a terminal either. They can only occur
+    /// inside strings, where the escape means the same character.
+    static func escapingControls(_ data: Data) -> Data {
+        // Their UTF-8 starts with one of these bytes; most plans have none, and are returned as they are.
+        guard data.contains(where: { $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 }) else { return data }
+        let text = String(decoding: data, as: UTF8.self)
+        guard text.unicodeScalars.contains(where: { SafeText.needsEscape($0, keepNewlines: true) }) else { return data }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if SafeText.needsEscape(scalar, keepNewlines: true) {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                result += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return Data(result.utf8)
     }
 
     /// A plan encoded as ``Plan`` encodes itself, its changes with their `diff`.

@@ -114,7 +114,7 @@ import Testing
             html.contains(
                 "<ins>+ &quot;WHATSAPP_TEMPLATE_REJECTED&quot;</ins> <del>− &quot;WHATSAPP_TEMPLATE_PAUSED&quot;</del>")
         )
-        #expect(html.contains("<ins>+ Thanks again for shopping with us.</ins>"))
+        #expect(html.contains("<ins>+ Thanks again for shopping with us.\n</ins>"))
     }
 
     @Test func whatsappPreviewShowsTheMessageWithExamplesFilledIn() throws {
@@ -156,7 +156,8 @@ import Testing
         let html = try renderer.render(RenderingSamples.edits, format: .html)
         let section = try #require(Self.section(6, of: html))
         #expect(
-            section.contains("<div class=\"rcs-banner placeholder\" style=\"background-color: #d81b60\">banner</div>"))
+            section.contains(
+                "<div class=\"rcs-banner placeholder tinted\" style=\"background-color: #d81b60\">banner</div>"))
         #expect(section.contains("<div class=\"rcs-logo placeholder\">logo</div>"))
         #expect(
             section.contains(

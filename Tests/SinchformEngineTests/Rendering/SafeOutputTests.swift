@@ -26,6 +26,17 @@ import Testing
         }
     }
 
+    @Test func jsonEscapesWhatTheEncoderLeavesRawAndStillDecodesTheSame() throws {
+        let json = try renderer.render(RenderingSamples.hostile, format: .json)
+        for scalar in Self.forbidden + ["\u{7F}", "\u{85}", "\u{2028}"] {
+            #expect(!json.unicodeScalars.contains(scalar), "\(scalar.value) in JSON")
+        }
+        #expect(json.contains("\\u009B2J \\u202Etxt"))
+        #expect(try JSONDecoder().decode(Plan.self, from: Data(json.utf8)) == RenderingSamples.hostile)
+        let plain = Data("{\"a\": \"é ✓\"}".utf8)
+        #expect(PlanRenderer.escapingControls(plain) == plain)
+    }
+
     @Test func sanitiserEscapesC0C1AndBidiButKeepsText() {
         #expect(SafeText.printable("a\u{1B}[31mb\tc\nd") == "a\\u{1B}[31mb\\tc\\nd")
         #expect(SafeText.printable("x\ny", keepNewlines: true) == "x\ny")
