@@ -100,7 +100,16 @@ extension PlanRenderer {
         var text =
             "<details><summary><code>\(SafeText.html(change.address))</code> — \(change.action.rawValue)</summary>\n\n"
         text += bullets.map { "- " + $0 + "\n" }.joined()
-        let diff = FieldDisplay.fields(of: change).flatMap(diffLines).map { SafeText.printable($0) }
+        // A field shown as a block (a text, a set) is followed by a blank line, so that the next field does not read
+        // as part of it.
+        var diff: [String] = []
+        var afterBlock = false
+        for field in FieldDisplay.fields(of: change) {
+            if afterBlock { diff.append("") }
+            let lines = diffLines(field)
+            afterBlock = lines.first?.hasPrefix("@@ ") == true
+            diff += lines.map { SafeText.printable($0) }
+        }
         if !diff.isEmpty {
             let longest = diff.map { SafeText.longestRun(of: "`", in: $0) }.max() ?? 0
             let fence = String(repeating: "`", count: max(3, longest + 1))

@@ -112,7 +112,8 @@ import Testing
         #expect(html.contains("<del>is on its way.</del><ins>will arrive tomorrow.</ins>"))
         #expect(
             html.contains(
-                "<ins>+ &quot;WHATSAPP_TEMPLATE_REJECTED&quot;</ins> <del>− &quot;WHATSAPP_TEMPLATE_PAUSED&quot;</del>")
+                "<ins>+ &quot;WHATSAPP_TEMPLATE_REJECTED&quot;</ins> <del>− &quot;WHATSAPP_TEMPLATE_DELETED&quot;</del>"
+            )
         )
         #expect(html.contains("<ins>+ Thanks again for shopping with us.\n</ins>"))
     }

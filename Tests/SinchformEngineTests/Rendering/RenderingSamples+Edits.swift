@@ -97,7 +97,7 @@ extension RenderingSamples {
                 "webhook.ops-events", .webhook,
                 before: [
                     "target": "https://ops.example.com/sinch",
-                    "triggers": ["WHATSAPP_TEMPLATE_APPROVED", "WHATSAPP_TEMPLATE_PAUSED"],
+                    "triggers": ["WHATSAPP_TEMPLATE_APPROVED", "WHATSAPP_TEMPLATE_DELETED"],
                 ],
                 after: [
                     "target": "https://ops.example.com/sinch",

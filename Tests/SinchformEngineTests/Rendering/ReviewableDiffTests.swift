@@ -52,7 +52,8 @@ import Testing
     @Test func setsShowOnlyTheMembersAddedAndRemoved() throws {
         let output = try text()
         #expect(
-            output.contains("~ triggers: added \"WHATSAPP_TEMPLATE_REJECTED\"; removed \"WHATSAPP_TEMPLATE_PAUSED\"\n"))
+            output.contains("~ triggers: added \"WHATSAPP_TEMPLATE_REJECTED\"; removed \"WHATSAPP_TEMPLATE_DELETED\"\n")
+        )
         #expect(output.contains("+ details.countries: added \"ES\"\n"))
         #expect(!output.contains("\"WHATSAPP_TEMPLATE_APPROVED\""), "a member on both sides is not shown")
     }
