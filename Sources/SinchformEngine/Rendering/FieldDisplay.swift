@@ -151,6 +151,13 @@ struct FieldDisplay: Equatable, Sendable {
             for (index, key) in keysBefore.enumerated() where !keysAfter.contains(key) {
                 result.append(Leaf(path: path + "[" + key + "]", before: old[index]))
             }
+            if result.isEmpty, old != new {
+                // The same elements in another order: the keys, in their order before and after.
+                result.append(
+                    Leaf(
+                        path: path, before: .array(keysBefore.map(JSONValue.string)),
+                        after: .array(keysAfter.map(JSONValue.string)), note: "the same elements in another order"))
+            }
             return result
         default:
             return before == after ? [] : [Leaf(path: path, before: before, after: after)]

@@ -60,6 +60,9 @@ extension PlanRenderer {
         return html + "</body>\n</html>\n"
     }
 
+    /// The review summaries the style sheet knows; any other (a state the API added) is `other`.
+    static let reviewClasses: Set<String> = ["pending", "approved", "rejected", "error", "paused", "draft", "disabled"]
+
     private static func htmlSection(_ change: Change, number: Int) -> String {
         let action = change.action.rawValue
         var html = "<section class=\"change \(action)\" id=\"change-\(number)\">\n"
@@ -71,7 +74,10 @@ extension PlanRenderer {
         if let origin = change.origin { facts.append(("origin", SafeText.html(label(origin)))) }
         if let review = change.review {
             facts.append(
-                ("review", "<span class=\"review \(review.summary)\">\(SafeText.html(review.description))</span>"))
+                (
+                    "review",
+                    "<span class=\"review \(Self.reviewClasses.contains(review.summary) ? review.summary : "other")\">\(SafeText.html(review.description))</span>"
+                ))
         }
         if let remote = change.remoteId, !remote.description.isEmpty {
             facts.append(("remote", "<code>\(SafeText.html(remote.description))</code>"))

@@ -79,7 +79,8 @@ extension PlanRenderer {
 
     /// The review's one word, and a rejection's reason as code (it comes from the API).
     private static func reviewCell(_ review: ReviewStatus) -> String {
-        review.summary + (review.rejectionReason.map { ": " + SafeText.markdownCode($0, inTable: true) } ?? "")
+        SafeText.markdown(review.summary)
+            + (review.rejectionReason.map { ": " + SafeText.markdownCode($0, inTable: true) } ?? "")
     }
 
     private static func markdownDetails(_ change: Change) -> String {

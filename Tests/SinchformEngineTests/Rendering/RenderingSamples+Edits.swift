@@ -215,7 +215,8 @@ extension RenderingSamples {
                     before: rcsBrand(description: "ok", color: "#000000", emails: [], countries: ["DE"]),
                     after: rcsBrand(
                         description: hostileText, color: "red;background:url(https://attacker.example/x)",
-                        emails: [["label": .string("\"><script>"), "address": "a@example.com"]], countries: ["DE"])),
+                        emails: [["label": .string("\"><script>"), "address": "a@example.com"]], countries: ["DE"]),
+                    review: ReviewStatus(state: "X\" onmouseover=\"alert(1)\" | ![i](https://attacker.example/i.png)")),
             ])
     }
 }

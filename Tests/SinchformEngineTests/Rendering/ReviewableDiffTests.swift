@@ -108,6 +108,20 @@ import Testing
         #expect(differences.map(\.path) == ["buttons[1].text"])
     }
 
+    @Test func elementsInAnotherOrderShowTheirKeys() {
+        let body: JSONValue = ["type": "BODY", "text": "Hi"]
+        let footer: JSONValue = ["type": "FOOTER", "text": "Bye"]
+        let leaves = FieldDisplay.differences(
+            [body, footer], [footer, body], path: "details.components", schemaPath: ["details", "components"],
+            schema: .any)
+        #expect(
+            leaves == [
+                FieldDisplay.Leaf(
+                    path: "details.components", before: ["BODY", "FOOTER"], after: ["FOOTER", "BODY"],
+                    note: "the same elements in another order")
+            ])
+    }
+
     @Test func reasonsReadAsSentences() throws {
         let output = try text()
         #expect(output.contains("reason: 1 field differs.\n"))
