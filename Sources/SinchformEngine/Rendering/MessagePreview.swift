@@ -84,7 +84,11 @@ enum MessagePreview {
                 bubble += div("wa-footer", SafeText.html(text))
             }
         }
-        var html = "<div class=\"screen wa\">" + div("wa-bubble", bubble)
+        var html = "<div class=\"screen wa\">"
+        if let category = spec["category"]?.stringValue {
+            html += div("wa-category", SafeText.html(category.lowercased()) + " template")
+        }
+        html += div("wa-bubble", bubble)
         html += whatsappButtons(component("BUTTONS")?["buttons"]?.arrayValue ?? [])
         if let cards = component("CAROUSEL")?["cards"]?.arrayValue {
             html += "<div class=\"wa-carousel\">"

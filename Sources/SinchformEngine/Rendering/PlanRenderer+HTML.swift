@@ -211,6 +211,7 @@ extension PlanRenderer {
           color: #4a5560; font-size: 12px; font-weight: 600; letter-spacing: .05em; text-transform: uppercase;
           text-align: center; }
         .wa.screen { background: #efe7dd; }
+        .wa-category { font-size: 12px; color: #54656f; margin-bottom: 6px; }
         .wa-bubble, .wa-card { background: #fff; border-radius: 8px; padding: 6px 8px 8px;
           box-shadow: 0 1px 1px #0000001f; max-width: 340px; overflow-wrap: anywhere; }
         .wa-media { height: 140px; border-radius: 6px; margin-bottom: 6px; }

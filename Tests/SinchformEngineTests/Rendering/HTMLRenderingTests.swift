@@ -135,6 +135,15 @@ import Testing
         #expect(created.contains("<div class=\"wa-button\">☎ Anrufen</div>"))
     }
 
+    @Test func aCategoryChangeShowsInThePreview() throws {
+        let html = try renderer.render(RenderingSamples.mixed, format: .html)
+        let replace = try #require(Self.section(5, of: html))
+        #expect(replace.contains("-/+"))
+        let before = try #require(replace.components(separatedBy: "<figure class=\"preview after\">").first)
+        #expect(before.contains("<div class=\"wa-category\">utility template</div>"))
+        #expect(replace.contains("<div class=\"wa-category\">marketing template</div>"))
+    }
+
     @Test func missingExamplesStayMarkedAsVariables() {
         #expect(
             MessagePreview.filled("Hi {{1}} and {{2}}", examples: ["Ann"])
