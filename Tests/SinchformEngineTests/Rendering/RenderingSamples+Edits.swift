@@ -7,13 +7,28 @@ import SinchformManifest
 /// Typical edits of every kind, with the field differences the planner computes (arrays compared whole), and a
 /// plan full of hostile text.
 extension RenderingSamples {
-    /// An update of `kind` from `before` to `after`, its fields computed by the planner's own comparison.
+    /// The field differences as the planner reports them: objects are opened, anything else (arrays too) is
+    /// compared whole, by dotted path.
+    static func plannerFields(_ before: JSONValue, _ after: JSONValue, prefix: String = "") -> [FieldChange] {
+        guard case .object(let old) = before, case .object(let new) = after else {
+            return before == after ? [] : [FieldChange(path: prefix, before: before, after: after)]
+        }
+        return Set(old.keys).union(new.keys).sorted().flatMap { key -> [FieldChange] in
+            let path = prefix.isEmpty ? key : prefix + "." + key
+            switch (old[key], new[key]) {
+            case (let a?, let b?) where a == b: return []
+            case (let a?, let b?): return plannerFields(a, b, prefix: path)
+            case (let a, let b): return [FieldChange(path: path, before: a, after: b)]
+            }
+        }
+    }
+
+    /// An update of `kind` from `before` to `after`, with the fields the planner would report.
     static func edit(
         _ address: String, _ kind: ResourceKind, before: JSONValue, after: JSONValue, action: Action = .update,
         review: ReviewStatus? = nil, remoteId: RemoteIdentity? = nil
     ) -> Change {
-        let schema = ResourceDefinition.definition(for: kind).resourceSpec
-        let fields = Planner().differences(before, after, schema: schema)
+        let fields = plannerFields(before, after)
         return change(
             address, kind, action,
             reason: "\(fields.count) field\(fields.count == 1 ? " differs" : "s differ")", before: before,
