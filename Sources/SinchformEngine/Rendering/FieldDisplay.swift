@@ -98,7 +98,7 @@ struct FieldDisplay: Equatable, Sendable {
                     schema: schema)
             for index in found.indices {
                 if change.forcesReplacement.contains(field.path) { found[index].forcesReplacement = true }
-                found[index].note = field.note
+                if let note = field.note { found[index].note = note }
             }
             result += found
         }
@@ -131,12 +131,13 @@ struct FieldDisplay: Equatable, Sendable {
                 return added.isEmpty && removed.isEmpty ? [] : [Leaf(path: path, added: added, removed: removed)]
             }
             let field = schemaPath.last ?? ""
-            let oldKeys = elementKeys(old, field: field)
-            let newKeys = elementKeys(new, field: field)
-            let (keysBefore, keysAfter) =
-                oldKeys != nil && newKeys != nil
-                ? (oldKeys ?? [], newKeys ?? [])
-                : (old.indices.map { "\($0)" }, new.indices.map { "\($0)" })
+            let keysBefore: [String]
+            let keysAfter: [String]
+            if let oldKeys = elementKeys(old, field: field), let newKeys = elementKeys(new, field: field) {
+                (keysBefore, keysAfter) = (oldKeys, newKeys)
+            } else {
+                (keysBefore, keysAfter) = (old.indices.map { "\($0)" }, new.indices.map { "\($0)" })
+            }
             var result: [Leaf] = []
             for (index, key) in keysAfter.enumerated() {
                 let elementPath = path + "[" + key + "]"

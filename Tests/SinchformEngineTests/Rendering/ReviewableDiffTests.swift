@@ -108,7 +108,7 @@ import Testing
         #expect(differences.map(\.path) == ["buttons[1].text"])
     }
 
-    @Test func elementsInAnotherOrderShowTheirKeys() {
+    @Test func elementsInAnotherOrderShowTheirKeys() throws {
         let body: JSONValue = ["type": "BODY", "text": "Hi"]
         let footer: JSONValue = ["type": "FOOTER", "text": "Bye"]
         let leaves = FieldDisplay.differences(
@@ -120,6 +120,15 @@ import Testing
                     path: "details.components", before: ["BODY", "FOOTER"], after: ["FOOTER", "BODY"],
                     note: "the same elements in another order")
             ])
+        var change = RenderingSamples.change("whatsappTemplate.t[EN]", .whatsappTemplate, .update, reason: "")
+        change.fields = [
+            FieldChange(path: "details.components", before: [body, footer], after: [footer, body])
+        ]
+        let plan = Plan(project: "p", manifestDirectory: ".", lockLineage: nil, lockSerial: nil, changes: [change])
+        #expect(
+            try PlanRenderer().render(plan, format: .text).contains(
+                "~ details.components: [\"BODY\",\"FOOTER\"] → [\"FOOTER\",\"BODY\"]  # the same elements in another order\n"
+            ))
     }
 
     @Test func reasonsReadAsSentences() throws {
