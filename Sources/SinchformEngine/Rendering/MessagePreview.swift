@@ -61,7 +61,7 @@ enum MessagePreview {
         if let offer = component("LIMITED_TIME_OFFER") {
             var text = SafeText.html(offer["text"]?.stringValue ?? "")
             if offer["hasExpiration"]?.boolValue == true {
-                text += "<br><small>Offer expires at the time you send</small>"
+                text += "<br><small>with an expiry set when it is sent</small>"
             }
             bubble += div("wa-offer", text)
         }

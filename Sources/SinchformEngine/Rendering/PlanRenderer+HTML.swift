@@ -168,6 +168,8 @@ extension PlanRenderer {
           overflow-wrap: anywhere; }
         th { background: #f6f8fa; }
         table.summary td:last-child { text-align: right; }
+        table.summary td, table.changes td:nth-child(2), table.changes td:nth-child(3) { white-space: nowrap;
+          overflow-wrap: normal; }
         .symbol { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-weight: 700; }
         tr.create .symbol, section.create .symbol { color: #1a7f37; }
         tr.update .symbol, section.update .symbol { color: #9a6700; }
