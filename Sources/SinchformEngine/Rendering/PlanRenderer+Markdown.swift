@@ -5,26 +5,35 @@ extension PlanRenderer {
         let changes = plan.changes.filter(\.isChange)
         let head = Self.markdownHead(plan, mode: mode)
         let tableHead = changes.isEmpty ? "" : "| address | action | origin | review |\n| --- | --- | --- | --- |\n"
-        let rows = changes.map(Self.markdownRow)
-        let details = changes.map(Self.markdownDetails)
         // Every piece ends with its own newlines, so the length of the result is the sum of the pieces' lengths and
-        // a cut can only fall between two changes.
-        let fixed = head.utf16.count + tableHead.utf16.count + 1
-        var used = fixed
-        var shown = 0
-        for index in changes.indices {
-            let next = used + rows[index].utf16.count + details[index].utf16.count
-            let note = index == changes.count - 1 ? 0 : truncationNote(changes, shown: index + 1).utf16.count
-            guard next + note <= markdownLimit else { break }
+        // a cut can only fall between two changes. Pieces are made only until the cap is reached: a plan of
+        // thousands renders the few hundred that fit.
+        var used = head.utf16.count + tableHead.utf16.count + 1
+        var rows: [String] = []
+        var details: [String] = []
+        var omitted = Dictionary(grouping: changes, by: \.action).mapValues(\.count)
+        for (index, change) in changes.enumerated() {
+            let row = Self.markdownRow(change)
+            let detail = Self.markdownDetails(change)
+            let next = used + row.utf16.count + detail.utf16.count
+            omitted[change.action, default: 0] -= 1
+            let note =
+                index == changes.count - 1
+                ? 0 : truncationNote(changes, shown: index + 1, omitted: omitted).utf16.count
+            guard next + note <= markdownLimit else {
+                omitted[change.action, default: 0] += 1
+                break
+            }
             used = next
-            shown += 1
+            rows.append(row)
+            details.append(detail)
         }
         var output = head
         if !changes.isEmpty {
-            output += tableHead + rows.prefix(shown).joined() + "\n" + details.prefix(shown).joined()
+            output += tableHead + rows.joined() + "\n" + details.joined()
         }
-        if shown < changes.count {
-            output += truncationNote(changes, shown: shown)
+        if rows.count < changes.count {
+            output += truncationNote(changes, shown: rows.count, omitted: omitted)
         }
         return output
     }
@@ -32,16 +41,17 @@ extension PlanRenderer {
     /// How many addresses a truncation note names.
     static let omittedAddressesNamed = 10
 
-    /// Says what a cut comment leaves out: how many changes of each action, and the first omitted addresses.
-    private func truncationNote(_ changes: [Change], shown: Int) -> String {
-        let omitted = changes[shown...]
+    /// Says what a cut comment leaves out: how many changes of each action (`omitted`), and the first omitted
+    /// addresses.
+    private func truncationNote(_ changes: [Change], shown: Int, omitted: [Action: Int]) -> String {
         let counts = Self.countedActions.compactMap { action -> String? in
-            let count = omitted.count { $0.action == action }
+            let count = omitted[action, default: 0]
             return count == 0 ? nil : "\(count) to \(action.rawValue)"
         }
-        let named = omitted.prefix(Self.omittedAddressesNamed).map { SafeText.markdownCode($0.address) }
-        let more = omitted.count - named.count
-        var note = "> **Note:** \(omitted.count) of \(Self.plural(changes.count, "change")) are omitted to keep this "
+        let left = changes.count - shown
+        let named = changes[shown...].prefix(Self.omittedAddressesNamed).map { SafeText.markdownCode($0.address) }
+        let more = left - named.count
+        var note = "> **Note:** \(left) of \(Self.plural(changes.count, "change")) are omitted to keep this "
         note += "comment under \(markdownLimit) characters (\(counts.joined(separator: ", "))): "
         note += named.joined(separator: ", ")
         if more > 0 { note += " and \(more) more" }
