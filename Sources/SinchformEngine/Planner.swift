@@ -334,7 +334,7 @@ public struct Planner: Sendable {
             }
         } else if !change.fields.isEmpty {
             change.action = .update
-            change.reason = "\(count) differ"
+            change.reason = "\(change.fields.count) field\(change.fields.count == 1 ? " differs" : "s differ")"
         } else {
             change.action = .noop
             change.reason = "up to date"

@@ -68,7 +68,7 @@ struct ConfirmationOptions: ParsableArguments {
 
 /// Flags of commands that print a plan.
 struct FormatOptions: ParsableArguments {
-    @Option(help: "Output format: text, json or markdown.")
+    @Option(help: "Output format: text, json, markdown or html (one self-contained page with message previews).")
     var format: PlanFormat = .text
 
     /// The plan in the chosen format (colour only for text on a terminal).

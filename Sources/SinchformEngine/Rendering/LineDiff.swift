@@ -112,3 +112,62 @@ enum LineDiff {
         return result
     }
 }
+
+extension LineDiff {
+    /// A word-by-word diff of two one-line texts, as runs: `.same`, `.removed` and `.added` hold text (words with
+    /// the spaces between them), never `.skipped`. A space between two changed words joins their runs, so that
+    /// `[-a b-]{+c d+}` reads as one replacement.
+    static func words(_ old: String, _ new: String) -> [Line] {
+        var runs: [Line] = []
+        var removed = ""
+        var added = ""
+        func flush() {
+            if !removed.isEmpty { runs.append(.removed(removed)) }
+            if !added.isEmpty { runs.append(.added(added)) }
+            removed = ""
+            added = ""
+        }
+        let pieces = diff(tokens(of: old), tokens(of: new))
+        for (index, piece) in pieces.enumerated() {
+            switch piece {
+            case .removed(let text): removed += text
+            case .added(let text): added += text
+            case .same(let text):
+                let changing = !removed.isEmpty || !added.isEmpty
+                let changeFollows = pieces.dropFirst(index + 1).first.map { if case .same = $0 { false } else { true } }
+                if changing, changeFollows == true, text.allSatisfy(\.isWhitespace) {
+                    removed += text
+                    added += text
+                    continue
+                }
+                flush()
+                if case .same(let last)? = runs.last {
+                    runs[runs.count - 1] = .same(last + text)
+                } else {
+                    runs.append(.same(text))
+                }
+            case .skipped: break
+            }
+        }
+        flush()
+        return runs
+    }
+
+    /// Words and the runs of white space between them, in order: joined, they give the text back.
+    static func tokens(of text: String) -> [String] {
+        var tokens: [String] = []
+        var current = ""
+        var inSpace = false
+        for character in text {
+            let space = character.isWhitespace
+            if space != inSpace, !current.isEmpty {
+                tokens.append(current)
+                current = ""
+            }
+            inSpace = space
+            current.append(character)
+        }
+        if !current.isEmpty { tokens.append(current) }
+        return tokens
+    }
+}

@@ -38,7 +38,23 @@ public enum PlanJSONSchema {
                 "manifestDirectory": [
                     "type": "string",
                     "description":
-                        "The manifest directory the plan was made from; apply reads write-only values from it again.",
+                        "The manifest directory the plan was made from; apply reads write-only values from it again. In a saved plan, relative to the plan file.",
+                ],
+                "scope": [
+                    "type": "object",
+                    "description":
+                        "The --target and --exclude the plan was made with (absent when none); applying the saved plan uses them.",
+                    "additionalProperties": false,
+                    "required": ["targets", "excludes"],
+                    "properties": [
+                        "targets": ["type": "array", "items": ["type": "string"]],
+                        "excludes": ["type": "array", "items": ["type": "string"]],
+                    ],
+                ],
+                "digest": [
+                    "type": "string",
+                    "description":
+                        "In a saved plan: sha256 of the plan without this member; a plan edited after it was written is refused.",
                 ],
                 "lockLineage": [
                     "type": "string",
@@ -61,6 +77,7 @@ public enum PlanJSONSchema {
                 "summary": summary,
                 "change": change,
                 "fieldChange": fieldChange,
+                "diffEntry": diffEntry,
                 "reviewStatus": reviewStatus,
                 "remoteIdentity": remoteIdentity,
                 "action": action,
@@ -103,6 +120,9 @@ public enum PlanJSONSchema {
                 "noop": count("Resources that already match."),
                 "adopt": count("Live resources sinchform takes ownership of."),
                 "forget": count("Resources sinchform stops managing without deleting them."),
+                "move": count(
+                    "Resources renamed in the manifests, recorded under their new address with no API call (absent when none)."
+                ),
                 "drift": count(
                     "Changes that come, at least in part, from edits made outside sinchform (origin drift or manifest+drift); they are also counted under their action."
                 ),
@@ -153,6 +173,11 @@ public enum PlanJSONSchema {
                     "type": "array", "items": ["$ref": "#/$defs/address"],
                     "description": "Addresses whose changes must complete before this one.",
                 ],
+                "movedFrom": [
+                    "$ref": "#/$defs/address",
+                    "description":
+                        "The address sinchform.lock records this resource under, when the manifests renamed it (action move, or an update or replace that also renames).",
+                ],
                 "liveDigest": [
                     "type": "string",
                     "description":
@@ -160,6 +185,47 @@ public enum PlanJSONSchema {
                 ],
                 "desiredDigest": [
                     "type": "string", "description": "Digest of the desired spec, write-only values excluded.",
+                ],
+                "diff": [
+                    "type": "array", "items": ["$ref": "#/$defs/diffEntry"],
+                    "description":
+                        "The changed leaves, as the text, Markdown and HTML plans show them: fields opened down to what changed, arrays of objects element by element under a stable key, set-like arrays as members added and removed. Absent for noop and when nothing is shown. Added in the same format version; readers ignore it.",
+                ],
+            ],
+        ]
+    }
+
+    static var diffEntry: JSONValue {
+        [
+            "type": "object",
+            "description":
+                "One changed leaf: a value that appears (after only), disappears (before only) or changes (both), or the members added to and removed from a set-like array.",
+            "additionalProperties": false,
+            "required": ["path"],
+            "properties": [
+                "path": [
+                    "type": "string",
+                    "description":
+                        "Dotted path with element keys: [BODY] (WhatsApp components by type), [0] (by position: carousel cards, WhatsApp buttons), [ordering=1] (KakaoTalk buttons), [label=\"Support\"] (RCS e-mails, phones, websites), e.g. details.components[BODY].text.",
+                ],
+                "before": ["$ref": "#/$defs/value", "description": "The live value; absent when the leaf appears."],
+                "after": [
+                    "$ref": "#/$defs/value", "description": "The desired value; absent when the leaf disappears.",
+                ],
+                "added": [
+                    "type": "array", "items": ["$ref": "#/$defs/value"],
+                    "description": "For a set-like array (webhook triggers, RCS countries): members that appear.",
+                ],
+                "removed": [
+                    "type": "array", "items": ["$ref": "#/$defs/value"],
+                    "description": "For a set-like array: members that disappear.",
+                ],
+                "forcesReplacement": [
+                    "type": "boolean", "description": "Present (true) when the leaf's change forces delete + create.",
+                ],
+                "note": [
+                    "type": "string",
+                    "description": "Why the leaf shows although its value cannot be compared (write-only values).",
                 ],
             ],
         ]

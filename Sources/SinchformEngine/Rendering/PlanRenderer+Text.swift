@@ -63,55 +63,75 @@ extension PlanRenderer {
 
     private func textBlock(_ change: Change, paint: Painter) -> [String] {
         let style = Self.style(change.action)
+        let safe = { (text: String) in SafeText.printable(text) }
         var lines = [
-            paint(Self.symbol(change.action), style, .bold) + " " + paint(change.address.description, .bold) + " "
+            paint(Self.symbol(change.action), style, .bold) + " " + paint(safe(change.address.description), .bold) + " "
                 + paint("(\(change.action.rawValue))", style)
         ]
         let indent = "    "
         func labelled(_ label: String, _ value: String) {
             lines.append(indent + paint(label + ":", .dim) + " " + value)
         }
-        if !change.reason.isEmpty { labelled("reason", change.reason) }
+        if !change.reason.isEmpty { labelled("reason", safe(Self.sentence(change.reason))) }
         if let origin = change.origin { labelled("origin", Self.label(origin)) }
         if let review = change.review {
-            labelled("review", review.summary == .rejected ? paint(review.description, .red) : review.description)
+            let text = safe(review.description)
+            labelled("review", review.summary == .rejected ? paint(text, .red) : text)
         }
-        if let remote = change.remoteId, !remote.description.isEmpty { labelled("remote", remote.description) }
+        if let remote = change.remoteId, !remote.description.isEmpty { labelled("remote", safe(remote.description)) }
         if !change.dependsOn.isEmpty {
-            labelled("depends on", change.dependsOn.map(\.description).joined(separator: ", "))
+            labelled("depends on", safe(change.dependsOn.map(\.description).joined(separator: ", ")))
         }
         for field in FieldDisplay.fields(of: change) {
             lines += textLines(field, indent: indent, paint: paint)
         }
         if !change.consequences.isEmpty {
             lines.append(indent + paint("consequences:", .dim))
-            lines += change.consequences.map { indent + "  * " + $0 }
+            lines += change.consequences.map { indent + "  * " + safe(Self.sentence($0)) }
         }
         return lines
     }
 
     private func textLines(_ field: FieldDisplay, indent: String, paint: Painter) -> [String] {
+        let safe = { (text: String) in SafeText.printable(text) }
         let comments = field.comments.map { comment in
-            "  " + paint("# " + comment, comment == "forces replacement" ? .magenta : .dim)
+            "  " + paint("# " + safe(comment), comment == "forces replacement" ? .magenta : .dim)
         }.joined()
+        let path = safe(field.path)
+        let marker = field.marker
+        let markerStyle: TextStyle = marker == "+" ? .green : marker == "-" ? .red : .yellow
+        let head = indent + paint(marker, markerStyle) + " " + path + ":"
         switch field.body {
         case .values(nil, nil):
-            return [indent + "  " + field.path + comments]
+            return [indent + "  " + path + comments]
         case .values(nil, let after?):
-            return [indent + paint("+", .green) + " " + field.path + ": " + after + comments]
+            return [head + " " + safe(after) + comments]
         case .values(let before?, nil):
-            return [indent + paint("-", .red) + " " + field.path + ": " + before + comments]
+            return [head + " " + safe(before) + comments]
         case .values(let before?, let after?):
-            return [indent + paint("~", .yellow) + " " + field.path + ": " + before + " → " + after + comments]
+            return [head + " " + safe(before) + " → " + safe(after) + comments]
+        case .members(let added, let removed):
+            var parts: [String] = []
+            if !added.isEmpty { parts.append(paint("added " + added.map(safe).joined(separator: ", "), .green)) }
+            if !removed.isEmpty { parts.append(paint("removed " + removed.map(safe).joined(separator: ", "), .red)) }
+            return [head + " " + parts.joined(separator: "; ") + comments]
+        case .words(let runs):
+            let marked = runs.map { run -> String in
+                switch run {
+                case .same(let text): return safe(text)
+                case .removed(let text): return paint("[-" + safe(text) + "-]", .red)
+                case .added(let text): return paint("{+" + safe(text) + "+}", .green)
+                case .skipped: return ""
+                }
+            }.joined()
+            return [head + comments, indent + "      " + marked]
         case .text(let diff):
-            let marker = field.marker
-            let markerStyle: TextStyle = marker == "+" ? .green : marker == "-" ? .red : .yellow
-            return [indent + paint(marker, markerStyle) + " " + field.path + ":" + comments]
+            return [head + comments]
                 + diff.map { line in
                     switch line {
-                    case .same(let text): return indent + "      " + text
-                    case .removed(let text): return indent + "    " + paint("- " + text, .red)
-                    case .added(let text): return indent + "    " + paint("+ " + text, .green)
+                    case .same(let text): return indent + "      " + safe(text)
+                    case .removed(let text): return indent + "    " + paint("- " + safe(text), .red)
+                    case .added(let text): return indent + "    " + paint("+ " + safe(text), .green)
                     case .skipped(let count):
                         return indent + "      " + paint("... \(Self.plural(count, "unchanged line"))", .dim)
                     }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Turns a ``Plan`` into text for terminals, JSON for machines and saved plans, or Markdown for pull requests.
+/// Turns a ``Plan`` into text for terminals, JSON for machines and saved plans, Markdown for pull requests, or one
+/// HTML page for reviewers.
 ///
 /// Every rendering is deterministic (the same plan gives the same bytes) and ends with a newline, so callers write
 /// it as is. Nothing here unmasks a value: sensitive leaves are `"(sensitive)"` in the plan already.
@@ -16,8 +17,9 @@ import Foundation
 /// | `<=` | adopt | an existing live resource becomes managed by sinchform |
 /// | `=>` | forget | sinchform stops managing it; the live resource is left as it is |
 ///
-/// Field lines use `+` (appears), `-` (disappears) and `~` (changes, `before → after`); multi-line strings are
-/// diffed line by line.
+/// Field lines use `+` (appears), `-` (disappears) and `~` (changes, `before → after`), one per changed leaf
+/// (`details.components[BODY].text`); set-like arrays show the members added and removed, long strings are diffed
+/// word by word (`[-old-]{+new+}`) and multi-line strings line by line. Every value passes through ``SafeText``.
 public struct PlanRenderer: Sendable {
     /// Whether the text rendering uses ANSI colours; the CLI decides (a terminal, and `NO_COLOR` unset).
     public var color: Bool
@@ -40,16 +42,71 @@ public struct PlanRenderer: Sendable {
         case .text: return renderText(plan, mode: mode)
         case .json: return String(decoding: try Self.json(plan), as: UTF8.self)
         case .markdown: return renderMarkdown(plan, mode: mode)
+        case .html: return renderHTML(plan, mode: mode)
         }
     }
 
     /// The plan's JSON bytes: sorted keys, pretty-printed, unescaped slashes, a final newline.
+    ///
+    /// The Codable encoding of ``Plan``, with one field more per change: `diff`, the changed leaves as the other
+    /// formats show them (``FieldDisplay/Leaf``). Decoding ignores it.
     static func json(_ plan: Plan) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(plan)
+        var data = escapingControls(try encoder.encode(EncodedPlan(plan: plan)))
         data.append(UInt8(ascii: "\n"))
         return data
+    }
+
+    /// The JSON with the controls `JSONEncoder` leaves raw (DEL, C1, line separators, bidirectional overrides)
+    /// written as `\uXXXX`, so that printing a plan's JSON cannot drive a terminal either. They can only occur
+    /// inside strings, where the escape means the same character.
+    static func escapingControls(_ data: Data) -> Data {
+        // Their UTF-8 starts with one of these bytes; most plans have none, and are returned as they are.
+        guard data.contains(where: { $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 }) else { return data }
+        let text = String(decoding: data, as: UTF8.self)
+        guard text.unicodeScalars.contains(where: { SafeText.needsEscape($0, keepNewlines: true) }) else { return data }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if SafeText.needsEscape(scalar, keepNewlines: true) {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                result += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return Data(result.utf8)
+    }
+
+    /// A plan encoded as ``Plan`` encodes itself, its changes with their `diff`.
+    private struct EncodedPlan: Encodable {
+        var plan: Plan
+
+        enum Key: String, CodingKey { case changes }
+
+        func encode(to encoder: any Encoder) throws {
+            // The plan's own encoding without its changes, then the changes in their place.
+            var shell = plan
+            shell.changes = []
+            try shell.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(plan.changes.map(EncodedChange.init), forKey: .changes)
+        }
+    }
+
+    private struct EncodedChange: Encodable {
+        var change: Change
+
+        enum Key: String, CodingKey { case diff }
+
+        func encode(to encoder: any Encoder) throws {
+            try change.encode(to: encoder)
+            guard change.isChange else { return }
+            let leaves = FieldDisplay.leaves(of: change)
+            guard !leaves.isEmpty else { return }
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(leaves, forKey: .diff)
+        }
     }
 }
 
@@ -102,6 +159,13 @@ extension PlanRenderer {
         }
     }
 
+    /// A reason or consequence as a sentence: a capital first letter and a full stop.
+    static func sentence(_ text: String) -> String {
+        guard let first = text.first else { return text }
+        let body = first.uppercased() + text.dropFirst()
+        return [".", "!", "?"].contains(body.last) ? body : body + "."
+    }
+
     static func plural(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
         "\(count) \(count == 1 ? singular : plural ?? singular + "s")"
     }
@@ -118,7 +182,7 @@ extension PlanRenderer {
             var parts = [Action.create, .update, .replace, .delete].map {
                 "\(count($0, in: plan.summary)) to \($0.rawValue)"
             }
-            for action in [Action.adopt, .forget] where count(action, in: plan.summary) > 0 {
+            for action in [Action.adopt, .forget, .move] where count(action, in: plan.summary) > 0 {
                 parts.append("\(count(action, in: plan.summary)) to \(action.rawValue)")
             }
             parts.append("\(plan.summary.noop) unchanged")

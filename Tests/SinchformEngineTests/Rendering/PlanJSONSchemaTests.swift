@@ -34,18 +34,23 @@ import Testing
 
     /// Every plan JSON the golden tests produce conforms, and every key of the model appears in it at least once, so
     /// a field added to the model without a description here fails (additionalProperties is false).
-    @Test(arguments: ["mixed", "unchanged", "drift"])
+    @Test(arguments: ["mixed", "unchanged", "drift", "edits", "hostile"])
     func renderedPlansConform(_ name: String) throws {
         let plan: Plan =
             switch name {
             case "mixed": RenderingSamples.mixed
             case "unchanged": RenderingSamples.unchanged
+            case "edits": RenderingSamples.edits
+            case "hostile": RenderingSamples.hostile
             default: RenderingSamples.drift
             }
-        let json = try PlanRenderer().render(plan, format: .json)
-        let instance = try JSONSerialization.jsonObject(with: Data(json.utf8))
         var validator = StructuralValidator(root: try schema())
-        validator.check(instance, against: validator.root, at: "")
+        // The mixed plan and the typical edits together exercise every property.
+        for sample in name == "mixed" ? [plan, RenderingSamples.edits] : [plan] {
+            let json = try PlanRenderer().render(sample, format: .json)
+            let instance = try JSONSerialization.jsonObject(with: Data(json.utf8))
+            validator.check(instance, against: validator.root, at: "")
+        }
         #expect(validator.problems == [])
         if name == "mixed" {
             let defined = Set(validator.definedProperties)

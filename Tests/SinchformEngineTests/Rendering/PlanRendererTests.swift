@@ -20,6 +20,7 @@ import Testing
         try Snapshot.expect(try renderer.render(plan, format: .text, mode: mode), matches: "\(name).txt")
         try Snapshot.expect(try renderer.render(plan, format: .markdown, mode: mode), matches: "\(name).md")
         try Snapshot.expect(try renderer.render(plan, format: .json, mode: mode), matches: "\(name).json")
+        try Snapshot.expect(try renderer.render(plan, format: .html, mode: mode), matches: "\(name).html")
     }
 
     @Test func samplesCoverEveryActionKindOriginAndReview() {
@@ -54,6 +55,7 @@ import Testing
         let text = try renderer.render(RenderingSamples.mixed, format: .text)
         #expect(text.contains("-/+ whatsappTemplate.order_shipped[EN_US] (replace)"))
         #expect(text.contains("review: rejected (state REJECTED): INVALID_FORMAT"))
+        #expect(text.contains("reason: Category cannot change in place.\n"))
         #expect(text.contains(#"~ category: "UTILITY" → "MARKETING"  # forces replacement"#))
         #expect(text.contains("depends on: kakaotalkSender.main"))
         #expect(text.contains("origin: manifests and drift"))
@@ -90,7 +92,7 @@ import Testing
         #expect(coloured != plain)
         let stripped = coloured.replacing(#/\x{1B}\[[0-9;]*m/#, with: "")
         #expect(stripped == plain, "colour adds escapes and nothing else")
-        for format in [PlanFormat.json, .markdown] {
+        for format in [PlanFormat.json, .markdown, .html] {
             #expect(!(try PlanRenderer(color: true).render(RenderingSamples.mixed, format: format)).contains("\u{1B}"))
         }
     }

@@ -129,7 +129,21 @@ enum RenderingSamples {
                     consequences: ["sender removal takes effect after a grace period"],
                     review: ReviewStatus(state: "PAUSED"), remoteId: RemoteIdentity.id("ws-77"),
                     liveDigest: "sha256:iii1"),
+                moved(
+                    change(
+                        "webhook.billing-events", .webhook, .move,
+                        reason: "renamed from webhook.billing in the manifests; sinchform.lock follows, no API call",
+                        before: ["target": "https://billing.example.com/hook"],
+                        after: ["target": "https://billing.example.com/hook"], remoteId: RemoteIdentity.id("01HBILL"),
+                        liveDigest: "sha256:jjj1", desiredDigest: "sha256:jjj1"),
+                    from: "webhook.billing"),
             ])
+    }
+
+    static func moved(_ change: Change, from: Address) -> Change {
+        var change = change
+        change.movedFrom = from
+        return change
     }
 
     /// Nothing to do.
