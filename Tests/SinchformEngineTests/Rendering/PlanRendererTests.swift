@@ -38,7 +38,8 @@ import Testing
         let text = try renderer.render(RenderingSamples.mixed, format: .text)
         #expect(
             text.hasPrefix(
-                "Plan: 1 to create, 2 to update, 1 to replace, 1 to delete, 1 to adopt, 1 to forget, 2 unchanged.\n"))
+                "Plan: 1 to create, 2 to update, 1 to replace, 1 to delete, 1 to adopt, 1 to forget, 1 to move, "
+                    + "2 unchanged.\n"))
         #expect(text.hasSuffix("\n2 resources unchanged.\n"))
         #expect(
             try renderer.render(RenderingSamples.unchanged, format: .text)

@@ -32,7 +32,7 @@ enum RenderingSamples {
 
     /// Every action, kind and origin.
     static var mixed: Plan {
-        Plan(
+        var plan = Plan(
             project: "3f0c1d2e-project", manifestDirectory: "infra", lockLineage: "7d3a-lineage", lockSerial: 4,
             changes: [
                 change(
@@ -137,7 +137,10 @@ enum RenderingSamples {
                         after: ["target": "https://billing.example.com/hook"], remoteId: RemoteIdentity.id("01HBILL"),
                         liveDigest: "sha256:jjj1", desiredDigest: "sha256:jjj1"),
                     from: "webhook.billing"),
-            ])
+            ], scope: PlanScope(excludes: ["whatsappSender.legacy"]))
+        // As a saved plan carries it.
+        plan.digest = "sha256:9c1e5b0e3c1d2e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b"
+        return plan
     }
 
     static func moved(_ change: Change, from: Address) -> Change {
