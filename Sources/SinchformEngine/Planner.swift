@@ -54,7 +54,9 @@ public struct Planner: Sendable {
                 let entry = entries[desired.address]
                 let match = findLive(desired, entry: entry, adapter: adapter, index: index, owned: ownedKeys)
                 do {
-                    return .success(try change(for: desired, live: match, entry: entry, lock: lock))
+                    return .success(
+                        try change(for: desired, live: match, entry: entry, lock: lock).masking(
+                            desired.sensitivePaths))
                 } catch let error as PlanningError {
                     return .failure(error)
                 } catch {

@@ -95,7 +95,7 @@ public enum ManifestJSONSchema {
         if let maxLength = rules.maxLength { result["maxLength"] = maxLength }
         if let pattern = rules.pattern { result["pattern"] = pattern }
         switch rules.format {
-        case .url?: result["format"] = "uri"
+        case .url?, .uri?: result["format"] = "uri"
         case .email?: result["format"] = "email"
         case nil: break
         }

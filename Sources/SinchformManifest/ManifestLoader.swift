@@ -43,7 +43,18 @@ public struct ManifestLoader: Sendable {
             projects += contents.projects
             senderReferences += contents.senderReferences
         }
-        diagnostics += CrossChecks.run(resources: resources, projects: projects, senderReferences: senderReferences)
+        var crossDiagnostics = CrossChecks.run(
+            resources: resources, projects: projects, senderReferences: senderReferences)
+        if !crossDiagnostics.isEmpty {
+            // Cross-resource problems point at a resource's key (or a sender reference inside a template).
+            var byLocation: [SourceLocation: String] = [:]
+            for resource in resources { byLocation[resource.location] = resource.address }
+            for reference in senderReferences { byLocation[reference.location] = reference.template }
+            for index in crossDiagnostics.indices {
+                crossDiagnostics[index].address = crossDiagnostics[index].location.flatMap { byLocation[$0] }
+            }
+        }
+        diagnostics += crossDiagnostics
         diagnostics.sort()
         let errors = diagnostics.contains { $0.severity == .error }
         // By kind and address, the first of a repeated address kept (an error above); indices are sorted, not the
@@ -97,7 +108,7 @@ struct FileContents: Sendable {
         case let .failure(errors):
             contents.diagnostics = errors.diagnostics
         case let .success(documents):
-            var validator = SchemaValidator(environment: environment)
+            var validator = SchemaValidator(environment: environment, source: SourceText(Array(data)))
             for document in documents {
                 contents.add(document, validator: &validator)
             }
@@ -160,6 +171,8 @@ struct FileContents: Sendable {
             return
         }
         let address = definition.address(name: name)
+        validator.address = address
+        defer { validator.address = nil }
         validator.checkName(name, definition.nameRules, at: key.location, path: address)
         let schema = ObjectSchema(
             definition.manifestSpec.description, definition.manifestSpec.fields + [ResourceDefinition.lifecycle])
@@ -173,7 +186,7 @@ struct FileContents: Sendable {
             add(
                 DesiredResource(
                     kind: kind, name: name, language: nil, address: address, spec: value.json, lifecycle: lifecycle,
-                    location: key.location), located: value)
+                    location: key.location, sensitivePaths: value.sensitivePaths), located: value)
             return
         }
         let languages = fields.removeValue(forKey: "languages")?.object ?? [:]
@@ -185,13 +198,21 @@ struct FileContents: Sendable {
                 DesiredResource(
                     kind: kind, name: name, language: language,
                     address: definition.address(name: name, language: language), spec: spec.json,
-                    lifecycle: lifecycle, location: entry.location), located: spec)
+                    lifecycle: lifecycle, location: entry.location, sensitivePaths: spec.sensitivePaths),
+                located: spec)
         }
     }
 
     /// Keeps a resource, after the checks that need its spec's source locations (the resource keeps only its key's).
     private mutating func add(_ resource: DesiredResource, located spec: ManifestValue) {
-        diagnostics += CrossChecks.resource(resource.address, resource.kind, spec)
+        var found = CrossChecks.resource(resource.address, resource.kind, spec)
+        switch resource.kind {
+        case .whatsappTemplate: found += TemplateLint.whatsappTemplate(resource.address, spec)
+        case .kakaotalkTemplate: found += TemplateLint.kakaotalkTemplate(resource.address, spec)
+        default: break
+        }
+        for index in found.indices { found[index].address = resource.address }
+        diagnostics += found
         if resource.kind == .kakaotalkTemplate, let sender = spec["plusFriendId"], let id = sender.string {
             senderReferences.append(.init(template: resource.address, plusFriendId: id, location: sender.location))
         }

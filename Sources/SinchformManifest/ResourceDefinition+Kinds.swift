@@ -356,7 +356,10 @@ extension ResourceDefinition {
     // MARK: KakaoTalk templates (part B §3)
 
     static let kakaotalkTemplate: ResourceDefinition = {
+        // Web links (linkMo, linkPc) open in a browser: http(s). App links (schemeIos, schemeAndroid) take the app's
+        // own scheme, e.g. daumapps://open (part B §3.2: "url 1–500"; Kakao's APP_LINK button).
         let link = text(1, 500, format: .url)
+        let appLink = text(1, 500, format: .uri)
         let spec = ObjectSchema(
             "A KakaoTalk (AlimTalk) template of a sender; adopted by details.name within its sender.",
             [
@@ -397,8 +400,8 @@ extension ResourceDefinition {
                                         Field("name", text(1, 14), required: true, "Button label."),
                                         Field("linkMo", link, "Mobile link."),
                                         Field("linkPc", link, "PC link."),
-                                        Field("schemeIos", link, "iOS scheme."),
-                                        Field("schemeAndroid", link, "Android scheme."),
+                                        Field("schemeIos", appLink, "iOS app link, e.g. daumapps://open."),
+                                        Field("schemeAndroid", appLink, "Android app link, e.g. daumapps://open."),
                                     ]), max: 5, uniqueBy: "type"), default: .array([]),
                                 "Up to five buttons, unique type."),
                         ]), required: true, "The template content."),
