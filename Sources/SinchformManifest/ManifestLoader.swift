@@ -174,6 +174,7 @@ struct FileContents: Sendable {
         validator.address = address
         defer { validator.address = nil }
         validator.checkName(name, definition.nameRules, at: key.location, path: address)
+        let sensitiveBefore = validator.sensitiveValues
         let schema = ObjectSchema(
             definition.manifestSpec.description, definition.manifestSpec.fields + [ResourceDefinition.lifecycle])
         guard var value = validator.check(spec, .object(schema), path: address), var fields = value.object else {
@@ -181,12 +182,13 @@ struct FileContents: Sendable {
         }
         let lifecycle = readLifecycle(fields.removeValue(forKey: "lifecycle"), definition, address, &validator)
         value.kind = .object(fields)
+        let sensitive = validator.sensitiveValues > sensitiveBefore
 
         guard kind == .whatsappTemplate else {
             add(
                 DesiredResource(
                     kind: kind, name: name, language: nil, address: address, spec: value.json, lifecycle: lifecycle,
-                    location: key.location, sensitivePaths: value.sensitivePaths), located: value)
+                    location: key.location, sensitivePaths: sensitive ? value.sensitivePaths : []), located: value)
             return
         }
         let languages = fields.removeValue(forKey: "languages")?.object ?? [:]
@@ -198,7 +200,8 @@ struct FileContents: Sendable {
                 DesiredResource(
                     kind: kind, name: name, language: language,
                     address: definition.address(name: name, language: language), spec: spec.json,
-                    lifecycle: lifecycle, location: entry.location, sensitivePaths: spec.sensitivePaths),
+                    lifecycle: lifecycle, location: entry.location,
+                    sensitivePaths: sensitive ? spec.sensitivePaths : []),
                 located: spec)
         }
     }

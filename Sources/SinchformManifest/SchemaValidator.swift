@@ -8,6 +8,9 @@ struct SchemaValidator {
     private(set) var diagnostics: [Diagnostic] = []
     /// The resource being checked, for the diagnostics' `address`.
     var address: String?
+    /// Values made from secret-named variables so far: a resource whose checks leave it unchanged has none, and its
+    /// tree need not be walked for them.
+    private(set) var sensitiveValues = 0
     private let patterns = PatternCache()
 
     init(environment: [String: String], source: SourceText = SourceText([])) {
@@ -293,6 +296,7 @@ struct SchemaValidator {
             error(source.location(ofOccurrence: problem.occurrence, of: "${", from: location), path, problem.message)
         }
         guard expansion.problems.isEmpty else { return nil }
+        if expansion.sensitive { sensitiveValues += 1 }
         return Scalar(
             text: expansion.text, plain: plain || !expansion.variables.isEmpty, variables: expansion.variables,
             sensitive: expansion.sensitive)
