@@ -37,7 +37,9 @@ public struct ManifestLoader: Sendable {
         var resources: [DesiredResource] = []
         var projects: [(String, SourceLocation)] = []
         var senderReferences: [CrossChecks.SenderReference] = []
+        var usedVariables: Set<String> = []
         for contents in parsed {
+            usedVariables.formUnion(contents.usedVariables)
             diagnostics += contents.diagnostics
             resources += contents.resources
             projects += contents.projects
@@ -55,6 +57,7 @@ public struct ManifestLoader: Sendable {
             }
         }
         diagnostics += crossDiagnostics
+        hideValues(of: usedVariables, in: &diagnostics)
         diagnostics.sort()
         let errors = diagnostics.contains { $0.severity == .error }
         // By kind and address, the first of a repeated address kept (an error above); indices are sorted, not the
@@ -70,12 +73,37 @@ public struct ManifestLoader: Sendable {
     }
 }
 
+extension ManifestLoader {
+    /// No diagnostic shows a value taken from the environment (DESIGN "Interpolation and variables"): the validator
+    /// names the variable where it reports a value, and this catches the checks that quote a value they were given
+    /// (a project or a plusFriendId that differs, say). Values shorter than four characters are left alone, unless
+    /// secret-named, so that a variable holding `EU` does not garble every message.
+    func hideValues(of variables: Set<String>, in diagnostics: inout [Diagnostic]) {
+        guard !diagnostics.isEmpty else { return }
+        let values = variables.compactMap { name -> (String, String)? in
+            guard let value = environment[name], !value.isEmpty,
+                value.count >= 4 || Interpolation.isSensitive(variable: name)
+            else { return nil }
+            return (value, "${env.\(name)}")
+        }
+        // Longest first, so a value that contains another is replaced whole.
+        .sorted { $0.0.count > $1.0.count }
+        guard !values.isEmpty else { return }
+        for index in diagnostics.indices {
+            for (value, name) in values where diagnostics[index].message.contains(value) {
+                diagnostics[index].message = diagnostics[index].message.replacing(value, with: name)
+            }
+        }
+    }
+}
+
 /// What one file declares.
 struct FileContents: Sendable {
     var resources: [DesiredResource] = []
     var projects: [(String, SourceLocation)] = []
     var senderReferences: [CrossChecks.SenderReference] = []
     var diagnostics: [Diagnostic] = []
+    var usedVariables: Set<String> = []
 
     static func read(_ file: String, environment: [String: String]) -> FileContents {
         var contents = FileContents()
@@ -113,6 +141,7 @@ struct FileContents: Sendable {
                 contents.add(document, validator: &validator)
             }
             contents.diagnostics += validator.diagnostics
+            contents.usedVariables = validator.usedVariables
         }
         return contents
     }

@@ -11,6 +11,8 @@ struct SchemaValidator {
     /// Values made from secret-named variables so far: a resource whose checks leave it unchanged has none, and its
     /// tree need not be walked for them.
     private(set) var sensitiveValues = 0
+    /// The variables whose values were put in, so that no later message can show those values.
+    private(set) var usedVariables: Set<String> = []
     private let patterns = PatternCache()
 
     init(environment: [String: String], source: SourceText = SourceText([])) {
@@ -297,6 +299,7 @@ struct SchemaValidator {
         }
         guard expansion.problems.isEmpty else { return nil }
         if expansion.sensitive { sensitiveValues += 1 }
+        usedVariables.formUnion(expansion.variables)
         return Scalar(
             text: expansion.text, plain: plain || !expansion.variables.isEmpty, variables: expansion.variables,
             sensitive: expansion.sensitive)
