@@ -146,6 +146,8 @@ private struct Lint {
             }
             examples(component["examples"], count: count, of: component, path: path, what: "the header text")
             plainLine(text, header, path + ".text", what: "a header text")
+        case "HEADER":
+            mediaExamples(component, path: path)
         case "FOOTER":
             guard let text, let footer = text.string else { return }
             // WhatsApp template guidelines: a footer has no variables.
@@ -159,6 +161,24 @@ private struct Lint {
             cards(component["cards"], path: path + ".cards")
         default:
             break
+        }
+    }
+
+    /// part A §3.3: a media header's examples are `{url, mimeType}` objects, and the server downloads the `url`, so it
+    /// is an http(s) URL. (The schema types header examples loosely: a text header's are strings.)
+    private mutating func mediaExamples(_ component: ManifestValue, path: String) {
+        guard let examples = component["examples"]?.array else { return }
+        for (index, example) in examples.enumerated() {
+            let examplePath = path + ".examples[\(index)]"
+            guard let url = example["url"] else {
+                error(example, examplePath, "a media header example is {url: https://…, mimeType: …}")
+                continue
+            }
+            let text = url.string ?? ""
+            let lower = text.lowercased()
+            if !(lower.hasPrefix("https://") || lower.hasPrefix("http://")) || text.contains(" ") {
+                error(url, examplePath + ".url", "the server downloads this sample: expected an https://host/... URL")
+            }
         }
     }
 
