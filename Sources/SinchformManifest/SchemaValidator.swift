@@ -31,7 +31,7 @@ struct SchemaValidator {
         switch type {
         case let .string(rules):
             guard let scalar = scalar(node, expected: "a string", path: path) else { return nil }
-            checkString(scalar.text, rules, at: node.location, path: path, shown: scalar.shown)
+            checkString(scalar.text, rules, at: node.location, path: path, variables: scalar.variables)
             return scalar.value(.string(scalar.text), at: node.location)
         case let .number(rules):
             guard let scalar = scalar(node, expected: "a number", path: path) else { return nil }
@@ -200,11 +200,12 @@ struct SchemaValidator {
         return ManifestValue(.object(result), at: node.location)
     }
 
-    /// `shown` names the value in messages: the text quoted, or the variables it came from (never their values).
+    /// Messages name the value as `Scalar.shown` does: the text quoted, or the variables it came from (never their
+    /// values); made only for a message, since nearly every string passes.
     private mutating func checkString(
-        _ text: String, _ rules: StringRules, at location: SourceLocation, path: String, shown: String? = nil
+        _ text: String, _ rules: StringRules, at location: SourceLocation, path: String, variables: [String] = []
     ) {
-        let shown = shown ?? Scalar.quoted(text)
+        var shown: String { Scalar(text: text, plain: false, variables: variables, sensitive: false).shown }
         // A character is one to four UTF-8 bytes: characters are counted only when the byte count cannot settle a
         // limit.
         let bytes = text.utf8.count
