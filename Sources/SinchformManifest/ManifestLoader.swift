@@ -76,14 +76,12 @@ public struct ManifestLoader: Sendable {
 extension ManifestLoader {
     /// No diagnostic shows a value taken from the environment (DESIGN "Interpolation and variables"): the validator
     /// names the variable where it reports a value, and this catches the checks that quote a value they were given
-    /// (a project or a plusFriendId that differs, say). Values shorter than four characters are left alone, unless
-    /// secret-named, so that a variable holding `EU` does not garble every message.
+    /// (a project or a plusFriendId that differs, say). Values shorter than four characters are left alone, so that a
+    /// variable holding `EU` (or a one-letter test secret) does not garble every message.
     func hideValues(of variables: Set<String>, in diagnostics: inout [Diagnostic]) {
         guard !diagnostics.isEmpty else { return }
         let values = variables.compactMap { name -> (String, String)? in
-            guard let value = environment[name], !value.isEmpty,
-                value.count >= 4 || Interpolation.isSensitive(variable: name)
-            else { return nil }
+            guard let value = environment[name], value.count >= 4 else { return nil }
             return (value, "${env.\(name)}")
         }
         // Longest first, so a value that contains another is replaced whole.
