@@ -115,7 +115,7 @@ public struct Planner: Sendable {
                             return Result { () throws(PlanningError) in
                                 var change = try change(for: desired, live: live, entry: entry, lock: lock)
                                 if let movedFrom { change.moved(from: movedFrom) }
-                                return change
+                                return change.masking(desired.sensitivePaths)
                             }
                         }
                     )

@@ -51,3 +51,40 @@ extension ObjectSchema {
         return changed ? .object(members) : nil
     }
 }
+
+extension JSONValue {
+    /// Whether `leaf` is this value or any value inside it.
+    func contains(_ leaf: JSONValue) -> Bool {
+        if self == leaf { return true }
+        switch self {
+        case let .array(items): return items.contains { $0.contains(leaf) }
+        case let .object(members): return members.values.contains { $0.contains(leaf) }
+        default: return false
+        }
+    }
+}
+
+extension Change {
+    /// The change with the leaves at `paths` masked in `before`, `after` and every field change: values made from a
+    /// secret-named variable, which may land in any field (DESIGN "Interpolation and variables").
+    func masking(_ paths: [ValuePath]) -> Change {
+        guard !paths.isEmpty else { return self }
+        var change = self
+        change.before = before?.replacing(paths, with: Plan.sensitiveMarker)
+        change.after = after?.replacing(paths, with: Plan.sensitiveMarker)
+        change.fields = fields.map { field in
+            let fieldPath = ValuePath(dotted: field.path)
+            if paths.contains(where: { fieldPath.dropping(prefix: $0) != nil }) {
+                return FieldChange(
+                    path: field.path, before: field.before, after: field.after, sensitive: true, note: field.note)
+            }
+            let inner = paths.compactMap { $0.dropping(prefix: fieldPath) }
+            guard !inner.isEmpty else { return field }
+            var masked = field
+            masked.before = field.before?.replacing(inner, with: Plan.sensitiveMarker)
+            masked.after = field.after?.replacing(inner, with: Plan.sensitiveMarker)
+            return masked
+        }
+        return change
+    }
+}

@@ -9,11 +9,14 @@ public struct Diagnostic: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// Where the problem is; `nil` only for problems that belong to no file (e.g. an unreadable directory).
     public var location: SourceLocation?
     public var message: String
+    /// The resource the problem belongs to (`webhook.ops`), when it belongs to one.
+    public var address: String?
 
-    public init(_ severity: Severity, at location: SourceLocation?, _ message: String) {
+    public init(_ severity: Severity, at location: SourceLocation?, _ message: String, address: String? = nil) {
         self.severity = severity
         self.location = location
         self.message = message
+        self.address = address
     }
 
     public static func error(at location: SourceLocation?, _ message: String) -> Diagnostic {

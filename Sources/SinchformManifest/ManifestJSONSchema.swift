@@ -104,7 +104,7 @@ public enum ManifestJSONSchema {
         if let maxLength = rules.maxLength { result["maxLength"] = .number(Double(maxLength)) }
         if let pattern = rules.pattern { result["pattern"] = .string(pattern) }
         switch rules.format {
-        case .url?: result["format"] = "uri"
+        case .url?, .uri?: result["format"] = "uri"
         case .email?: result["format"] = "email"
         case nil: break
         }

@@ -37,13 +37,27 @@ public struct ManifestLoader: Sendable {
         var resources: [DesiredResource] = []
         var projects: [(String, SourceLocation)] = []
         var parentReferences: [CrossChecks.ParentReference] = []
+        var usedVariables: Set<String> = []
         for contents in parsed {
+            usedVariables.formUnion(contents.usedVariables)
             diagnostics += contents.diagnostics
             resources += contents.resources
             projects += contents.projects
             parentReferences += contents.parentReferences
         }
-        diagnostics += CrossChecks.run(resources: resources, projects: projects, parentReferences: parentReferences)
+        var crossDiagnostics = CrossChecks.run(
+            resources: resources, projects: projects, parentReferences: parentReferences)
+        if !crossDiagnostics.isEmpty {
+            // Cross-resource problems point at a resource's key (or a parent reference inside a resource).
+            var byLocation: [SourceLocation: String] = [:]
+            for resource in resources { byLocation[resource.location] = resource.address.description }
+            for reference in parentReferences { byLocation[reference.location] = reference.child.description }
+            for index in crossDiagnostics.indices {
+                crossDiagnostics[index].address = crossDiagnostics[index].location.flatMap { byLocation[$0] }
+            }
+        }
+        diagnostics += crossDiagnostics
+        hideValues(of: usedVariables, in: &diagnostics)
         diagnostics.sort()
         let errors = diagnostics.contains { $0.severity == .error }
         // By kind and address, the first of a repeated address kept (an error above); indices are sorted, not the
@@ -59,12 +73,35 @@ public struct ManifestLoader: Sendable {
     }
 }
 
+extension ManifestLoader {
+    /// No diagnostic shows a value taken from the environment (DESIGN "Interpolation and variables"): the validator
+    /// names the variable where it reports a value, and this catches the checks that quote a value they were given
+    /// (a project or a plusFriendId that differs, say). Values shorter than four characters are left alone, so that a
+    /// variable holding `EU` (or a one-letter test secret) does not garble every message.
+    func hideValues(of variables: Set<String>, in diagnostics: inout [Diagnostic]) {
+        guard !diagnostics.isEmpty else { return }
+        let values = variables.compactMap { name -> (String, String)? in
+            guard let value = environment[name], value.count >= 4 else { return nil }
+            return (value, "${env.\(name)}")
+        }
+        // Longest first, so a value that contains another is replaced whole.
+        .sorted { $0.0.count > $1.0.count }
+        guard !values.isEmpty else { return }
+        for index in diagnostics.indices {
+            for (value, name) in values where diagnostics[index].message.contains(value) {
+                diagnostics[index].message = diagnostics[index].message.replacing(value, with: name)
+            }
+        }
+    }
+}
+
 /// What one file declares.
 struct FileContents: Sendable {
     var resources: [DesiredResource] = []
     var projects: [(String, SourceLocation)] = []
     var parentReferences: [CrossChecks.ParentReference] = []
     var diagnostics: [Diagnostic] = []
+    var usedVariables: Set<String> = []
 
     static func read(_ file: String, environment: [String: String]) -> FileContents {
         var contents = FileContents()
@@ -97,11 +134,12 @@ struct FileContents: Sendable {
         case let .failure(errors):
             contents.diagnostics = errors.diagnostics
         case let .success(documents):
-            var validator = SchemaValidator(environment: environment)
+            var validator = SchemaValidator(environment: environment, source: SourceText(Array(data)))
             for document in documents {
                 contents.add(document, validator: &validator)
             }
             contents.diagnostics += validator.diagnostics
+            contents.usedVariables = validator.usedVariables
         }
         return contents
     }
@@ -161,7 +199,10 @@ struct FileContents: Sendable {
         }
         let address = definition.address(name: name)
         let path = address.description
+        validator.address = path
+        defer { validator.address = nil }
         validator.checkName(name, definition.nameRules, at: key.location, path: path)
+        let sensitiveBefore = validator.sensitiveValues
         let schema = ObjectSchema(
             definition.manifestSpec.description, definition.manifestSpec.fields + [ResourceDefinition.lifecycle])
         guard var value = validator.check(spec, .object(schema), path: path), var fields = value.object else {
@@ -169,12 +210,13 @@ struct FileContents: Sendable {
         }
         let lifecycle = readLifecycle(fields.removeValue(forKey: "lifecycle"), definition, path, &validator)
         value.kind = .object(fields)
+        let sensitive = validator.sensitiveValues > sensitiveBefore
 
         guard definition.expandsLanguages else {
             add(
                 DesiredResource(
                     kind: kind, name: name, language: nil, address: address, spec: value.json, lifecycle: lifecycle,
-                    location: key.location), located: value)
+                    location: key.location, sensitivePaths: sensitive ? value.sensitivePaths : []), located: value)
             return
         }
         let languages = fields.removeValue(forKey: "languages")?.object ?? [:]
@@ -186,13 +228,17 @@ struct FileContents: Sendable {
                 DesiredResource(
                     kind: kind, name: name, language: language,
                     address: definition.address(name: name, language: language), spec: spec.json,
-                    lifecycle: lifecycle, location: entry.location), located: spec)
+                    lifecycle: lifecycle, location: entry.location,
+                    sensitivePaths: sensitive ? spec.sensitivePaths : []),
+                located: spec)
         }
     }
 
     /// Keeps a resource, after the checks that need its spec's source locations (the resource keeps only its key's).
     private mutating func add(_ resource: DesiredResource, located spec: ManifestValue) {
-        diagnostics += CrossChecks.resource(resource.address.description, resource.kind, spec)
+        var found = CrossChecks.resource(resource.address.description, resource.kind, spec)
+        for index in found.indices { found[index].address = resource.address.description }
+        diagnostics += found
         if let parent = resource.definition.parent, let reference = spec[parent.field], let key = reference.string {
             parentReferences.append(
                 .init(child: resource.address, parent: parent, key: key, location: reference.location))

@@ -25,6 +25,8 @@ public struct DesiredResource: Sendable {
     public var lifecycle: Lifecycle
     /// Where the resource is declared (its map key).
     public var location: SourceLocation
+    /// Leaves of `spec` made from a secret-named variable: shown masked wherever they land, like a webhook secret.
+    public var sensitivePaths: [ValuePath] = []
 
     public var definition: ResourceDefinition { .definition(for: kind) }
 }

@@ -13,6 +13,9 @@ public struct ManifestValue: Sendable, Hashable {
 
     public var kind: Kind
     public var location: SourceLocation
+    /// Made from a variable whose name says it is secret (DESIGN "Interpolation and variables"): masked wherever it
+    /// is shown, whatever the field.
+    public var sensitive = false
 
     public init(_ kind: Kind, at location: SourceLocation) {
         self.kind = kind
@@ -49,6 +52,27 @@ public struct ManifestValue: Sendable, Hashable {
 
     public subscript(key: String) -> ManifestValue? {
         object?[key]
+    }
+
+    /// The paths of the sensitive leaves below this value.
+    public var sensitivePaths: [ValuePath] {
+        var paths: [ValuePath] = []
+        collectSensitive(into: &paths, prefix: ValuePath())
+        return paths
+    }
+
+    private func collectSensitive(into paths: inout [ValuePath], prefix: ValuePath) {
+        if sensitive { paths.append(prefix) }
+        switch kind {
+        case let .array(items):
+            for (index, item) in items.enumerated() {
+                item.collectSensitive(into: &paths, prefix: prefix + .index(index))
+            }
+        case let .object(members):
+            for (key, member) in members { member.collectSensitive(into: &paths, prefix: prefix + .key(key)) }
+        case .null, .bool, .number, .string:
+            break
+        }
     }
 
     /// The value at a dotted path of object keys, or nil.

@@ -276,7 +276,7 @@ extension ResourceDefinition {
                 minLength: 2, maxLength: 512, pattern: "^[a-z0-9][a-z0-9_]*[a-z0-9]$",
                 patternHint: "lower-case letters, digits and _, starting and ending with a letter or digit"),
             manifestSpec: manifest, resourceSpec: resource, naturalKey: NaturalKey(byName: true), isReviewed: true,
-            checks: [whatsappTemplateContent],
+            checks: [whatsappTemplateContent, TemplateLint.whatsappTemplate],
             importing: Importing(fileName: "whatsapp-templates.yaml") { _, name in name })
     }()
 
@@ -390,7 +390,10 @@ extension ResourceDefinition {
     // MARK: KakaoTalk templates (part B §3)
 
     static let kakaotalkTemplate: ResourceDefinition = {
+        // Web links (linkMo, linkPc) open in a browser: http(s). App links (schemeIos, schemeAndroid) take the app's
+        // own scheme, e.g. daumapps://open (part B §3.2: "url 1–500"; Kakao's APP_LINK button).
         let link = text(1, 500, format: .url)
+        let appLink = text(1, 500, format: .uri)
         let spec = ObjectSchema(
             "A KakaoTalk (AlimTalk) template of a sender; adopted by details.name within its sender.",
             [
@@ -433,8 +436,8 @@ extension ResourceDefinition {
                                         Field("name", text(1, 14), required: true, "Button label."),
                                         Field("linkMo", link, "Mobile link."),
                                         Field("linkPc", link, "PC link."),
-                                        Field("schemeIos", link, "iOS scheme."),
-                                        Field("schemeAndroid", link, "Android scheme."),
+                                        Field("schemeIos", appLink, "iOS app link, e.g. daumapps://open."),
+                                        Field("schemeAndroid", appLink, "Android app link, e.g. daumapps://open."),
                                     ]), max: 5, uniqueBy: "type"), default: .array([]),
                                 "Up to five buttons, unique type."),
                         ]), required: true, "The template content."),
@@ -446,6 +449,7 @@ extension ResourceDefinition {
                 "the same name as \(first) (\(location)) for one sender; names are unique per sender"
             },
             parent: Parent(kind: .kakaotalkSender, field: "plusFriendId"), isReviewed: true,
+            checks: [TemplateLint.kakaotalkTemplate],
             importing: Importing(fileName: "kakaotalk-templates.yaml") { effective, _ in
                 effective.at(["details", "name"])?.stringValue
             })

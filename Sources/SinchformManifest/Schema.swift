@@ -18,7 +18,10 @@ public indirect enum SchemaType: Sendable {
 /// Limits of a string value, taken from the API facts.
 public struct StringRules: Sendable {
     public enum Format: String, Sendable {
+        /// An http(s) URL with a host: where the API posts, downloads or links (webhook targets, media, web links).
         case url
+        /// Any absolute URI with a scheme (`daumapps://open`): where the API takes an app link.
+        case uri
         case email
     }
 

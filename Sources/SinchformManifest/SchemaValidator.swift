@@ -3,56 +3,76 @@ import Foundation
 /// Checks located YAML against a schema, producing typed values and every problem found (not only the first).
 struct SchemaValidator {
     let environment: [String: String]
+    /// The file's bytes, to find the column of a problem inside a scalar.
+    let source: SourceText
     private(set) var diagnostics: [Diagnostic] = []
+    /// The resource being checked, for the diagnostics' `address`.
+    var address: String?
+    /// Values made from secret-named variables so far: a resource whose checks leave it unchanged has none, and its
+    /// tree need not be walked for them.
+    private(set) var sensitiveValues = 0
+    /// The variables whose values were put in, so that no later message can show those values.
+    private(set) var usedVariables: Set<String> = []
     private let patterns = PatternCache()
 
-    init(environment: [String: String]) {
+    init(environment: [String: String], source: SourceText = SourceText([])) {
         self.environment = environment
+        self.source = source
     }
 
     mutating func error(_ location: SourceLocation, _ path: String, _ message: String) {
-        diagnostics.append(.error(at: location, path.isEmpty ? message : "\(path): \(message)"))
+        diagnostics.append(
+            Diagnostic(.error, at: location, path.isEmpty ? message : "\(path): \(message)", address: address))
     }
 
-    /// The typed value of `node`, or nil when it does not fit `type` (the reasons are in `diagnostics`).
+    /// The typed value of `node`, or nil when it does not fit `type` (the reasons are in `diagnostics`). A number
+    /// outside its range is reported and dropped, so no later check converts it.
     mutating func check(_ node: YAMLNode, _ type: SchemaType, path: String) -> ManifestValue? {
         switch type {
         case let .string(rules):
-            guard let (text, _) = scalar(node, expected: "a string", path: path) else { return nil }
-            checkString(text, rules, at: node.location, path: path)
-            return ManifestValue(.string(text), at: node.location)
+            guard let scalar = scalar(node, expected: "a string", path: path) else { return nil }
+            checkString(scalar.text, rules, at: node.location, path: path, variables: scalar.variables)
+            return scalar.value(.string(scalar.text), at: node.location)
         case let .number(rules):
-            guard let (text, fromEnvironment) = scalar(node, expected: "a number", path: path) else { return nil }
-            guard isPlainOrInterpolated(node, fromEnvironment), let value = Double(text), value.isFinite else {
-                error(node.location, path, "expected a number, found \(describe(node, text))")
+            guard let scalar = scalar(node, expected: "a number", path: path) else { return nil }
+            guard scalar.plain, let value = Double(scalar.text), value.isFinite else {
+                error(node.location, path, "expected a number, found \(scalar.described)")
                 return nil
             }
+            var fits = true
             if rules.integer, value.rounded() != value {
-                error(node.location, path, "expected a whole number, found \(text)")
+                error(node.location, path, "expected a whole number, found \(scalar.shown)")
+                fits = false
             }
             if let minimum = rules.minimum, value < minimum {
-                error(node.location, path, "must be at least \(format(minimum)) (found \(text))")
+                error(node.location, path, "must be at least \(format(minimum)) (found \(scalar.shown))")
+                fits = false
             }
             if let maximum = rules.maximum, value > maximum {
-                error(node.location, path, "must be at most \(format(maximum)) (found \(text))")
+                error(node.location, path, "must be at most \(format(maximum)) (found \(scalar.shown))")
+                fits = false
             }
-            return ManifestValue(.number(value), at: node.location)
+            return fits ? scalar.value(.number(value), at: node.location) : nil
         case .boolean:
-            guard let (text, fromEnvironment) = scalar(node, expected: "true or false", path: path) else { return nil }
-            guard isPlainOrInterpolated(node, fromEnvironment), let value = YAMLNode.boolValue(text) else {
-                error(node.location, path, "expected true or false, found \(describe(node, text))")
+            guard let scalar = scalar(node, expected: "true or false", path: path) else { return nil }
+            guard scalar.plain, let value = YAMLNode.boolValue(scalar.text) else {
+                error(node.location, path, "expected true or false, found \(scalar.described)")
                 return nil
             }
-            return ManifestValue(.bool(value), at: node.location)
+            return scalar.value(.bool(value), at: node.location)
         case let .enumeration(allowed):
-            guard let (text, _) = scalar(node, expected: "one of the allowed values", path: path) else {
+            guard let scalar = scalar(node, expected: "one of the allowed values", path: path) else { return nil }
+            guard allowed.contains(scalar.text) else {
+                if scalar.variables.isEmpty {
+                    error(node.location, path, Suggestion.notAllowed(scalar.text, allowed))
+                } else {
+                    error(
+                        node.location, path,
+                        "\(scalar.shown) is not an allowed value (allowed: \(allowed.joined(separator: ", ")))")
+                }
                 return nil
             }
-            guard allowed.contains(text) else {
-                error(node.location, path, Suggestion.notAllowed(text, allowed))
-                return nil
-            }
-            return ManifestValue(.string(text), at: node.location)
+            return scalar.value(.string(scalar.text), at: node.location)
         case let .array(items, rules):
             return checkArray(node, items, rules, path: path)
         case let .object(object):
@@ -180,7 +200,12 @@ struct SchemaValidator {
         return ManifestValue(.object(result), at: node.location)
     }
 
-    private mutating func checkString(_ text: String, _ rules: StringRules, at location: SourceLocation, path: String) {
+    /// Messages name the value as `Scalar.shown` does: the text quoted, or the variables it came from (never their
+    /// values); made only for a message, since nearly every string passes.
+    private mutating func checkString(
+        _ text: String, _ rules: StringRules, at location: SourceLocation, path: String, variables: [String] = []
+    ) {
+        var shown: String { Scalar(text: text, plain: false, variables: variables, sensitive: false).shown }
         // A character is one to four UTF-8 bytes: characters are counted only when the byte count cannot settle a
         // limit.
         let bytes = text.utf8.count
@@ -193,8 +218,7 @@ struct SchemaValidator {
             error(location, path, "must be at most \(maxLength) characters long (found \(length))")
         }
         if let pattern = rules.pattern, !patterns.matches(pattern, text) {
-            let shown = text.count > 60 ? String(text.prefix(57)) + "..." : text
-            error(location, path, "'\(shown)' must be \(rules.patternHint ?? "a match for \(pattern)")")
+            error(location, path, "\(shown) must be \(rules.patternHint ?? "a match for \(pattern)")")
         }
         switch rules.format {
         case .url?:
@@ -203,81 +227,97 @@ struct SchemaValidator {
             guard let components = URLComponents(string: probe), let scheme = components.scheme?.lowercased(),
                 scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty
             else {
-                error(location, path, "'\(text)' is not a URL (expected https://host/...)")
+                error(location, path, "\(shown) is not a URL (expected https://host/...)")
                 return
+            }
+        case .uri?:
+            // RFC 3986 §3.1: a scheme is a letter followed by letters, digits, +, - or .; an app link such as
+            // daumapps://open has no host a web URL would need.
+            if !patterns.matches(#"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+$"#, text) {
+                error(location, path, "\(shown) is not an absolute URI (expected scheme:..., e.g. myapp://open)")
             }
         case .email?:
             if !patterns.matches(#"^[^@\s]+@[^@\s]+\.[^@\s]+$"#, text) {
-                error(location, path, "'\(text)' is not an e-mail address")
+                error(location, path, "\(shown) is not an e-mail address")
             }
         case nil:
             break
         }
     }
 
+    /// A scalar's text after interpolation, and how messages may name it.
+    struct Scalar {
+        var text: String
+        /// Plain (not quoted) in the file, or made by interpolation: may be read as a number or boolean.
+        var plain: Bool
+        var variables: [String]
+        var sensitive: Bool
+
+        /// The value as a message may show it: quoted, or (when it came from the environment) the variables it was
+        /// made from, never their values.
+        var shown: String {
+            guard !variables.isEmpty else { return Self.quoted(text) }
+            return "the value of " + variables.map { "${env.\($0)}" }.joined(separator: " and ")
+        }
+
+        /// Like `shown`, saying "the string" for a quoted scalar where a number or boolean was expected.
+        var described: String {
+            variables.isEmpty && !plain ? "the string \(shown)" : shown
+        }
+
+        static func quoted(_ text: String) -> String {
+            "'" + (text.count > 60 ? String(text.prefix(57)) + "..." : text) + "'"
+        }
+
+        func value(_ kind: ManifestValue.Kind, at location: SourceLocation) -> ManifestValue {
+            var value = ManifestValue(kind, at: location)
+            value.sensitive = sensitive
+            return value
+        }
+    }
+
     /// The text of a scalar after `${env.NAME}` interpolation, or nil (with a diagnostic) for other nodes.
-    private mutating func scalar(_ node: YAMLNode, expected: String, path: String) -> (String, Bool)? {
-        guard case let .scalar(text, _) = node.kind, !node.isNull else {
+    private mutating func scalar(_ node: YAMLNode, expected: String, path: String) -> Scalar? {
+        guard case let .scalar(text, plain) = node.kind, !node.isNull else {
             error(node.location, path, "expected \(expected), found \(node.kindDescription)")
             return nil
         }
-        return interpolate(text, at: node.location, path: path)
+        return interpolate(text, plain: plain, at: node.location, path: path)
     }
 
-    private mutating func interpolate(_ text: String, at location: SourceLocation, path: String) -> (String, Bool)? {
-        // A byte scan first: most scalars have no `$`, and `String.contains(_:)` of a string goes through Foundation.
-        guard text.utf8.contains(UInt8(ascii: "$")), text.contains("${") else { return (text, false) }
-        var output = ""
-        var rest = Substring(text)
-        var failed = false
-        while let start = rest.range(of: "${") {
-            output += rest[..<start.lowerBound]
-            guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
-                error(location, path, "unterminated ${ in '\(text)'")
-                return nil
-            }
-            let expression = rest[start.upperBound..<end]
-            if expression.hasPrefix("env."), case let name = String(expression.dropFirst(4)),
-                patterns.matches("^[A-Za-z_][A-Za-z0-9_]*$", name)
-            {
-                if let value = environment[name] {
-                    output += value
-                } else {
-                    error(location, path, "environment variable \(name) is not set; export it or remove ${env.\(name)}")
-                    failed = true
-                }
-            } else {
-                error(location, path, "unknown interpolation ${\(expression)}; only ${env.NAME} is supported")
-                failed = true
-            }
-            rest = rest[rest.index(after: end)...]
+    private mutating func interpolate(
+        _ text: String, plain: Bool, at location: SourceLocation, path: String
+    )
+        -> Scalar?
+    {
+        // A byte scan first: most scalars have no `$`.
+        guard text.utf8.contains(UInt8(ascii: "$")) else {
+            return Scalar(text: text, plain: plain, variables: [], sensitive: false)
         }
-        output += rest
-        return failed ? nil : (output, true)
-    }
-
-    private func isPlainOrInterpolated(_ node: YAMLNode, _ fromEnvironment: Bool) -> Bool {
-        if case let .scalar(_, plain) = node.kind { return plain || fromEnvironment }
-        return false
-    }
-
-    private func describe(_ node: YAMLNode, _ text: String) -> String {
-        if case let .scalar(_, plain) = node.kind, !plain { return "the string '\(text)'" }
-        return "'\(text)'"
+        let expansion = Interpolation.expand(text, environment: environment)
+        for problem in expansion.problems {
+            error(source.location(ofOccurrence: problem.occurrence, of: "${", from: location), path, problem.message)
+        }
+        guard expansion.problems.isEmpty else { return nil }
+        if expansion.sensitive { sensitiveValues += 1 }
+        usedVariables.formUnion(expansion.variables)
+        return Scalar(
+            text: expansion.text, plain: plain || !expansion.variables.isEmpty, variables: expansion.variables,
+            sensitive: expansion.sensitive)
     }
 
     private mutating func untyped(_ node: YAMLNode) -> ManifestValue? {
         switch node.kind {
         case let .scalar(text, plain):
-            guard let (value, fromEnvironment) = interpolate(text, at: node.location, path: "") else { return nil }
-            if plain && !fromEnvironment {
+            guard let scalar = interpolate(text, plain: plain, at: node.location, path: "") else { return nil }
+            if plain && scalar.variables.isEmpty {
                 if node.isNull { return ManifestValue(.null, at: node.location) }
-                if let bool = YAMLNode.boolValue(value) { return ManifestValue(.bool(bool), at: node.location) }
-                if let number = Double(value), number.isFinite {
+                if let bool = YAMLNode.boolValue(scalar.text) { return ManifestValue(.bool(bool), at: node.location) }
+                if let number = Double(scalar.text), number.isFinite {
                     return ManifestValue(.number(number), at: node.location)
                 }
             }
-            return ManifestValue(.string(value), at: node.location)
+            return scalar.value(.string(scalar.text), at: node.location)
         case let .sequence(items):
             return ManifestValue(.array(items.compactMap { untyped($0) }), at: node.location)
         case let .mapping(pairs):

@@ -31,10 +31,11 @@ struct YAMLLoader: Sendable {
             let parser = try Parser(yaml: text, resolver: .basic)
             var documents: [YAMLNode] = []
             var budget = maxNodesPerFile
+            var problems: [Diagnostic] = []
             while let root = try parser.nextRoot() {
-                documents.append(try convert(root, file: file, budget: &budget))
+                documents.append(try convert(root, file: file, budget: &budget, problems: &problems))
             }
-            return .success(documents)
+            return problems.isEmpty ? .success(documents) : .failure(ManifestErrors(problems))
         } catch let error as YamlError {
             return .failure(ManifestErrors([diagnostic(for: error, file: file)]))
         } catch let error as ManifestErrors {
@@ -44,7 +45,10 @@ struct YAMLLoader: Sendable {
         }
     }
 
-    private func convert(_ node: Node, file: String, budget: inout Int) throws -> YAMLNode {
+    /// `problems` collects what does not stop the conversion (tags), so every one is reported.
+    private func convert(
+        _ node: Node, file: String, budget: inout Int, problems: inout [Diagnostic]
+    ) throws -> YAMLNode {
         budget -= 1
         let location = SourceLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
         if budget < 0 {
@@ -55,14 +59,23 @@ struct YAMLLoader: Sendable {
                         + "write the values out or use fewer aliases")
             ])
         }
+        if let tag = node.explicitTag, !Self.coreTags.contains(tag) {
+            problems.append(
+                .error(
+                    at: location,
+                    "YAML tag \(Self.shortForm(of: tag)) is not supported; a manifest uses plain YAML values "
+                        + "(tags of the core schema only: !!str, !!int, !!float, !!bool, !!null, !!seq, !!map)"))
+        }
         switch node {
         case let .scalar(scalar):
-            return YAMLNode(kind: .scalar(scalar.string, plain: scalar.style == .plain), location: location)
+            // An explicit !!str is text even when it looks like a number.
+            let plain = scalar.style == .plain && node.explicitTag != Tag.Name.str.rawValue
+            return YAMLNode(kind: .scalar(scalar.string, plain: plain), location: location)
         case let .sequence(sequence):
             var items: [YAMLNode] = []
             items.reserveCapacity(sequence.count)
             for item in sequence {
-                items.append(try convert(item, file: file, budget: &budget))
+                items.append(try convert(item, file: file, budget: &budget, problems: &problems))
             }
             return YAMLNode(kind: .sequence(items), location: location)
         case let .mapping(mapping):
@@ -71,11 +84,14 @@ struct YAMLLoader: Sendable {
             var merged: [(key: YAMLNode, value: YAMLNode)] = []
             for (key, value) in mapping {
                 if case let .scalar(k) = key, k.string == "<<", k.style == .plain {
-                    merged.append(contentsOf: try mergeSources(value, file: file, budget: &budget))
+                    merged.append(contentsOf: try mergeSources(value, file: file, budget: &budget, problems: &problems))
                     continue
                 }
                 pairs.append(
-                    (try convert(key, file: file, budget: &budget), try convert(value, file: file, budget: &budget)))
+                    (
+                        try convert(key, file: file, budget: &budget, problems: &problems),
+                        try convert(value, file: file, budget: &budget, problems: &problems)
+                    ))
             }
             // YAML merge keys: explicit keys win over merged ones, earlier merge sources over later ones.
             var seen = Set(pairs.compactMap { $0.key.scalarText })
@@ -89,8 +105,17 @@ struct YAMLLoader: Sendable {
         }
     }
 
+    /// The YAML 1.2 core schema: the only tags whose meaning the manifest's own typing agrees with. Anything else
+    /// (`!!binary`, `!!python/...`, `!custom`) would be silently read as plain text or structure.
+    private static let coreTags = Set([Tag.Name.str, .int, .float, .bool, .null, .seq, .map].map(\.rawValue))
+
+    private static func shortForm(of tag: String) -> String {
+        let prefix = "tag:yaml.org,2002:"
+        return tag.hasPrefix(prefix) ? "!!" + tag.dropFirst(prefix.count) : tag
+    }
+
     private func mergeSources(
-        _ node: Node, file: String, budget: inout Int
+        _ node: Node, file: String, budget: inout Int, problems: inout [Diagnostic]
     ) throws -> [(key: YAMLNode, value: YAMLNode)] {
         let sources: [Node]
         switch node {
@@ -100,7 +125,7 @@ struct YAMLLoader: Sendable {
         }
         var pairs: [(key: YAMLNode, value: YAMLNode)] = []
         for source in sources {
-            let converted = try convert(source, file: file, budget: &budget)
+            let converted = try convert(source, file: file, budget: &budget, problems: &problems)
             guard case let .mapping(sourcePairs) = converted.kind else {
                 throw ManifestErrors([
                     .error(at: converted.location, "a merge key (<<) takes a mapping or a list of mappings")
@@ -174,5 +199,20 @@ struct YAMLLoader: Sendable {
         }
 
         var location: SourceLocation { SourceLocation(file: file, line: line, column: column) }
+    }
+}
+
+extension Node {
+    /// The tag written in the file, or nil for an untagged node (quoted scalars come back as !!str from libyaml, and
+    /// `!` alone means "no specific tag").
+    fileprivate var explicitTag: String? {
+        let name: String
+        switch self {
+        case let .scalar(scalar): name = scalar.tag.description
+        case let .mapping(mapping): name = mapping.tag.description
+        case let .sequence(sequence): name = sequence.tag.description
+        case .alias: return nil
+        }
+        return name.isEmpty || name == "!" ? nil : name
     }
 }

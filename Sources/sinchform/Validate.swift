@@ -9,17 +9,28 @@ extension Sinchform {
         @Argument(help: "Directory of *.yaml / *.yml manifests, or one file.")
         var directory = "."
 
+        @Option(
+            help:
+                "Diagnostics as text (standard error), json (one document on standard output: file, line, column, severity, address, message) or github (GitHub Actions workflow commands on standard output)."
+        )
+        var format: DiagnosticFormat = .text
+
         func run() async throws {
             let result = await ManifestLoader().load(directory)
-            for diagnostic in result.diagnostics {
-                Output.error(diagnostic.description)
-            }
             let errors = result.errors.count
             let warnings = result.warnings.count
+            let tally = "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+            switch format {
+            case .text:
+                for diagnostic in result.diagnostics { Output.error(diagnostic.description) }
+            case .json, .github:
+                Output.write(format.render(result.diagnostics))
+            }
             guard let manifests = result.manifests, errors == 0 else {
-                Output.error("\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
+                if format != .json { Output.error(tally) }
                 throw ExitCode(1)
             }
+            guard format == .text else { return }
             let count = manifests.resources.count
             let files = manifests.files.count
             Output.line(
@@ -28,3 +39,5 @@ extension Sinchform {
         }
     }
 }
+
+extension DiagnosticFormat: ExpressibleByArgument {}

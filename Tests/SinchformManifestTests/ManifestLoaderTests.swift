@@ -9,7 +9,8 @@ import Testing
     /// (paths relative to the folder). Re-record with RECORD_SNAPSHOTS=1.
     @Test(arguments: FixturePaths.subdirectories(of: FixturePaths.fixtures.appendingPathComponent("invalid")))
     func invalidManifestsGiveExactDiagnostics(_ directory: URL) async throws {
-        let result = await ManifestLoader(environment: FixturePaths.environment(in: directory)).load(directory.path)
+        let environment = FixturePaths.environment(in: directory)
+        let result = await ManifestLoader(environment: environment).load(directory.path)
         let rendered =
             result.diagnostics.map { $0.description.replacingOccurrences(of: directory.path + "/", with: "") }
             .joined(separator: "\n") + "\n"
@@ -19,6 +20,10 @@ import Testing
         }
         let expected = try String(contentsOf: expectedFile, encoding: .utf8)
         #expect(rendered == expected, "diagnostics of \(directory.lastPathComponent) changed")
+        // No diagnostic ever shows a value taken from the environment (it names the variable instead).
+        for value in environment.values where value.count >= 8 {
+            #expect(!rendered.contains(value), "\(directory.lastPathComponent) echoes an environment value")
+        }
         #expect(!result.diagnostics.isEmpty)
         for diagnostic in result.diagnostics {
             #expect(diagnostic.location != nil, "every manifest problem names its place: \(diagnostic)")

@@ -243,6 +243,12 @@ struct StepExecutor: Sendable {
                 return RollbackNote(
                     inverse: .forget, restore: nil, note: "stop managing it (remove it from sinchform.lock)")
             }
+            if change.before?.contains(Plan.sensitiveMarker) == true {
+                // A value from a secret-named variable is masked in the state before: restoring would write the mask.
+                return RollbackNote(
+                    inverse: nil, restore: change.before,
+                    note: "irreversible: the state before holds a sensitive value, which is never recorded")
+            }
             return RollbackNote(
                 inverse: .update, restore: change.before,
                 note: "update the fields back to their previous values"

@@ -20,7 +20,8 @@ struct ManifestEmitter {
             let text =
                 number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : String(number)
             return Node.scalar(Node.Scalar(text))
-        case let .string(text): return scalar(text)
+        // Live text is data: a `${` in it is written `$${`, so the next plan does not interpolate it.
+        case let .string(text): return scalar(Interpolation.escape(text))
         case let .array(items):
             let itemSchema: SchemaType?
             if case let .array(items, _)? = schema { itemSchema = items } else { itemSchema = nil }

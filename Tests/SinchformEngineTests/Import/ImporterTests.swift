@@ -218,3 +218,31 @@ import Testing
                 == "OPS_EVENTS_WEBHOOK_SECRET")
     }
 }
+
+/// Live text holding `${` is data: `import` writes it as `$${`, so the next plan neither interpolates it nor reports
+/// a change (security audit finding 2).
+@Suite struct ImportEscapingTests {
+    @Test func liveDollarBraceIsWrittenEscapedAndReplansAsNoChanges() async throws {
+        let harness = try await EmulatorHarness.start(extra: ["CANARYVAR": "ENV-CANARY-777"])
+        defer { Task { try? await harness.stop() } }
+        try await harness.withClient { client in
+            _ = try await client.whatsappTemplates.create(
+                try JSONValue(
+                    json: """
+                        {"name": "dollar_text", "language": "EN_US", "category": "UTILITY", "status": "SUBMIT",
+                         "details": {"components": [{"type": "BODY",
+                           "text": "Hello ${env.CANARYVAR} friend, total ${{1}} today.", "examples": ["5"]}]}}
+                        """))
+        }
+        try await harness.review("approve")
+        let result = try await ImporterTests.importAll(harness, into: harness.workspace)
+        let file = try #require(result.files.first { $0.hasSuffix("whatsapp-templates.yaml") })
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains("Hello $${env.CANARYVAR} friend, total $${{1}} today."), "\(text)")
+
+        let plan = try await harness.plan()
+        #expect(!plan.plan.hasChanges, "\(plan.plan.changes.filter(\.isChange).map(\.fields))")
+        let rendered = try PlanRenderer().render(plan.plan, format: .text)
+        #expect(!rendered.contains("ENV-CANARY-777"))
+    }
+}
