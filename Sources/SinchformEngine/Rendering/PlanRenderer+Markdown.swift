@@ -50,7 +50,9 @@ extension PlanRenderer {
             return count == 0 ? nil : "\(count) to \(action.rawValue)"
         }
         let left = changes.count - shown
-        let named = changes[shown...].prefix(Self.omittedAddressesNamed).map { SafeText.markdownCode($0.address.description) }
+        let named = changes[shown...].prefix(Self.omittedAddressesNamed).map {
+            SafeText.markdownCode($0.address.description)
+        }
         let more = left - named.count
         var note = "> **Note:** \(left) of \(Self.plural(changes.count, "change")) are omitted to keep this "
         note += "comment under \(markdownLimit) characters (\(counts.joined(separator: ", "))): "
@@ -104,7 +106,8 @@ extension PlanRenderer {
         }
         if !change.dependsOn.isEmpty {
             bullets.append(
-                "**depends on:** " + change.dependsOn.map { SafeText.markdownCode($0.description) }.joined(separator: ", "))
+                "**depends on:** "
+                    + change.dependsOn.map { SafeText.markdownCode($0.description) }.joined(separator: ", "))
         }
         bullets += change.consequences.map { "**consequence:** " + SafeText.markdown(sentence($0)) }
         // Inside an HTML block Markdown is not parsed: the address only needs HTML escapes (and no newline, which
