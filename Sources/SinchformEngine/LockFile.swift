@@ -122,7 +122,20 @@ public struct LockFile: Codable, Sendable, Equatable {
             guard entry.address.description == key else {
                 throw LockFormatError("the entry under \(key) has the address \(entry.address)")
             }
+            guard entry.address.kind == entry.kind else {
+                throw LockFormatError("\(entry.address) is recorded as a \(entry.kind.rawValue), not a \(entry.address.kind.rawValue)")
+            }
             resources[entry.address] = entry
+        }
+        // Ownership decides what may be deleted: one live resource recorded twice would be deleted for one of them.
+        var owners: [String: Address] = [:]
+        for entry in resources.values.sorted(by: { $0.address < $1.address }) {
+            let key = entry.kind.rawValue + " " + entry.remoteId.description
+            if let first = owners.updateValue(entry.address, forKey: key) {
+                throw LockFormatError(
+                    "\(first) and \(entry.address) record the same \(entry.kind.rawValue) (\(entry.remoteId)); "
+                        + "remove the wrong entry")
+            }
         }
     }
 

@@ -36,6 +36,13 @@ import Testing
         "{not json", #"{"formatVersion": 1}"#, "[]",
         #"{"formatVersion":1,"project":"p","lineage":"l","serial":1,"salt":"s","resources":{"x.y":{"address":"x.y","kind":"nope","remoteId":{},"specDigest":"d","managedFields":[],"writeOnly":{},"appliedAt":"t"}}}"#,
         #"{"formatVersion":1,"project":"p","lineage":"l","serial":1,"salt":"s","resources":{"webhook.a":{"address":"webhook.a","kind":"webhook","remoteId":{},"specDigest":"d","managedFields":[1],"writeOnly":{},"appliedAt":"t"}}}"#,
+        // Two entries owning one live resource (audit finding 14): deleting one would delete the other's.
+        #"{"formatVersion":1,"project":"p","lineage":"l","serial":1,"salt":"s","resources":{"webhook.ghost":{"address":"webhook.ghost","kind":"webhook","remoteId":{"id":"0b1c"},"specDigest":"d","managedFields":[],"writeOnly":{},"appliedAt":"t"},"webhook.ops":{"address":"webhook.ops","kind":"webhook","remoteId":{"id":"0b1c"},"specDigest":"d","managedFields":[],"writeOnly":{},"appliedAt":"t"}}}"#,
+        // An address of one kind recorded as another.
+        #"{"formatVersion":1,"project":"p","lineage":"l","serial":1,"salt":"s","resources":{"webhook.ops":{"address":"webhook.ops","kind":"rcsSender","remoteId":{"id":"r1"},"specDigest":"d","managedFields":[],"writeOnly":{},"appliedAt":"t"}}}"#,
+        // An empty identity, and an entry under another key than its address.
+        #"{"formatVersion":1,"project":"p","lineage":"l","serial":1,"salt":"s","resources":{"webhook.a":{"address":"webhook.a","kind":"webhook","remoteId":{"id":""},"specDigest":"d","managedFields":[],"writeOnly":{},"appliedAt":"t"}}}"#,
+        #"{"formatVersion":1,"project":"p","lineage":"l","serial":1,"salt":"s","resources":{"webhook.b":{"address":"webhook.a","kind":"webhook","remoteId":{"id":"1"},"specDigest":"d","managedFields":[],"writeOnly":{},"appliedAt":"t"}}}"#,
     ])
     func refusesADamagedLock(_ text: String) throws {
         let folder = try directory()
@@ -44,5 +51,10 @@ import Testing
         let error = #expect(throws: EngineError.self) { try LockFile.read(in: folder) }
         #expect(error?.description.contains("sinchform.lock") == true, "\(String(describing: error))")
         #expect(error?.description.contains("restore it from git") == true, "\(String(describing: error))")
+        if text.contains("webhook.ghost") {
+            #expect(
+                error?.description.contains("webhook.ghost and webhook.ops record the same webhook") == true,
+                "names both entries: \(String(describing: error))")
+        }
     }
 }
