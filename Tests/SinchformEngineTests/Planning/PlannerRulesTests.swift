@@ -131,6 +131,23 @@ import Testing
         #expect(plan.changes.isEmpty)
     }
 
+    /// A delete that frees a natural key (a webhook's target) completes before the create that needs it.
+    @Test func aDeleteFreeingATargetRunsBeforeTheCreateNeedingIt() {
+        func change(_ address: Address, _ action: Action, before: JSONValue? = nil, after: JSONValue? = nil) -> Change {
+            Change(
+                address: address, kind: .webhook, action: action, reason: "", origin: .manifest, before: before,
+                after: after, fields: [], forcesReplacement: [], consequences: [], review: nil, remoteId: nil,
+                dependsOn: [], liveDigest: nil, desiredDigest: nil)
+        }
+        let ordered = Planner().order([
+            change("webhook.new", .create, after: ["target": "https://a.example.com/h"]),
+            change("webhook.other", .create, after: ["target": "https://b.example.com/h"]),
+            change("webhook.old", .delete, before: ["target": "https://a.example.com/h"]),
+        ])
+        #expect(ordered.first { $0.address == "webhook.new" }?.dependsOn == ["webhook.old"])
+        #expect(ordered.first { $0.address == "webhook.other" }?.dependsOn == [])
+    }
+
     @Test func addressesParseAndPrintAsWritten() throws {
         let address = try Address(parsing: "whatsappTemplate.order_shipped[EN_US]")
         #expect(address.kind == .whatsappTemplate && address.name == "order_shipped" && address.language == "EN_US")
