@@ -50,7 +50,7 @@ public struct Planner: Sendable {
 
     public func plan(
         manifests: ManifestSet, live: LiveState, lock: LockFile?, project: String, manifestDirectory: String,
-        scope: PlanScope = PlanScope()
+        scope: PlanScope = PlanScope(), deleted: [RemoteIdentity: Date] = [:], now: Date = Date()
     ) async throws(EngineError) -> Plan {
         var changes: [Change] = []
         var errors: [String] = []
@@ -88,6 +88,7 @@ public struct Planner: Sendable {
             changes.append(removal(entry, live: index.find(entry.kind, entry.remoteId), adapter: adapter))
         }
 
+        errors += preflight(changes, manifests: manifests, live: live, deleted: deleted, now: now)
         if !errors.isEmpty { throw EngineError.plan(errors) }
         let resolved = try scope.resolve(known: Array(desiredAddresses.union(entries.keys)))
         explainRenames(&changes, entries: entries)
@@ -136,6 +137,58 @@ public struct Planner: Sendable {
         var change = try classify(desired, diff, live: live, entry: entry, adapter: adapter)
         annotate(&change, desired: desired, live: live, adapter: adapter)
         return change
+    }
+
+    // MARK: Preflight
+
+    /// What the API would refuse half-way through the apply, found from the live state the plan already read: a
+    /// resource whose parent is neither planned nor live, more resources of a kind than the API allows after the
+    /// plan, and a create under an identity the API still blocks after a recent delete.
+    func preflight(
+        _ changes: [Change], manifests: ManifestSet, live: LiveState, deleted: [RemoteIdentity: Date], now: Date
+    ) -> [String] {
+        var errors: [String] = []
+        for desired in manifests.resources {
+            guard let parent = desired.definition.parent, let key = desired.definition.parentKey(of: desired.spec)
+            else { continue }
+            let parentDefinition = parent.kind.definition
+            let planned = manifests.resources.contains {
+                $0.kind == parent.kind
+                    && parentDefinition.naturalKey(of: $0.spec, name: $0.name, language: $0.language) == key
+            }
+            if !planned && !live.all(parent.kind).contains(where: { $0.naturalKey == key }) {
+                errors.append(
+                    "\(desired.address): \(parent.field) '\(key)' names no \(parent.kind.rawValue) in the manifests or in "
+                        + "the project; add the \(parent.kind.rawValue) or correct \(parent.field)")
+            }
+        }
+        for definition in ResourceDefinition.all {
+            guard let limit = definition.limit else { continue }
+            let kinds = changes.filter { $0.kind == definition.kind }
+            let creates = kinds.count { $0.action == .create }
+            let deletes = kinds.count { $0.action == .delete }
+            let liveCount = live.all(definition.kind).count
+            if liveCount + creates - deletes > limit {
+                errors.append(
+                    "\(definition.kind.manifestKey): this plan would leave \(liveCount + creates - deletes) in the project "
+                        + "(\(liveCount) live, \(creates) to create, \(deletes) to delete); the API allows at most \(limit) "
+                        + "(\(definition.kind.rawValue)_limit_reached); delete some first or declare fewer")
+            }
+        }
+        if !deleted.isEmpty {
+            for change in changes where change.action == .create || change.action == .replace {
+                let adapter = KindAdapters.adapter(for: change.kind)
+                guard let block = adapter.reuseBlock, let desired = manifests.resource(at: change.address),
+                    let identity = adapter.identity(of: desired), let when = deleted[identity]
+                else { continue }
+                let free = when.addingTimeInterval(Double(block.components.seconds))
+                guard free > now else { continue }
+                errors.append(
+                    "\(change.address): \(identity) was deleted on \(Timestamp.iso(when).prefix(10)) and the API refuses to "
+                        + "reuse it until \(Timestamp.iso(free).prefix(10)); choose another name or wait")
+            }
+        }
+        return errors
     }
 
     // MARK: Match

@@ -200,9 +200,14 @@ extension Workspace {
 
     private func plan(_ inputs: PlanInputs, live: LiveState, scope: PlanScope) async throws(EngineError) -> PlanContext
     {
+        // Deletions by earlier applies matter only for kinds whose identities the API blocks after a delete.
+        let blocking = Set(inputs.manifests.resources.map(\.kind)).filter {
+            KindAdapters.adapter(for: $0).reuseBlock != nil
+        }
+        let deleted = blocking.isEmpty ? [:] : Journal.deletions(in: stateDirectory, of: blocking)
         let plan = try await Planner().plan(
             manifests: inputs.manifests, live: live, lock: inputs.lock, project: inputs.project,
-            manifestDirectory: directory, scope: scope)
+            manifestDirectory: directory, scope: scope, deleted: deleted)
         return PlanContext(plan: plan, manifests: inputs.manifests, lock: inputs.lock, warnings: inputs.warnings)
     }
 

@@ -114,6 +114,24 @@ actor Journal {
         return text.split(separator: "\n").compactMap { try? decoder.decode(JournalEntry.self, from: Data($0.utf8)) }
     }
 
+    /// When each resource of `kinds` was deleted by an apply recorded in the state directory's journals (the newest
+    /// deletion of each identity).
+    static func deletions(in stateDirectory: String, of kinds: Set<ResourceKind>) -> [RemoteIdentity: Date] {
+        let folder = (stateDirectory as NSString).appendingPathComponent("journal")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        var deleted: [RemoteIdentity: Date] = [:]
+        for name in names where name.hasSuffix(".jsonl") {
+            let entries = (try? read((folder as NSString).appendingPathComponent(name))) ?? []
+            for entry in entries where entry.event == .done && (entry.action == .delete || entry.action == .replace) {
+                guard let kind = entry.kind, kinds.contains(kind), let identity = entry.remoteId,
+                    let time = Timestamp.date(entry.time)
+                else { continue }
+                deleted[identity] = max(deleted[identity] ?? time, time)
+            }
+        }
+        return deleted
+    }
+
     /// The newest journal in a state directory.
     static func latest(in stateDirectory: String) -> String? {
         let folder = (stateDirectory as NSString).appendingPathComponent("journal")
@@ -125,6 +143,13 @@ actor Journal {
 }
 
 enum Timestamp {
+    /// The date of an ``iso(_:)`` text, nil when it is not one.
+    static func date(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
+    }
+
     static func iso(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

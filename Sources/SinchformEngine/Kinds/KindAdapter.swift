@@ -12,6 +12,8 @@ protocol KindAdapter: Sendable {
     var deleteConsequence: String? { get }
     /// What a replace means beyond delete + create (a WhatsApp template's name is blocked after its delete).
     var replaceConsequences: [String] { get }
+    /// How long the API refuses to create a resource under the identity of one deleted (nil: it does not).
+    var reuseBlock: Duration? { get }
 
     /// Every live resource of this kind (one paginated pass), or for a kind with a parent those of the parents
     /// with these keys (KakaoTalk templates, listed per sender).
@@ -43,6 +45,7 @@ extension KindAdapter {
     var canDelete: Bool { true }
     var deleteConsequence: String? { nil }
     var replaceConsequences: [String] { [] }
+    var reuseBlock: Duration? { nil }
     func identity(of desired: DesiredResource) -> RemoteIdentity? { nil }
     func updateRefusal(_ review: ReviewStatus) -> String? { nil }
     func rejectionComment(_ identity: RemoteIdentity, client: ProvisioningClient) async -> String? { nil }

@@ -7,6 +7,8 @@ struct WhatsAppTemplateAdapter: KindAdapter {
     let deleteConsequence: String? =
         "the template name and language are blocked for new templates for 30 days after deletion"
     let replaceConsequences = ["the create will be refused until the 30-day block ends; consider a new template name"]
+    /// part A §3.4: `template_language_recently_deleted` for 30 days after a delete.
+    let reuseBlock: Duration? = .seconds(30 * 86_400)
 
     func list(_ client: ProvisioningClient, parents: [String]) async throws -> [LiveResource] {
         try await client.whatsappTemplates.list { try live($0, parent: nil) }

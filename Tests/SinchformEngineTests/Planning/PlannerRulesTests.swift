@@ -10,7 +10,7 @@ import Testing
     /// Plans `yaml` against `live` and `lock` (entries by address and identity).
     static func plan(
         _ yaml: String, live: [LiveResource] = [], lock entries: [(Address, ResourceKind, RemoteIdentity)] = [],
-        scope: PlanScope = PlanScope()
+        scope: PlanScope = PlanScope(), deleted: [RemoteIdentity: Date] = [:]
     ) async throws -> Plan {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("planner-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -26,7 +26,8 @@ import Testing
         }
         return try await Planner().plan(
             manifests: manifests, live: LiveState(resources: Dictionary(grouping: live, by: \.kind)),
-            lock: entries.isEmpty ? nil : lock, project: "p", manifestDirectory: directory.path, scope: scope)
+            lock: entries.isEmpty ? nil : lock, project: "p", manifestDirectory: directory.path, scope: scope,
+            deleted: deleted)
     }
 
     static let webhook = """
@@ -146,6 +147,68 @@ import Testing
         ])
         #expect(ordered.first { $0.address == "webhook.new" }?.dependsOn == ["webhook.old"])
         #expect(ordered.first { $0.address == "webhook.other" }?.dependsOn == [])
+    }
+
+    /// Preflight: what the API would refuse half-way through an apply is a plan error, found from live state.
+    @Test func aKakaoTalkTemplateWhoseSenderExistsNowhereIsAPlanError() async throws {
+        let yaml = """
+            kakaotalkTemplates:
+              welcome:
+                plusFriendId: "@nowhere"
+                details: {name: welcome, language: KO, content: "Hello #{name}"}
+            """
+        await #expect(throws: EngineError.self) { try await Self.plan(yaml) }
+        do {
+            _ = try await Self.plan(yaml)
+        } catch let EngineError.plan(messages) {
+            #expect(
+                messages.contains { $0.contains("plusFriendId '@nowhere' names no kakaotalkSender") }, "\(messages)")
+        }
+        let sender = LiveResource(
+            kind: .kakaotalkSender, identity: .plusFriendId("@nowhere"), effective: ["plusFriendId": "@nowhere"])
+        #expect(try await Self.plan(yaml, live: [sender]).changes.map(\.action) == [.create])
+    }
+
+    @Test func moreWebhooksThanTheAPIAllowsAfterThePlanIsAPlanError() async throws {
+        let live = (1...14).map { index in
+            LiveResource(
+                kind: .webhook, identity: .id("w\(index)"),
+                effective: ["target": .string("https://h\(index).example.com/")])
+        }
+        let two =
+            Self.webhook + "\n    secret: ${env.SECRET}\n" + """
+                  second:
+                    target: https://second.example.com/hook
+                    triggers: [ALL]
+                    secret: ${env.SECRET}
+                """
+        do {
+            _ = try await Self.plan(two, live: live)
+            Issue.record("16 webhooks planned")
+        } catch let EngineError.plan(messages) {
+            #expect(
+                messages.contains { $0.contains("would leave 16 in the project (14 live, 2 to create, 0 to delete)") })
+        }
+        #expect(try await Self.plan(Self.webhook + "\n    secret: ${env.SECRET}", live: live).summary.create == 1)
+    }
+
+    @Test func aWhatsAppTemplateNameDeletedLessThan30DaysAgoIsAPlanError() async throws {
+        let yaml = """
+            whatsappTemplates:
+              notice:
+                category: UTILITY
+                languages:
+                  EN: {details: {components: [{type: BODY, text: "Hello"}]}}
+            """
+        let identity = RemoteIdentity.name("notice", language: "EN")
+        do {
+            _ = try await Self.plan(yaml, deleted: [identity: Date().addingTimeInterval(-5 * 86_400)])
+            Issue.record("a blocked name planned")
+        } catch let EngineError.plan(messages) {
+            #expect(messages.count == 1 && messages[0].contains("refuses to reuse it until"), "\(messages)")
+        }
+        let later = try await Self.plan(yaml, deleted: [identity: Date().addingTimeInterval(-31 * 86_400)])
+        #expect(later.changes.map(\.action) == [.create])
     }
 
     @Test func addressesParseAndPrintAsWritten() throws {
