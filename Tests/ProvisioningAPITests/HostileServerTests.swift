@@ -201,6 +201,9 @@ import Testing
         (#"[]"#, #"the page has no "webhooks" array"#),
         (#"{"webhooks": [7]}"#, #"item 1 of "webhooks" is a number, not an object"#),
         (#"{"webhooks": [{"id": "a"}, null]}"#, #"item 2 of "webhooks" is null, not an object"#),
+        (#"{"webhooks": [{"target": "https://h.example/x"}]}"#, #"item 1 of "webhooks" has no "id" string"#),
+        (#"{"webhooks": [{"id": 5}]}"#, #"item 1 of "webhooks" has no "id" string"#),
+        (#"{"webhooks": [{"id": ""}]}"#, #"item 1 of "webhooks" has no "id" string"#),
         (#"{"webhooks": [], "nextPageToken": 12}"#, #""nextPageToken" is a number, not a string"#),
         (#"{"webhooks": [], "totalSize": "many"}"#, #""totalSize" is a string, not a count"#),
         (#"{"webhooks": [], "totalSize": -1}"#, #""totalSize" is a number, not a count"#),
@@ -220,6 +223,18 @@ import Testing
         #expect(error.description.hasPrefix(expected), "\(error)")
         #expect(error.description.hasSuffix(": GET /v1/projects/p1/webhooks: \(says)"), "\(error)")
         #expect(!error.description.contains("\n"))
+    }
+
+    /// Each kind checks its own identity: a WhatsApp template needs a name and a language.
+    @Test func templatesWithoutALanguageAreRefused() async throws {
+        let error = try await HostileServer.run({ request in
+            request.path == "/oauth2/token" ? Self.token : .json(200, ["templates": [["name": "welcome"]]])
+        }) { server in
+            try await Self.withClient(server) { client in
+                try await #require(throws: APIError.self) { try await client.whatsappTemplates.list() }
+            }
+        }
+        #expect(error.description.contains(#"/whatsapp/templates: item 1 of "templates" has no "language" string"#))
     }
 
     // MARK: - Finding 12: secrets echoed back
