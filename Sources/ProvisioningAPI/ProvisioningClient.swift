@@ -629,6 +629,7 @@ extension ProvisioningClient {
         var message = body?["message"]?.stringValue ?? ""
         if message.isEmpty && errorCode == nil {
             message = HTTPResponseStatus(statusCode: response.status).reasonPhrase
+            if message.isEmpty { message = "the answer has no error message" }
         }
         if (300..<400).contains(response.status) {
             // Redirects are never followed (they could carry credentials to another host): say where it pointed.
