@@ -2,6 +2,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import ProvisioningAPI
+import Synchronization
 
 /// An HTTP/1.1 server on 127.0.0.1 port 0 that answers each request with whatever the test decides, including what
 /// a well-behaved server never sends: a `Content-Length` that lies, a body cut short, an answer that comes late.
@@ -86,67 +87,91 @@ public struct HostileServer: Sendable {
     public static func run<Value: Sendable>(
         _ answer: @escaping @Sendable (Request) async -> Answer, _ body: (HostileServer) async throws -> Value
     ) async throws -> Value {
+        let connections = Connections()
+        // Plain channel handlers, not NIOAsyncChannel: a connection accepted while the listener closes would be
+        // left unconsumed in an async stream, and NIO traps on an async writer deinited unfinished.
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: "127.0.0.1", port: 0) { channel in
-                channel.eventLoop.makeCompletedFuture {
+            .childChannelInitializer { channel in
+                connections.insert(channel)
+                return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder()))
-                    return try NIOAsyncChannel<HTTPServerRequestPart, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    try channel.pipeline.syncOperations.addHandler(Handler(answer: answer))
                 }
             }
-        let port = listener.channel.localAddress?.port ?? 0
-        let server = HostileServer(baseURL: "http://127.0.0.1:\(port)")
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try await listener.executeThenClose { connections in
-                    try await withThrowingDiscardingTaskGroup { connectionGroup in
-                        for try await connection in connections {
-                            connectionGroup.addTask { try? await serve(connection, answer) }
-                        }
-                    }
-                }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let server = HostileServer(baseURL: "http://127.0.0.1:\(listener.localAddress?.port ?? 0)")
+        let result: Result<Value, any Error>
+        do {
+            result = .success(try await body(server))
+        } catch {
+            result = .failure(error)
+        }
+        try? await listener.close()
+        connections.closeAll()
+        return try result.get()
+    }
+
+    /// The open connections, closed when the server stops.
+    private final class Connections: Sendable {
+        private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+        func insert(_ channel: any Channel) {
+            let key = ObjectIdentifier(channel)
+            channels.withLock { $0[key] = channel }
+            channel.closeFuture.whenComplete { _ in
+                _ = self.channels.withLock { $0.removeValue(forKey: key) }
             }
-            let value: Value
-            do {
-                value = try await body(server)
-            } catch {
-                listener.channel.close(promise: nil)
-                group.cancelAll()
-                throw error
-            }
-            listener.channel.close(promise: nil)
-            group.cancelAll()
-            return value
+        }
+
+        func closeAll() {
+            for channel in channels.withLock({ Array($0.values) }) { channel.close(promise: nil) }
         }
     }
 
-    private static func serve(
-        _ connection: NIOAsyncChannel<HTTPServerRequestPart, ByteBuffer>,
-        _ answer: @Sendable (Request) async -> Answer
-    ) async throws {
-        try await connection.executeThenClose { inbound, outbound in
-            var head: HTTPRequestHead?
-            var body: [UInt8] = []
-            for try await part in inbound {
-                switch part {
-                case .head(let received):
-                    head = received
-                    body = []
-                case .body(let buffer):
-                    body += buffer.readableBytesView
-                case .end:
-                    guard let head else { continue }
-                    let target = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-                    let request = Request(
-                        method: head.method.rawValue, path: String(target.first ?? ""),
-                        query: target.count > 1 ? String(target[1]) : "",
-                        headers: head.headers.map { (name: $0.name, value: $0.value) }, body: body)
+    /// Collects one request, asks for its answer, writes it and closes the connection.
+    private final class Handler: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = ByteBuffer
+
+        let answer: @Sendable (Request) async -> Answer
+        // Touched on the channel's event loop only.
+        private var head: HTTPRequestHead?
+        private var body: [UInt8] = []
+
+        init(answer: @escaping @Sendable (Request) async -> Answer) {
+            self.answer = answer
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let received):
+                head = received
+                body = []
+            case .body(let buffer):
+                body += buffer.readableBytesView
+            case .end:
+                guard let head else { return }
+                self.head = nil
+                let target = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+                let request = Request(
+                    method: head.method.rawValue, path: String(target.first ?? ""),
+                    query: target.count > 1 ? String(target[1]) : "",
+                    headers: head.headers.map { (name: $0.name, value: $0.value) }, body: body)
+                let channel = context.channel
+                let answer = self.answer
+                Task {
                     let reply = await answer(request)
-                    if reply.delay > .zero { try await Task.sleep(for: reply.delay) }
-                    try await outbound.write(ByteBuffer(bytes: reply.bytes))
-                    return
+                    if reply.delay > .zero { try? await Task.sleep(for: reply.delay) }
+                    channel.writeAndFlush(ByteBuffer(bytes: reply.bytes)).whenComplete { _ in
+                        channel.close(promise: nil)
+                    }
                 }
             }
+        }
+
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            context.close(promise: nil)
         }
     }
 }
