@@ -130,7 +130,7 @@ public struct HostileServer: Sendable {
     }
 
     /// Collects one request, asks for its answer, writes it and closes the connection.
-    private final class Handler: ChannelInboundHandler, @unchecked Sendable {
+    private final class Handler: ChannelInboundHandler {
         typealias InboundIn = HTTPServerRequestPart
         typealias OutboundOut = ByteBuffer
 
