@@ -93,10 +93,16 @@ let package = Package(
             path: "Benchmarks/SinchformBenchmarks",
             swiftSettings: swiftSettings
         ),
-        // Manifests, fault mix and random numbers shared by the tests and the reliability benchmarks.
+        // Manifests, fault mix, random numbers, the hostile server and the fuzzers that tests and benchmarks share.
         .target(
             name: "SinchformFixtures",
-            dependencies: ["ProvisioningAPI"],
+            dependencies: [
+                "ProvisioningAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             path: "Tests/SinchformFixtures",
             swiftSettings: swiftSettings
         ),
@@ -108,12 +114,15 @@ let package = Package(
         ),
         .testTarget(
             name: "ProvisioningEmulatorTests",
-            dependencies: ["ProvisioningEmulator", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: [
+                "ProvisioningEmulator", "SinchformFixtures",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ProvisioningAPITests",
-            dependencies: ["ProvisioningAPI", "ProvisioningEmulator"],
+            dependencies: ["ProvisioningAPI", "ProvisioningEmulator", "SinchformFixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

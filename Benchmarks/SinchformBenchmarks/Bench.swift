@@ -9,7 +9,7 @@ struct Bench: AsyncParsableCommand {
         abstract: "sinchform benchmarks (release build).",
         subcommands: [
             ValidateBenchmark.self, EmulatorBenchmark.self, WorkloadBenchmark.self, ChaosBenchmark.self,
-            KillBenchmark.self, ChaosManifestFuzzBenchmark.self,
+            KillBenchmark.self, ChaosManifestFuzzBenchmark.self, FuzzEmulatorBenchmark.self, FuzzClientBenchmark.self,
         ])
 }
 

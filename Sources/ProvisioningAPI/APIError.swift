@@ -28,7 +28,8 @@ public struct APIError: Error, CustomStringConvertible, Sendable {
         public static let outcomeUnknown = Kind(base: .outcomeUnknown)
         /// The client configuration (environment) is missing or invalid.
         public static let configuration = Kind(base: .configuration)
-        /// A list's page tokens did not lead to an end (a token repeated).
+        /// A list's page tokens did not lead to an end (a token repeated, pages went on past the list's `totalSize`
+        /// or past ``ProvisioningConfiguration/maxListPages``).
         public static let invalidPagination = Kind(base: .invalidPagination)
         /// The calling task was cancelled.
         public static let cancelled = Kind(base: .cancelled)

@@ -27,6 +27,8 @@ public final class ProvisioningClient: Sendable {
     let logger: Logger
     let httpClient: HTTPClient
     private let tokens: TokenCache
+    /// What a server must not see echoed in clear: the key secret, tokens, secrets sent in request bodies.
+    let sensitive = SensitiveValues()
     private let limiters = Mutex<[String: AsyncSemaphore]>([:])
 
     /// Creates a client. Call ``shutdown()`` before releasing it.
@@ -46,6 +48,8 @@ public final class ProvisioningClient: Sendable {
         httpConfiguration.timeout = .init(connect: .seconds(10))
         httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: httpConfiguration)
         tokens = TokenCache()
+        sensitive.insert(configuration.keySecret)
+        sensitive.insert(Self.basicToken(configuration))
     }
 
     /// Shuts the underlying HTTP client down; the client cannot be used afterwards.
@@ -79,6 +83,7 @@ public final class ProvisioningClient: Sendable {
                 + query.map { "\(Self.encodeQuery($0.name))=\(Self.encodeQuery($0.value))" }
                 .joined(separator: "&")
         }
+        if let body { sensitive.insert(sensitiveMembersOf: body) }
         let bodyBytes = body?.serialized()
         let exchange = Exchange(
             method: method, url: url, body: bodyBytes, contentType: bodyBytes == nil ? nil : "application/json",
@@ -126,43 +131,41 @@ public final class ProvisioningClient: Sendable {
         (["v1", "projects", configuration.projectId] + segments).map { "/" + Self.encodePathSegment($0) }.joined()
     }
 
-    /// Every item of a paginated list: follows `nextPageToken` until it is absent, failing on a repeated token.
+    /// Every item of a paginated list: follows `nextPageToken` until it is absent.
+    ///
+    /// A server whose pages do not lead to an end is stopped with kind `invalidPagination`: a token that repeats,
+    /// three empty pages in a row, a next page asked for once the items received already reach the largest
+    /// `totalSize` the server reported, or more than ``ProvisioningConfiguration/maxListPages`` pages. A page of the
+    /// wrong shape (no items array, an item that is not an object or lacks its `identity`, a `nextPageToken` that is
+    /// not a string, a `totalSize` that is not a count) is refused with kind `undecodableResponse`.
     ///
     /// - Parameters:
     ///   - path: The list path (from ``projectPath(_:)``).
     ///   - itemsKey: The member holding the page's items (`webhooks`, `templates`, `senders`).
     ///   - pageSize: The page size to ask for: the endpoint's largest.
     ///   - query: Further query items (filters).
+    ///   - identity: Members every item must carry as non-empty strings (e.g. `id`); none for activity lists.
     ///   - item: What to keep of each item, applied as its page arrives while the next page is already asked for: a
     ///     page's parsed body is let go once mapped, so a list of thousands keeps only what the caller needs of each.
-    /// - Throws: ``APIError``; kind `invalidPagination` when a page token repeats.
+    /// - Throws: ``APIError``.
     public func listAll<Item>(
         path: String, itemsKey: String, pageSize: Int, query: [QueryItem] = [], operation: String,
-        label: String? = nil, each item: (JSONValue) throws -> Item
+        label: String? = nil, identity: [String] = [], each item: (JSONValue) throws -> Item
     ) async throws -> [Item] {
         @Sendable func page(_ token: String?) async throws -> APIResponse {
             var pageQuery = query + [QueryItem("pageSize", String(pageSize))]
             if let token { pageQuery.append(QueryItem("pageToken", token)) }
             return try await send(.get, path: path, query: pageQuery, operation: operation, label: label)
         }
+        var pages = ListPages(
+            itemsKey: itemsKey, identity: identity, maxPages: configuration.maxListPages, endpoint: "GET " + path)
         var items: [Item] = []
-        var seenTokens: Set<String> = []
-        var emptyPagesInARow = 0
         var response = try await page(nil)
         while true {
-            guard let elements = response.body?[itemsKey]?.arrayValue else {
+            guard let (elements, token) = pages.read(response.body) else {
+                let failure = pages.failure ?? ListPages.Failure(kind: .undecodableResponse, message: "")
                 throw APIError(
-                    kind: .undecodableResponse, operation: operation,
-                    message: "the list has no \"\(itemsKey)\" array", status: response.status, resource: label,
-                    url: configuration.provisioningURL + path)
-            }
-            let token = response.body?["nextPageToken"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-            emptyPagesInARow = elements.isEmpty ? emptyPagesInARow + 1 : 0
-            if let token, !seenTokens.insert(token).inserted || emptyPagesInARow >= 3 {
-                throw APIError(
-                    kind: .invalidPagination, operation: operation,
-                    message: "the server's page tokens do not lead to the end of the list "
-                        + "(token repeated after \(items.count + elements.count) items); try again later",
+                    kind: failure.kind, operation: operation, message: failure.message, status: response.status,
                     resource: label, url: configuration.provisioningURL + path)
             }
             items.reserveCapacity(items.count + elements.count)
@@ -173,6 +176,112 @@ public final class ProvisioningClient: Sendable {
             async let next = page(token)
             for element in elements { items.append(try item(element)) }
             response = try await next
+        }
+    }
+}
+
+/// The checks of a paged list, page by page: the shape of each page, and whether its tokens lead to an end.
+struct ListPages {
+    struct Failure: Error {
+        var kind: APIError.Kind
+        var message: String
+    }
+
+    let itemsKey: String
+    let identity: [String]
+    let maxPages: Int
+    /// `GET /v1/projects/…/webhooks`, for messages.
+    let endpoint: String
+    private(set) var pages = 0
+    private(set) var items = 0
+    private var seenTokens: Set<String> = []
+    private var emptyPagesInARow = 0
+    /// The largest `totalSize` reported so far (lists can grow while they are read, never past this).
+    private var total: Int?
+    /// Why the last page was refused.
+    private(set) var failure: Failure?
+
+    init(itemsKey: String, identity: [String], maxPages: Int, endpoint: String) {
+        self.itemsKey = itemsKey
+        self.identity = identity
+        self.maxPages = maxPages
+        self.endpoint = endpoint
+    }
+
+    /// A page's items and its next page token (`nil` at the end of the list); `nil` when the page is refused, with
+    /// the reason in ``failure``.
+    mutating func read(_ body: JSONValue?) -> ([JSONValue], String?)? {
+        do {
+            return try check(body)
+        } catch {
+            failure = error
+            return nil
+        }
+    }
+
+    private mutating func check(_ body: JSONValue?) throws(Failure) -> ([JSONValue], String?) {
+        guard let elements = body?[itemsKey]?.arrayValue else {
+            throw shape("the page has no \"\(itemsKey)\" array")
+        }
+        for (index, element) in elements.enumerated() {
+            guard case .object = element else {
+                throw shape("item \(index + 1) of \"\(itemsKey)\" is \(Self.describe(element)), not an object")
+            }
+            for key in identity where (element[key]?.stringValue ?? "").isEmpty {
+                throw shape("item \(index + 1) of \"\(itemsKey)\" has no \"\(key)\" string")
+            }
+        }
+        let token: String?
+        switch body?["nextPageToken"] {
+        case nil, .null?: token = nil
+        case .string(let text)?: token = text.isEmpty ? nil : text
+        case let other?: throw shape("\"nextPageToken\" is \(Self.describe(other)), not a string")
+        }
+        switch body?["totalSize"] {
+        case nil, .null?: break
+        case .number(let number)? where number >= 0 && number.rounded() == number:
+            // Anything above a quadrillion is no bound at all; clamped before it is converted.
+            let count = number < 1e15 ? Int(number) : Int.max
+            total = max(total ?? 0, count)
+        case let other?: throw shape("\"totalSize\" is \(Self.describe(other)), not a count")
+        }
+        pages += 1
+        items += elements.count
+        emptyPagesInARow = elements.isEmpty ? emptyPagesInARow + 1 : 0
+        guard let token else { return (elements, nil) }
+        if !seenTokens.insert(token).inserted {
+            throw endless("a page token repeated after \(items) items")
+        }
+        if emptyPagesInARow >= 3 {
+            throw endless("\(emptyPagesInARow) empty pages in a row after \(items) items")
+        }
+        if let total, total > 0, items >= total {
+            throw endless("\(items) items received, the list's totalSize is \(total), and still a next page")
+        }
+        if pages >= maxPages {
+            throw endless("more than \(maxPages) pages (\(items) items)")
+        }
+        return (elements, token)
+    }
+
+    private func shape(_ message: String) -> Failure {
+        Failure(kind: .undecodableResponse, message: "\(endpoint): \(message)")
+    }
+
+    private func endless(_ reason: String) -> Failure {
+        Failure(
+            kind: .invalidPagination,
+            message: "the server's page tokens do not lead to the end of the list (\(reason)); try again later")
+    }
+
+    static func describe(_ value: JSONValue) -> String {
+        switch value {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
         }
     }
 }
@@ -377,7 +486,11 @@ extension ProvisioningClient {
     }
 
     var basicCredentials: String {
-        "Basic " + Data("\(configuration.keyId):\(configuration.keySecret)".utf8).base64EncodedString()
+        "Basic " + Self.basicToken(configuration)
+    }
+
+    private static func basicToken(_ configuration: ProvisioningConfiguration) -> String {
+        Data("\(configuration.keyId):\(configuration.keySecret)".utf8).base64EncodedString()
     }
 
     /// One HTTP attempt, holding a permit of the host's limiter.
@@ -397,7 +510,7 @@ extension ProvisioningClient {
         if logger.logLevel <= .trace {
             logger.trace("→ headers: Authorization: \(Redaction.placeholder)")
             if let body = exchange.body {
-                logger.trace("→ body: \(Redaction.describeBody(body))")
+                logger.trace("→ body: \(Redaction.describeBody(body, hiding: sensitive))")
             }
         }
         let limiter = limiter(for: exchange.url)
@@ -426,7 +539,7 @@ extension ProvisioningClient {
             let elapsed = Self.milliseconds(clock.now - start)
             logger.debug("← \(status) \(method) \(url) in \(elapsed) ms (attempt \(attempt))")
             if logger.logLevel <= .trace {
-                logger.trace("← body: \(Redaction.describeBody(bytes))")
+                logger.trace("← body: \(Redaction.describeBody(bytes, hiding: sensitive))")
             }
             return RawResponse(status: status, headers: headers, body: bytes)
         } catch {
@@ -508,17 +621,21 @@ extension ProvisioningClient {
         return make(.network, text, notSent: false)
     }
 
-    /// The ``APIError`` for a non-2xx response, from the API's error body when it has one.
+    /// The ``APIError`` for a non-2xx response, from the API's error body when it has one; whatever the server
+    /// echoed of a sensitive value is hidden.
     func apiError(from response: RawResponse, exchange: Exchange) -> APIError {
-        let body = try? JSONValue(bytes: response.body)
+        let body = (try? JSONValue(bytes: response.body)).map(sensitive.scrub)
         let errorCode = body?["errorCode"]?.stringValue
         var message = body?["message"]?.stringValue ?? ""
         if message.isEmpty && errorCode == nil {
             message = HTTPResponseStatus(statusCode: response.status).reasonPhrase
+            if message.isEmpty { message = "the answer has no error message" }
         }
         if (300..<400).contains(response.status) {
             // Redirects are never followed (they could carry credentials to another host): say where it pointed.
-            let location = response.headers.first { $0.name.lowercased() == "location" }?.value ?? "nowhere"
+            let location =
+                response.headers.first { $0.name.lowercased() == "location" }
+                .map { sensitive.scrub($0.value) } ?? "nowhere"
             message =
                 "the server redirected to \(location.prefix(200)); redirects are not followed, "
                 + "check SINCH_PROVISIONING_URL and SINCH_AUTH_URL"

@@ -43,6 +43,9 @@ public struct ProvisioningConfiguration: Sendable, CustomStringConvertible, Cust
     public var maxResponseBodyBytes: Int = 32 * 1024 * 1024
     /// A token is renewed this long before it expires (at most 10% of its lifetime).
     public var tokenRenewalMargin: Duration = .seconds(60)
+    /// The most pages one list may take before its pagination counts as endless: 1,000 pages is 100,000 senders or
+    /// a million templates, far beyond a project's limits, and a bound for a server that reports no `totalSize`.
+    public var maxListPages: Int = 1000
 
     /// Creates a configuration from explicit values.
     ///
@@ -124,6 +127,7 @@ public struct ProvisioningConfiguration: Sendable, CustomStringConvertible, Cust
                 "provisioningURL": provisioningURL, "authURL": authURL, "retry": retry,
                 "maxConcurrentRequestsPerHost": maxConcurrentRequestsPerHost, "requestTimeout": requestTimeout,
                 "maxResponseBodyBytes": maxResponseBodyBytes, "tokenRenewalMargin": tokenRenewalMargin,
+                "maxListPages": maxListPages,
             ], displayStyle: .struct)
     }
 
@@ -134,12 +138,19 @@ public struct ProvisioningConfiguration: Sendable, CustomStringConvertible, Cust
             kind: .configuration, operation: "configure the Provisioning API client", message: message)
     }
 
-    /// Checks the scheme and host: `https` anywhere, plain `http` only for loopback hosts.
+    /// Checks the scheme and host: `https` anywhere, plain `http` only for loopback hosts, and no credentials in the
+    /// URL (the access key authenticates; a `user:password@` would end up in messages). Messages never repeat
+    /// what a URL holds before an `@`.
     static func validatedURL(_ string: String, variable: String) throws -> String {
         guard let url = URL(string: string), let scheme = url.scheme?.lowercased(),
             let host = url.host, !host.isEmpty
         else {
-            throw error("\(variable) is not a valid URL: \(string)")
+            throw error("\(variable) is not a valid URL: \(withoutCredentials(string))")
+        }
+        guard url.user == nil, url.password == nil, !authority(of: string).contains("@") else {
+            throw error(
+                "\(variable) contains credentials (\(withoutCredentials(string))); remove them: the API is "
+                    + "authenticated with SINCH_KEY_ID and SINCH_KEY_SECRET")
         }
         switch scheme {
         case "https":
@@ -154,11 +165,28 @@ public struct ProvisioningConfiguration: Sendable, CustomStringConvertible, Cust
             throw error("\(variable) has unsupported scheme \"\(scheme)\"; use https")
         }
         guard url.query == nil, url.fragment == nil else {
-            throw error("\(variable) must not contain a query or fragment: \(string)")
+            throw error("\(variable) must not contain a query or fragment: \(withoutCredentials(string))")
         }
         var normalized = string
         while normalized.hasSuffix("/") { normalized.removeLast() }
         return normalized
+    }
+
+    /// The authority of a URL string (after `scheme://`, up to the path, query or fragment), found by text so that
+    /// it works on strings `URL` refuses.
+    private static func authority(of string: String) -> Substring {
+        let start = string.range(of: "://")?.upperBound ?? string.startIndex
+        let rest = string[start...]
+        return rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+    }
+
+    /// `string` with everything between `scheme://` and its last `@` (a user and password, which may hold any
+    /// character when the string is not a valid URL) replaced by `…`.
+    static func withoutCredentials(_ string: String) -> String {
+        guard let at = string.lastIndex(of: "@") else { return string }
+        let scheme = string.range(of: "://").flatMap { $0.upperBound <= at ? $0.upperBound : nil }
+        let start = scheme ?? string.startIndex
+        return String(string[..<start]) + "…" + String(string[at...])
     }
 
     /// Whether a host name or address is loopback: `localhost`, `::1` or an address in 127.0.0.0/8.

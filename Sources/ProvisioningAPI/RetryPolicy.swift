@@ -43,15 +43,24 @@ public struct RetryPolicy: Sendable, Hashable {
         return .milliseconds(Int64((Double.random(in: 0...ceilingSeconds) * 1000).rounded()))
     }
 
-    /// Parses a `Retry-After` value: delay-seconds or an HTTP date (IMF-fixdate).
+    /// The longest `Retry-After` read as such; any longer value (`1e300`, twenty digits) is read as this, before it
+    /// is converted, and ``delay(afterAttempt:retryAfter:)`` then shortens it to ``maxRetryAfter``.
+    static let retryAfterCeiling: Double = 86_400
+
+    /// Parses a `Retry-After` value: delay-seconds or an HTTP date (IMF-fixdate). Negative, `nan` and unreadable
+    /// values are ignored (the backoff applies); huge ones are clamped to ``retryAfterCeiling``.
     static func parseRetryAfter(_ value: String, now: Date = Date()) -> Duration? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
-        if let seconds = Double(trimmed), seconds.isFinite, seconds >= 0 {
-            return .milliseconds(Int64((seconds * 1000).rounded()))
+        let seconds: Double
+        if let number = Double(trimmed) {
+            seconds = number
+        } else if let date = parseHTTPDate(trimmed) {
+            seconds = max(0, date.timeIntervalSince(now))
+        } else {
+            return nil
         }
-        guard let date = parseHTTPDate(trimmed) else { return nil }
-        let interval = max(0, date.timeIntervalSince(now))
-        return .milliseconds(Int64((interval * 1000).rounded()))
+        guard seconds >= 0, !seconds.isNaN else { return nil }
+        return .milliseconds(Int64((min(seconds, retryAfterCeiling) * 1000).rounded()))
     }
 
     /// Parses `Sun, 06 Nov 1994 08:49:37 GMT`.
@@ -62,7 +71,10 @@ public struct RetryPolicy: Sendable, Hashable {
         let time = parts[4].split(separator: ":")
         guard let day = Int(parts[1]), let monthIndex = months.firstIndex(of: parts[2].lowercased()),
             let year = Int(parts[3]), time.count == 3, let hour = Int(time[0]), let minute = Int(time[1]),
-            let second = Int(time[2])
+            let second = Int(time[2]),
+            // Range-checked before the calendar sees them: a year of nineteen digits is no date.
+            (1...9999).contains(year), (1...31).contains(day), (0...23).contains(hour), (0...59).contains(minute),
+            (0...60).contains(second)
         else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         guard let utc = TimeZone(identifier: "UTC") else { return nil }

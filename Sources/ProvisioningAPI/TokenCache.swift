@@ -1,3 +1,4 @@
+import JSONSyntax
 import Logging
 
 /// The current OAuth2 access token, shared by every request of a client.
@@ -62,11 +63,22 @@ extension ProvisioningClient {
                 kind: .undecodableResponse, operation: operation, message: "the response has no access_token",
                 status: raw.status, resource: label, url: configuration.authURL)
         }
-        // Without expires_in, assume a short life rather than risk using an expired token.
-        let lifetimeSeconds = max(1, body["expires_in"]?.doubleValue ?? 300)
-        let lifetime = Duration.milliseconds(Int64(lifetimeSeconds * 1000))
+        sensitive.insert(value)
+        let lifetimeSeconds = Self.tokenLifetimeSeconds(body["expires_in"])
+        let lifetime = Duration.seconds(lifetimeSeconds)
         let margin = min(configuration.tokenRenewalMargin, lifetime / 10)
-        logger.debug("obtained an access token valid for \(Int(lifetimeSeconds)) s")
+        logger.debug("obtained an access token valid for \(lifetimeSeconds) s")
         return TokenCache.Token(value: value, renewAt: requested + lifetime - margin)
+    }
+
+    /// The longest lifetime a token is trusted for, whatever `expires_in` says (Sinch's tokens last an hour).
+    static let maxTokenLifetimeSeconds = 86_400
+
+    /// A token's `expires_in`, range-checked before it is converted: 1 s to a day. Without it (or when it is not a
+    /// number), a short life rather than the risk of using an expired token.
+    static func tokenLifetimeSeconds(_ expiresIn: JSONValue?) -> Int {
+        guard let seconds = expiresIn?.doubleValue else { return 300 }
+        let clamped = min(max(seconds, 1), Double(maxTokenLifetimeSeconds))
+        return Int(clamped.rounded(.down))
     }
 }

@@ -1,5 +1,6 @@
-import ProvisioningAPI
 import Testing
+
+@testable import ProvisioningAPI
 
 @Suite struct ProvisioningConfigurationTests {
     let base = ["SINCH_PROJECT_ID": "p1", "SINCH_KEY_ID": "k1", "SINCH_KEY_SECRET": "s3cr3t-value"]
@@ -81,5 +82,37 @@ import Testing
         dump(configuration, to: &dumped)
         #expect(!dumped.contains("s3cr3t-value"))
         #expect(dumped.contains("k1"))
+    }
+
+    /// Security audit finding 18: a user and password in a base URL are refused, and no message repeats them,
+    /// whatever else is wrong with the URL.
+    @Test(arguments: [
+        ("SINCH_PROVISIONING_URL", "http://user:URLPASS-CANARY@127.0.0.1:9"),
+        ("SINCH_PROVISIONING_URL", "https://user:URLPASS-CANARY@provisioning.example.com"),
+        ("SINCH_PROVISIONING_URL", "https://URLPASS-CANARY@provisioning.example.com/"),
+        ("SINCH_AUTH_URL", "https://user:URLPASS-CANARY@auth.example.com/oauth2/token"),
+        ("SINCH_PROVISIONING_URL", "https://user:URLPASS CANARY@provisioning.example.com"),
+        ("SINCH_PROVISIONING_URL", "https://user:p/URLPASS-CANARY@provisioning.example.com"),
+        ("SINCH_PROVISIONING_URL", "user:URLPASS-CANARY@provisioning.example.com"),
+        ("SINCH_PROVISIONING_URL", "http://user:URLPASS-CANARY@example.com"),
+        ("SINCH_PROVISIONING_URL", "https://user:URLPASS-CANARY@provisioning.example.com/?q=1"),
+        ("SINCH_PROVISIONING_URL", "ftp://user:URLPASS-CANARY@127.0.0.1"),
+    ])
+    func credentialsInURLsAreRefusedUnprinted(_ variable: String, _ url: String) throws {
+        var environment = base
+        environment[variable] = url
+        let error = try #require(throws: APIError.self) { try ProvisioningConfiguration(environment: environment) }
+        #expect(error.kind == .configuration)
+        #expect(error.description.contains(variable))
+        #expect(!error.description.contains("URLPASS"), "\(error)")
+        #expect(!error.description.contains("user"), "\(error)")
+    }
+
+    @Test func credentialsAreHiddenUpToTheLastAt() {
+        #expect(
+            ProvisioningConfiguration.withoutCredentials("https://u:p@q@host.example/x") == "https://…@host.example/x")
+        #expect(ProvisioningConfiguration.withoutCredentials("u:p@host") == "…@host")
+        #expect(ProvisioningConfiguration.withoutCredentials("u:p@x://host") == "…@x://host")
+        #expect(ProvisioningConfiguration.withoutCredentials("https://host.example/x") == "https://host.example/x")
     }
 }

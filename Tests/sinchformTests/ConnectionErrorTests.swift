@@ -51,6 +51,15 @@ import Testing
         try await attempt(emulator.environment(["SINCH_KEY_SECRET": "not-the-secret"]), expecting: "401")
     }
 
+    /// Security audit finding 18: the audit's reproduction printed `cannot reach http://user:URLPASS-CANARY@…`.
+    @Test func credentialsInTheURLAreNotPrinted() async throws {
+        try await attempt(
+            [
+                "SINCH_PROJECT_ID": "p", "SINCH_KEY_ID": "k", "SINCH_KEY_SECRET": "s", "SINCH_AUTH": "basic",
+                "SINCH_PROVISIONING_URL": "http://user:URLPASS-CANARY@127.0.0.1:9",
+            ], expecting: "SINCH_PROVISIONING_URL contains credentials (http://…@127.0.0.1:9); remove them")
+    }
+
     @Test func missingProjectId() async throws {
         try await attempt(["SINCH_KEY_ID": "k", "SINCH_KEY_SECRET": "s"], expecting: "SINCH_PROJECT_ID")
     }
