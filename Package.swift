@@ -100,6 +100,7 @@ let package = Package(
             path: "Tests/SinchformFixtures",
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "JSONSyntaxTests", dependencies: ["JSONSyntax"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SinchformManifestTests",
             dependencies: ["SinchformManifest", "SinchformFixtures"],
