@@ -85,7 +85,7 @@ let package = Package(
                 "ProvisioningAPI",
                 "SinchformEngine",
                 "SinchformManifest",
-                "SinchformFixtures",
+                "SinchformTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -93,34 +93,45 @@ let package = Package(
             path: "Benchmarks/SinchformBenchmarks",
             swiftSettings: swiftSettings
         ),
-        // Manifests, fault mix and random numbers shared by the tests and the reliability benchmarks.
+        // What every test target and the benchmarks share: the scoped emulator harness and its typed control
+        // client, manifests, the fault mix, golden files and replayable random numbers.
         .target(
-            name: "SinchformFixtures",
-            dependencies: ["ProvisioningAPI"],
-            path: "Tests/SinchformFixtures",
+            name: "SinchformTestSupport",
+            dependencies: [
+                "JSONSyntax", "ProvisioningAPI", "ProvisioningEmulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/SinchformTestSupport",
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "JSONSyntaxTests", dependencies: ["JSONSyntax"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SinchformManifestTests",
-            dependencies: ["SinchformManifest", "SinchformFixtures"],
+            dependencies: ["SinchformManifest", "SinchformTestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ProvisioningEmulatorTests",
-            dependencies: ["ProvisioningEmulator", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: [
+                "ProvisioningEmulator", "SinchformTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ProvisioningAPITests",
-            dependencies: ["ProvisioningAPI", "ProvisioningEmulator"],
+            dependencies: ["ProvisioningAPI", "ProvisioningEmulator", "SinchformTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SinchformEngineTests",
             dependencies: [
-                "SinchformEngine", "ProvisioningEmulator", "ProvisioningAPI", "SinchformManifest", "SinchformFixtures",
+                "SinchformEngine", "ProvisioningEmulator", "ProvisioningAPI", "SinchformManifest",
+                "SinchformTestSupport",
             ],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
@@ -128,7 +139,7 @@ let package = Package(
         .testTarget(
             name: "sinchformTests",
             dependencies: [
-                "ProvisioningEmulator", "SinchformManifest", "SinchformFixtures",
+                "JSONSyntax", "ProvisioningEmulator", "SinchformManifest", "SinchformTestSupport",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings

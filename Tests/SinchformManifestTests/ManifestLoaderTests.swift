@@ -1,5 +1,6 @@
 import Foundation
 import JSONSyntax
+import SinchformTestSupport
 import Testing
 
 @testable import SinchformManifest
@@ -13,11 +14,7 @@ import Testing
         let rendered =
             result.diagnostics.map { $0.description.replacingOccurrences(of: directory.path + "/", with: "") }
             .joined(separator: "\n") + "\n"
-        let expectedFile = directory.appendingPathComponent("expected.txt")
-        if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
-            try rendered.write(to: expectedFile, atomically: true, encoding: .utf8)
-        }
-        let expected = try String(contentsOf: expectedFile, encoding: .utf8)
+        let expected = try Snapshot.expected(rendered, in: directory.appendingPathComponent("expected.txt"))
         #expect(rendered == expected, "diagnostics of \(directory.lastPathComponent) changed")
         #expect(!result.diagnostics.isEmpty)
         for diagnostic in result.diagnostics {

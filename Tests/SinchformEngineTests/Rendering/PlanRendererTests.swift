@@ -1,5 +1,6 @@
 import Foundation
 import SinchformManifest
+import SinchformTestSupport
 import Testing
 
 @testable import SinchformEngine
@@ -17,9 +18,22 @@ import Testing
     @Test(arguments: goldens.indices)
     func matchesGoldenFiles(_ index: Int) throws {
         let (name, plan, mode) = Self.goldens[index]
-        try Snapshot.expect(try renderer.render(plan, format: .text, mode: mode), matches: "\(name).txt")
-        try Snapshot.expect(try renderer.render(plan, format: .markdown, mode: mode), matches: "\(name).md")
-        try Snapshot.expect(try renderer.render(plan, format: .json, mode: mode), matches: "\(name).json")
+        try expectGolden(try renderer.render(plan, format: .text, mode: mode), "\(name).txt")
+        try expectGolden(try renderer.render(plan, format: .markdown, mode: mode), "\(name).md")
+        try expectGolden(try renderer.render(plan, format: .json, mode: mode), "\(name).json")
+    }
+
+    /// Golden files under `Fixtures/Rendering`, compared exactly; `RECORD_SNAPSHOTS=1` rewrites them.
+    static let goldenDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures/Rendering")
+
+    private func expectGolden(
+        _ actual: String, _ name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws {
+        let expected = try Snapshot.expected(actual, in: Self.goldenDirectory.appendingPathComponent(name))
+        #expect(
+            actual == expected, "\(name) differs; if intended, re-record with RECORD_SNAPSHOTS=1",
+            sourceLocation: sourceLocation)
     }
 
     @Test func samplesCoverEveryActionKindOriginAndReview() {
