@@ -85,7 +85,7 @@ let package = Package(
                 "ProvisioningAPI",
                 "SinchformEngine",
                 "SinchformManifest",
-                "SinchformFixtures",
+                "SinchformTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -93,42 +93,47 @@ let package = Package(
             path: "Benchmarks/SinchformBenchmarks",
             swiftSettings: swiftSettings
         ),
-        // Manifests, fault mix, random numbers, the hostile server and the fuzzers that tests and benchmarks share.
+        // What every test target and the benchmarks share: the scoped emulator harness and its typed control
+        // client, manifests, the fault mix, golden files, replayable random numbers, the hostile server and the
+        // fuzzers.
         .target(
-            name: "SinchformFixtures",
+            name: "SinchformTestSupport",
             dependencies: [
-                "ProvisioningAPI",
+                "JSONSyntax", "ProvisioningAPI", "ProvisioningEmulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            path: "Tests/SinchformFixtures",
+            path: "Tests/SinchformTestSupport",
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "JSONSyntaxTests", dependencies: ["JSONSyntax"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SinchformManifestTests",
-            dependencies: ["SinchformManifest", "SinchformFixtures"],
+            dependencies: ["SinchformManifest", "SinchformTestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ProvisioningEmulatorTests",
             dependencies: [
-                "ProvisioningEmulator", "SinchformFixtures",
+                "ProvisioningEmulator", "SinchformTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ProvisioningAPITests",
-            dependencies: ["ProvisioningAPI", "ProvisioningEmulator", "SinchformFixtures"],
+            dependencies: ["ProvisioningAPI", "ProvisioningEmulator", "SinchformTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SinchformEngineTests",
             dependencies: [
-                "SinchformEngine", "ProvisioningEmulator", "ProvisioningAPI", "SinchformManifest", "SinchformFixtures",
+                "SinchformEngine", "ProvisioningEmulator", "ProvisioningAPI", "SinchformManifest",
+                "SinchformTestSupport",
             ],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
@@ -136,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "sinchformTests",
             dependencies: [
-                "ProvisioningEmulator", "SinchformManifest", "SinchformFixtures",
+                "JSONSyntax", "ProvisioningEmulator", "SinchformManifest", "SinchformTestSupport",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings

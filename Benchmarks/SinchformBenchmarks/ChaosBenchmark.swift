@@ -4,7 +4,7 @@ import Logging
 import ProvisioningAPI
 import ProvisioningEmulator
 import SinchformEngine
-import SinchformFixtures
+import SinchformTestSupport
 
 /// `sinchform-bench chaos`: apply many resources against an emulator injecting 10% 5xx, 5% 429 with Retry-After,
 /// 5% dropped connections (half before, half after processing) and random latency, until a plan shows no changes.
@@ -66,43 +66,26 @@ struct ChaosExperiment {
     }
 
     func run(maxRuns: Int) async throws -> Outcome {
-        var configuration = EmulatorConfiguration()
-        configuration.reviewDelay = .seconds(3600)
         var logger = Logger(label: "chaos")
         logger.logLevel = .critical
-        let server = EmulatorServer(configuration: configuration, logger: logger)
-        let baseURL = try await server.start(host: "127.0.0.1", port: 0)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sinchform-chaos-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
         let manifests = ManyResources(count: resources, webhooks: 5)
-        try manifests.write(to: directory)
-        let environment = [
-            "SINCH_PROJECT_ID": "sinchform-project", "SINCH_KEY_ID": "sinchform-key",
-            "SINCH_KEY_SECRET": "sinchform-secret", "SINCH_PROVISIONING_URL": baseURL,
-            "SINCH_AUTH_URL": baseURL + "/oauth2/token", "HOOK_SECRET": "chaos-hook-secret",
-        ]
-        let workspace = Workspace(directory: directory.path, environment: environment)
-        var clientConfiguration = try ProvisioningConfiguration(environment: environment)
-        clientConfiguration.retry = RetryPolicy(baseDelay: .milliseconds(50), maxDelay: .seconds(2))
-        let control = clientConfiguration
         var outcome = Outcome()
         outcome.expected = manifests.expectedCounts
         let clock = ContinuousClock()
         let start = clock.now
-        do {
-            try await withProvisioningClient(configuration: control, logger: logger) { admin in
-                _ = try await admin.send(.delete, path: "/_emulator/requests", operation: "control")
+        try await EmulatorHarness.run(environment: ["HOOK_SECRET": "chaos-hook-secret"], logger: logger) { emulator in
+            try manifests.write(to: emulator.directory)
+            let workspace = Workspace(directory: emulator.directory.path, environment: emulator.environment)
+            let retry = RetryPolicy(baseDelay: .milliseconds(50), maxDelay: .seconds(2))
+            let control = emulator.control
+            try await emulator.withClient(retry: retry, logger: logger) { admin in
+                try await control.clearRequests()
                 while outcome.runs < maxRuns && !outcome.converged {
                     outcome.runs += 1
-                    _ = try await admin.send(
-                        .put, path: "/_emulator/faults", body: ["rules": .array(Chaos.rules())],
-                        operation: "control")
+                    try await control.setFaults(Chaos.rules())
                     var failures = 0
                     do {
-                        let result = try await withProvisioningClient(
-                            configuration: clientConfiguration, logger: logger
-                        ) { client in
+                        let result = try await emulator.withClient(retry: retry, logger: logger) { client in
                             let context = try await workspace.plan(client: client)
                             return try await Applier().apply(
                                 context, workspace: workspace, client: client,
@@ -113,30 +96,21 @@ struct ChaosExperiment {
                         failures = -1
                     }
                     outcome.failuresPerRun.append(failures)
-                    _ = try await admin.send(.delete, path: "/_emulator/faults", operation: "control")
+                    try await control.clearFaults()
                     outcome.converged = !(try await workspace.plan(client: admin).plan.hasChanges)
                 }
-                let log = try await admin.send(.get, path: "/_emulator/requests", operation: "control").body
-                let requests = log?["requests"]?.arrayValue ?? []
+                let requests = try await control.requests()
                 outcome.requests = requests.count
-                for request in requests {
-                    let method = request["method"]?.stringValue ?? ""
-                    let path = request["path"]?.stringValue ?? ""
-                    let status = Int(request["status"]?.doubleValue ?? 0)
-                    guard path.hasPrefix("/v1/") else { continue }
-                    outcome.statuses[status, default: 0] += 1
-                    if [0, 429, 500, 502, 503].contains(status) { outcome.faulted += 1 }
-                    if method == "POST" && (200..<300).contains(status) { outcome.creates += 1 }
-                    if method == "DELETE" { outcome.deletes += 1 }
+                for request in requests where request.path.hasPrefix("/v1/") {
+                    outcome.statuses[request.status, default: 0] += 1
+                    if [0, 429, 500, 502, 503].contains(request.status) { outcome.faulted += 1 }
+                    if request.method == "POST" && (200..<300).contains(request.status) { outcome.creates += 1 }
+                    if request.method == "DELETE" { outcome.deletes += 1 }
                 }
                 outcome.duplicates = max(0, outcome.creates - resources)
-                outcome.live = try await ManyResources.liveCounts(admin)
+                outcome.live = try await control.liveCounts()
             }
-        } catch {
-            try? await server.stop()
-            throw error
         }
-        try await server.stop()
         outcome.liveMatches = outcome.live == outcome.expected
         let elapsed = clock.now - start
         outcome.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import SinchformFixtures
 import SinchformManifest
+import SinchformTestSupport
 
 /// `sinchform-bench fuzz-manifests --minutes 10`: seeded mutations of real manifests fed to the loader for a fixed
 /// time. Reports iterations, outcomes, diagnostics without a location and the slowest input. A crash ends the

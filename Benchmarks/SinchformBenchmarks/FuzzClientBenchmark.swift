@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import ProvisioningAPI
 import SinchformEngine
-import SinchformFixtures
+import SinchformTestSupport
 
 /// `sinchform-bench fuzz-client --seconds 600`: `plan` of the quickstart manifests (through the engine's plan entry
 /// point) against a local server answering random statuses, headers and bodies, one seed per plan. Checks that no

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SinchformFixtures
+import SinchformTestSupport
 
 /// `sinchform-bench fuzz-emulator --seconds 600`: seeded random requests (methods, paths near the API's, queries,
 /// headers, bodies, hostile numbers) against a `sinchform emulator` child process, every one with the emulator's
@@ -29,7 +29,7 @@ struct FuzzEmulatorBenchmark: AsyncParsableCommand {
                 // A broken connection is a crash only when the process is gone.
                 for _ in 0..<50 where emulator.child.isRunning { try await Task.sleep(for: .milliseconds(20)) }
                 guard !emulator.child.isRunning else { return nil }
-                let stderr = (try? String(contentsOf: emulator.child.stderr, encoding: .utf8)) ?? ""
+                let stderr = (try? String(contentsOf: emulator.child.stderrURL, encoding: .utf8)) ?? ""
                 let message = stderr.split(separator: "\n").filter {
                     $0.contains("Fatal error") || $0.contains("runtime failure")
                 }.prefix(2).joined(separator: " | ")
@@ -53,7 +53,8 @@ struct FuzzEmulatorBenchmark: AsyncParsableCommand {
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_BACKTRACE"] = "enable=no"
         let child = try ChildProcess(
-            sinchformBinary(), ["emulator", "--port", "0"], environment: environment, scratch: scratch)
+            URL(fileURLWithPath: sinchformBinary()), ["emulator", "--port", "0"], environment: environment,
+            directory: scratch, scratch: scratch)
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(20)
         while clock.now < deadline && child.isRunning {

@@ -5,6 +5,7 @@ import ProvisioningAPI
 import ProvisioningEmulator
 import SinchformEngine
 import SinchformManifest
+import SinchformTestSupport
 
 /// `sinchform-bench workload`: plan, apply and drift of N resources against the emulator with added latency,
 /// beside a per-resource refresher doing the same reads.
@@ -22,6 +23,11 @@ struct WorkloadBenchmark: AsyncParsableCommand {
             "SINCH_PROJECT_ID": project, "SINCH_KEY_ID": "sinchform-key", "SINCH_KEY_SECRET": "sinchform-secret",
             "SINCH_PROVISIONING_URL": url, "SINCH_AUTH_URL": url + "/oauth2/token", "BENCH_SECRET": "bench-secret",
         ]
+    }
+
+    /// The emulator's control routes, with the same key.
+    static func control(url: String) -> EmulatorControl {
+        EmulatorControl(baseURL: url, keyId: "sinchform-key", keySecret: "sinchform-secret", project: project)
     }
 }
 
@@ -108,20 +114,15 @@ struct WorkloadRun: AsyncParsableCommand {
             let generator = WorkloadGenerator(mix: mix)
             try generator.write(to: directory, revision: 0)
             let configuration = try ProvisioningConfiguration(environment: WorkloadBenchmark.environment(url: url))
+            let emulator = WorkloadBenchmark.control(url: url)
             try await withProvisioningClient(configuration: configuration) { control in
                 if latency > 0 {
-                    let rule: JSONValue = .object([
-                        "rules": .array([.object(["type": "latency", "fixedMs": .number(Double(latency))])])
-                    ])
-                    _ = try await control.send(.put, path: "/_emulator/faults", body: rule, operation: "set latency")
+                    try await emulator.setFaults([["type": "latency", "fixedMs": .number(Double(latency))]])
                 }
                 cell.phases.append(
                     try await child("apply", directory: directory, url: url, cell: cellName, label: "apply creates"))
                 // Reviews complete so that the update phase edits approved resources, as it would in real life.
-                let review: JSONValue = .object([
-                    "projectId": .string(WorkloadBenchmark.project), "outcome": "approve", "all": true,
-                ])
-                _ = try await control.send(.post, path: "/_emulator/review", body: review, operation: "approve all")
+                try await emulator.reviewAll(.approve)
                 cell.phases.append(
                     try await child("plan", directory: directory, url: url, cell: cellName, label: "plan"))
                 cell.phases.append(

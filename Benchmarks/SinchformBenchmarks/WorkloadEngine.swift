@@ -3,6 +3,7 @@ import Foundation
 import ProvisioningAPI
 import SinchformEngine
 import SinchformManifest
+import SinchformTestSupport
 
 /// What one phase of the workload did, as the child process reports it (one JSON line on stdout).
 struct PhaseReport: Codable, Sendable {
@@ -57,12 +58,13 @@ struct WorkloadEngine: AsyncParsableCommand {
     }
 
     private func run(_ phase: String, workspace: Workspace, client: ProvisioningClient) async throws -> PhaseReport {
+        let control = WorkloadBenchmark.control(url: url)
         var report = PhaseReport(phase: phase, seconds: 0)
         switch phase {
         case "apply":
             // The plan is not part of the apply's time or requests: the log is cleared between them.
             let context = try await workspace.plan(client: client)
-            try await Self.clearLog(client)
+            try await control.clearRequests()
             let start = ContinuousClock.now
             let result = try await Applier().apply(
                 context, workspace: workspace, client: client, options: ApplyOptions(parallelism: parallelism))
@@ -74,7 +76,7 @@ struct WorkloadEngine: AsyncParsableCommand {
             report.lockCanonical = try Self.lockIsCanonical(in: workspace.root)
         case "plan", "drift":
             // What `sinchform plan` does: the lock file, then the manifests loading while the lock's kinds are read.
-            try await Self.clearLog(client)
+            try await control.clearRequests()
             let start = ContinuousClock.now
             let context = try await workspace.plan(client: client)
             var plan = context.plan
@@ -84,7 +86,7 @@ struct WorkloadEngine: AsyncParsableCommand {
             // The diff alone, once more outside the timed phase (after its requests and peak memory are read), from
             // a refresh of its own: the per-resource column adds it to its reads.
             report.peakMegabytes = peakResidentMegabytes()
-            (report.requests, report.routes) = try await Self.requestCounts(client)
+            (report.requests, report.routes) = try await Self.requestCounts(control)
             // Every kind and every sender's templates: the workload manages all of the project.
             let live = try await Refresher().refresh(client)
             let diffStart = ContinuousClock.now
@@ -93,7 +95,7 @@ struct WorkloadEngine: AsyncParsableCommand {
                 manifestDirectory: workspace.directory)
             report.diffSeconds = (ContinuousClock.now - diffStart).inSeconds
         case "baseline":
-            try await Self.clearLog(client)
+            try await control.clearRequests()
             let start = ContinuousClock.now
             _ = try await workspace.loadManifests()
             guard let lock = try workspace.readLock() else { throw ValidationError("baseline needs sinchform.lock") }
@@ -108,7 +110,7 @@ struct WorkloadEngine: AsyncParsableCommand {
         default:
             throw ValidationError("unknown phase \(phase)")
         }
-        if report.routes.isEmpty { (report.requests, report.routes) = try await Self.requestCounts(client) }
+        if report.routes.isEmpty { (report.requests, report.routes) = try await Self.requestCounts(control) }
         if report.peakMegabytes == 0 { report.peakMegabytes = peakResidentMegabytes() }
         return report
     }
@@ -125,17 +127,12 @@ struct WorkloadEngine: AsyncParsableCommand {
         return expected == written
     }
 
-    static func clearLog(_ client: ProvisioningClient) async throws {
-        _ = try await client.send(.delete, path: "/_emulator/requests", operation: "clear the request log")
-    }
-
     /// API requests since the last clear, from the emulator's per-route counters.
-    static func requestCounts(_ client: ProvisioningClient) async throws -> (Int, [String: Int]) {
-        let body = try await client.send(.get, path: "/_emulator/requests", operation: "read the request log").body
+    static func requestCounts(_ control: EmulatorControl) async throws -> (Int, [String: Int]) {
         var routes: [String: Int] = [:]
-        for (route, count) in body?["counters"]?.objectValue ?? [:]
+        for (route, count) in try await control.requestCounters()
         where !route.contains("/_emulator") && !route.contains("/oauth2") {
-            routes[route] = Int(count.doubleValue ?? 0)
+            routes[route] = count
         }
         return (routes.values.reduce(0, +), routes)
     }

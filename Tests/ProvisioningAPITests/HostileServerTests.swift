@@ -1,5 +1,5 @@
 import Foundation
-import SinchformFixtures
+import SinchformTestSupport
 import Synchronization
 import Testing
 

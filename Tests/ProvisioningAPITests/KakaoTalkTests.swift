@@ -1,5 +1,6 @@
 import Foundation
 import ProvisioningAPI
+import SinchformTestSupport
 import Testing
 
 @Suite struct KakaoTalkTests {
@@ -18,13 +19,13 @@ import Testing
     }
 
     @Test func senderLifecycleWithRegisterAndVerify() async throws {
-        try await EmulatorHarness.run { harness in
+        try await APIHarness.run { harness in
             let senders = harness.client.kakaotalkSenders
             let created = try #require(try await senders.create(Self.sender("@acme")).completedBody)
             #expect(created["plusFriendId"]?.stringValue == "@acme")
             #expect(try await senders.get(plusFriendId: "@acme")["plusFriendId"]?.stringValue == "@acme")
 
-            try await harness.advanceClock(seconds: 600)  // the review completes
+            try await harness.control.advanceClock(seconds: 600)  // the review completes
             let registered = try #require(try await senders.register(plusFriendId: "@acme").completedBody)
             #expect(registered["state"]?.stringValue == "VERIFYING")
 
@@ -49,7 +50,7 @@ import Testing
     }
 
     @Test func templatesLifecycle() async throws {
-        try await EmulatorHarness.run { harness in
+        try await APIHarness.run { harness in
             _ = try await harness.client.kakaotalkSenders.create(Self.sender("@acme", status: "DRAFT")).get()
             let templates = harness.client.kakaotalkTemplates
             let first = try #require(
@@ -80,7 +81,7 @@ import Testing
     }
 
     @Test func listsFollowEveryPage() async throws {
-        try await EmulatorHarness.run(auth: .basic) { harness in
+        try await APIHarness.run(auth: .basic) { harness in
             let count = 103
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<count {

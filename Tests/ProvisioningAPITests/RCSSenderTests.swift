@@ -1,4 +1,5 @@
 import ProvisioningAPI
+import SinchformTestSupport
 import Testing
 
 @Suite struct RCSSenderTests {
@@ -38,7 +39,7 @@ import Testing
     }
 
     @Test func lifecycleWithLaunchAndTestNumbers() async throws {
-        try await EmulatorHarness.run { harness in
+        try await APIHarness.run { harness in
             let senders = harness.client.rcsSenders
             let created = try #require(try await senders.create(Self.sender("Acme")).completedBody)
             let id = try #require(created["id"]?.stringValue)
@@ -66,7 +67,7 @@ import Testing
     }
 
     @Test func launchPreconditionsAreReported() async throws {
-        try await EmulatorHarness.run { harness in
+        try await APIHarness.run { harness in
             let created = try #require(
                 try await harness.client.rcsSenders.create(Self.sender("Bare", launchable: false)).completedBody)
             let id = try #require(created["id"]?.stringValue)
@@ -83,7 +84,7 @@ import Testing
     }
 
     @Test func listFollowsEveryPage() async throws {
-        try await EmulatorHarness.run(auth: .basic) { harness in
+        try await APIHarness.run(auth: .basic) { harness in
             let count = 103
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<count {

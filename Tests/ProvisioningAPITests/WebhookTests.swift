@@ -1,12 +1,13 @@
 import ProvisioningAPI
+import SinchformTestSupport
 import Testing
 
 @Suite struct WebhookTests {
     @Test(arguments: [ProvisioningConfiguration.AuthMode.oauth, .basic])
     func lifecycle(auth: ProvisioningConfiguration.AuthMode) async throws {
-        try await EmulatorHarness.run(auth: auth) { harness in
+        try await APIHarness.run(auth: auth) { harness in
             let webhooks = harness.client.webhooks
-            let created = try #require(try await webhooks.create(EmulatorHarness.webhook(1)).completedBody)
+            let created = try #require(try await webhooks.create(APIHarness.webhook(1)).completedBody)
             let id = try #require(created["id"]?.stringValue)
             #expect(created["secret"] == nil)
             #expect(created["target"]?.stringValue == "https://hooks.example.com/sinch/001")
@@ -17,7 +18,7 @@ import Testing
             let patched = try await webhooks.update(id: id, ["triggers": ["ALL"]])
             #expect(patched["triggers"] == ["ALL"])
 
-            let replaced = try await webhooks.replace(id: id, EmulatorHarness.webhook(2))
+            let replaced = try await webhooks.replace(id: id, APIHarness.webhook(2))
             #expect(replaced["target"]?.stringValue == "https://hooks.example.com/sinch/002")
 
             #expect(try await webhooks.list().compactMap { $0["id"]?.stringValue } == [id])
@@ -30,9 +31,9 @@ import Testing
     }
 
     @Test func listFollowsEveryPage() async throws {
-        try await EmulatorHarness.run { harness in
+        try await APIHarness.run { harness in
             for index in 1...15 {
-                _ = try await harness.client.webhooks.create(EmulatorHarness.webhook(index)).get()
+                _ = try await harness.client.webhooks.create(APIHarness.webhook(index)).get()
             }
             // The typed list asks for the largest page (15): one request.
             #expect(try await harness.client.webhooks.list().count == 15)
@@ -53,11 +54,11 @@ import Testing
     }
 
     @Test func apiErrorsCarryCodeAndReadableDescription() async throws {
-        try await EmulatorHarness.run { harness in
+        try await APIHarness.run { harness in
             let webhooks = harness.client.webhooks
-            _ = try await webhooks.create(EmulatorHarness.webhook(1)).get()
+            _ = try await webhooks.create(APIHarness.webhook(1)).get()
             let duplicate = try await #require(throws: APIError.self) {
-                try await webhooks.create(EmulatorHarness.webhook(1), label: "webhook.ops-events")
+                try await webhooks.create(APIHarness.webhook(1), label: "webhook.ops-events")
             }
             #expect(duplicate.kind == .api)
             #expect(duplicate.status == 409)
@@ -83,9 +84,9 @@ import Testing
             #expect(
                 missing.with(resource: "webhook.gone").description.hasPrefix("webhook.gone: get webhook failed: 404"))
 
-            for index in 2...15 { _ = try await webhooks.create(EmulatorHarness.webhook(index)).get() }
+            for index in 2...15 { _ = try await webhooks.create(APIHarness.webhook(index)).get() }
             let limit = try await #require(throws: APIError.self) {
-                try await webhooks.create(EmulatorHarness.webhook(16))
+                try await webhooks.create(APIHarness.webhook(16))
             }
             #expect(limit.status == 424)
             #expect(limit.errorCode == "webhook_limit_reached")

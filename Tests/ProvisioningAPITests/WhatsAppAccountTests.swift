@@ -1,17 +1,19 @@
 import Foundation
+import NIOHTTP1
 import ProvisioningAPI
+import SinchformTestSupport
 import Testing
 
 /// The client's WhatsApp account calls (part C) against the emulator over HTTP.
 @Suite struct WhatsAppAccountTests {
-    static func setAccount(_ harness: EmulatorHarness, _ body: [String: JSONValue]) async throws {
+    static func setAccount(_ harness: APIHarness, _ body: [String: JSONValue]) async throws {
         var full = body
-        full["projectId"] = .string(EmulatorHarness.project)
-        try await harness.controlCall(.put, "/_emulator/whatsapp/account", .object(full))
+        full["projectId"] = .string(APIHarness.project)
+        try await harness.control.call(.PUT, "whatsapp/account", .object(full))
     }
 
     @Test func readsTheAccountAndEnablesTemplateAnalytics() async throws {
-        try await EmulatorHarness.run { harness in
+        try await APIHarness.run { harness in
             let account = harness.client.whatsappAccount
             let before = try await account.get()
             #expect(before.state == .onboarded)
@@ -38,7 +40,7 @@ import Testing
     }
 
     @Test func createUpdateCommentActivitiesAndDelete() async throws {
-        try await EmulatorHarness.run { harness in
+        try await APIHarness.run { harness in
             let account = harness.client.whatsappAccount
             try await Self.setAccount(harness, ["state": "NONE"])
             let created = try #require(
@@ -52,9 +54,8 @@ import Testing
             }
             #expect(exists.errorCode == "account_exists")
 
-            try await harness.controlCall(
-                .post, "/_emulator/review",
-                ["projectId": .string(EmulatorHarness.project), "kind": "whatsappAccount", "outcome": "reject"])
+            try await harness.control.call(.POST, "review",
+                ["projectId": .string(APIHarness.project), "kind": "whatsappAccount", "outcome": "reject"])
             #expect(try await account.get().state == .rejected)
             let updated = try await account.update(["wabaName": "Acme Shop"])
             #expect(updated.state == .rejected)
@@ -78,7 +79,7 @@ import Testing
 
     @Test func longLivedTokenIsNeverLogged() async throws {
         let code = "AQD-embedded-signup-code-5150"
-        try await EmulatorHarness.run { harness in
+        try await APIHarness.run { harness in
             let account = harness.client.whatsappAccount
             let token = try await account.longLivedAccessToken(.code(code))
             #expect(!token.value.isEmpty)
@@ -113,25 +114,24 @@ import Testing
     }
 
     @Test func aTokenExchangeIsRetriedButACodeExchangeIsNot() async throws {
-        try await EmulatorHarness.run { harness in
+        try await APIHarness.run { harness in
             let account = harness.client.whatsappAccount
             let rule: JSONValue = ["type": "status", "status": 503, "count": 1, "path": "longLivedAccessToken$"]
-            try await harness.setFaults([rule])
+            try await harness.control.setFaults([rule])
             let token = try await account.longLivedAccessToken(.token("EAAB"))
             #expect(!token.value.isEmpty)
             #expect(try await harness.requests("POST", pathSuffix: "/longLivedAccessToken").count == 2)
 
-            try await harness.setFaults([rule])
+            try await harness.control.setFaults([rule])
             let unknown = try await #require(throws: APIError.self) {
                 try await account.longLivedAccessToken(.code("AQD"))
             }
             #expect(unknown.kind == .outcomeUnknown)
             #expect(try await harness.requests("POST", pathSuffix: "/longLivedAccessToken").count == 3)
 
-            try await harness.controlCall(
-                .put, "/_emulator/whatsapp/account",
+            try await harness.control.call(.PUT, "whatsapp/account",
                 [
-                    "projectId": .string(EmulatorHarness.project),
+                    "projectId": .string(APIHarness.project),
                     "failures": ["longLivedAccessToken": "facebook_Request_limit_reached"],
                 ])
             let limited = try await #require(throws: APIError.self) {
@@ -143,9 +143,9 @@ import Testing
     }
 
     @Test func wabaDetailsAreTypedAndRetried() async throws {
-        try await EmulatorHarness.run { harness in
+        try await APIHarness.run { harness in
             let account = harness.client.whatsappAccount
-            try await harness.setFaults([["type": "status", "status": 503, "count": 1, "path": "wabaDetails$"]])
+            try await harness.control.setFaults([["type": "status", "status": 503, "count": 1, "path": "wabaDetails$"]])
             let wabas = try await account.wabaDetails(facebookToken: "EAAB")
             #expect(try await harness.requests("POST", pathSuffix: "/wabaDetails").count == 2)
             let numbers = try #require(wabas.first?.numbers)
@@ -158,12 +158,12 @@ import Testing
             }
             #expect(invalid.errorCode == "invalid_facebook_token")
 
-            try await harness.setFaults([["type": "wrongTypes", "path": "wabaDetails$"]])
+            try await harness.control.setFaults([["type": "wrongTypes", "path": "wabaDetails$"]])
             let undecodable = try await #require(throws: APIError.self) {
                 try await account.wabaDetails(facebookToken: "EAAB")
             }
             #expect(undecodable.kind == .undecodableResponse)
-            try await harness.setFaults([["type": "wrongTypes", "path": "whatsapp$"]])
+            try await harness.control.setFaults([["type": "wrongTypes", "path": "whatsapp$"]])
             let wrongAccount = try await #require(throws: APIError.self) { try await account.get() }
             #expect(wrongAccount.kind == .undecodableResponse)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import ProvisioningAPI
+import SinchformTestSupport
 import Testing
 
 @Suite struct WhatsAppSenderTests {
@@ -8,7 +9,7 @@ import Testing
     }
 
     @Test func lifecycleWithRegisterAndVerify() async throws {
-        try await EmulatorHarness.run { harness in
+        try await APIHarness.run { harness in
             let senders = harness.client.whatsappSenders
             let created = try #require(try await senders.create(Self.sender("1701234567")).completedBody)
             let id = try #require(created["id"]?.stringValue)
@@ -22,12 +23,8 @@ import Testing
             #expect(early.description.hasPrefix("whatsappSender.support: register WhatsApp sender failed: 409"))
 
             // Meta asks for an OTP: the review completes into PENDING_VERIFICATION.
-            try await harness.controlCall(
-                .post, "/_emulator/review",
-                [
-                    "projectId": .string(EmulatorHarness.project), "kind": "whatsappSender", "id": .string(id),
-                    "outcome": "approve", "requireVerification": true,
-                ])
+            try await harness.control.review(
+                .approve, ["kind": "whatsappSender", "id": .string(id), "requireVerification": true])
             #expect(try await senders.get(id: id)["state"]?.stringValue == "PENDING_VERIFICATION")
 
             let registered = try #require(try await senders.register(id: id, method: "SMS").completedBody)
@@ -50,16 +47,11 @@ import Testing
     }
 
     @Test func bearerTokenOfASenderIsNeverLogged() async throws {
-        try await EmulatorHarness.run { harness in
+        try await APIHarness.run { harness in
             let created = try #require(
                 try await harness.client.whatsappSenders.create(Self.sender("1701234999")).completedBody)
             let id = try #require(created["id"]?.stringValue)
-            try await harness.controlCall(
-                .post, "/_emulator/review",
-                [
-                    "projectId": .string(EmulatorHarness.project), "kind": "whatsappSender", "id": .string(id),
-                    "outcome": "approve",
-                ])
+            try await harness.control.review(.approve, ["kind": "whatsappSender", "id": .string(id)])
             let live = try await harness.client.whatsappSenders.get(id: id)
             let token = try #require(live["bearerToken"]?.stringValue)
             #expect(!harness.logs.text.contains(token))
@@ -68,7 +60,7 @@ import Testing
     }
 
     @Test func listFollowsEveryPage() async throws {
-        try await EmulatorHarness.run(auth: .basic) { harness in
+        try await APIHarness.run(auth: .basic) { harness in
             let count = 103
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<count {

@@ -1,5 +1,6 @@
 import Foundation
 import ProvisioningAPI
+import SinchformTestSupport
 import Testing
 
 @Suite struct WhatsAppTemplateTests {
@@ -11,7 +12,7 @@ import Testing
     }
 
     @Test func lifecycle() async throws {
-        try await EmulatorHarness.run { harness in
+        try await APIHarness.run { harness in
             let templates = harness.client.whatsappTemplates
             for language in ["EN_US", "DE"] {
                 let created = try #require(
@@ -46,7 +47,7 @@ import Testing
     }
 
     @Test func duplicateIsRefusedWithItsCode() async throws {
-        try await EmulatorHarness.run { harness in
+        try await APIHarness.run { harness in
             _ = try await harness.client.whatsappTemplates.create(Self.template("dup_name")).get()
             let error = try await #require(throws: APIError.self) {
                 try await harness.client.whatsappTemplates.create(Self.template("dup_name"))
@@ -57,7 +58,7 @@ import Testing
     }
 
     @Test func listFollowsManyPages() async throws {
-        try await EmulatorHarness.run(auth: .basic) { harness in
+        try await APIHarness.run(auth: .basic) { harness in
             let count = 1003
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<count {

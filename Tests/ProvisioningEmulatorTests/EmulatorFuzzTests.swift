@@ -1,6 +1,6 @@
 import Logging
 import ProvisioningEmulator
-import SinchformFixtures
+import SinchformTestSupport
 import Testing
 
 /// The short version of `sinchform-bench fuzz-emulator`: a few thousand seeded requests (paths near the API's,

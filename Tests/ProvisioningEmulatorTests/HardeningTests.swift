@@ -201,7 +201,7 @@ func endlessBody(_ h: Harness, authorization: String?) async throws -> HTTPResul
     let (chunks, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
     continuation.yield(ByteBuffer(string: "{"))
     request.body = .stream(chunks, length: .known(Int64(1_000_000_000)))
-    let response = try await h.client.execute(request, timeout: .seconds(60))
+    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
     let buffer = try await response.body.collect(upTo: 1 << 20)
     continuation.finish()
     return HTTPResult(

@@ -4,6 +4,7 @@ import JSONSyntax
 import Logging
 import NIOCore
 import NIOHTTP1
+import SinchformTestSupport
 import Testing
 
 @testable import ProvisioningEmulator
@@ -27,7 +28,7 @@ enum Auth {
     case none
 }
 
-/// A running emulator on 127.0.0.1:0 plus an HTTP client talking real HTTP to it.
+/// The shared emulator harness, spoken to in raw HTTP with the emulator's own `JSON`.
 struct Harness: Sendable {
     /// Reviews complete after 300 s of emulator time, far beyond what a slow, loaded test machine takes in real
     /// time, so tests decide when reviews end (by advancing the clock or forcing an outcome).
@@ -37,28 +38,19 @@ struct Harness: Sendable {
         return configuration
     }()
 
-    let server: EmulatorServer
-    let base: String
-    let client: HTTPClient
+    let emulator: EmulatorHarness
+    var base: String { emulator.baseURL }
     static let project = "sinchform-project"
     static let basic = "Basic " + Data("sinchform-key:sinchform-secret".utf8).base64EncodedString()
 
     static func run(
         _ configuration: EmulatorConfiguration = Harness.defaultConfiguration, _ body: (Harness) async throws -> Void
     ) async throws {
-        let server = EmulatorServer(configuration: configuration, logger: Logger(label: "emulator-test"))
-        let base = try await server.start(host: "127.0.0.1", port: 0)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let harness = Harness(server: server, base: base, client: client)
-        do {
-            try await body(harness)
-        } catch {
-            try await client.shutdown()
-            try await server.stop()
-            throw error
+        try await EmulatorHarness.run(
+            configure: { $0 = configuration }, logger: Logger(label: "emulator-test")
+        ) { emulator in
+            try await body(Harness(emulator: emulator))
         }
-        try await client.shutdown()
-        try await server.stop()
     }
 
     /// Sends a request; `path` may start with `/v1/...`, or be relative to the project (`webhooks`).
@@ -82,7 +74,7 @@ struct Harness: Sendable {
         } else if let body {
             request.body = .bytes(ByteBuffer(string: body))
         }
-        let response = try await client.execute(request, timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         let buffer = try await response.body.collect(upTo: 256 << 20)
         return HTTPResult(
             status: Int(response.status.code), headers: response.headers, bytes: Array(buffer.readableBytesView))
@@ -96,13 +88,14 @@ struct Harness: Sendable {
     func put(_ path: String, _ json: JSON) async throws -> HTTPResult { try await send(.PUT, path, json: json) }
     func delete(_ path: String) async throws -> HTTPResult { try await send(.DELETE, path) }
 
-    /// Control API call (with the emulator's key, like every API call).
-    func control(
-        _ method: HTTPMethod, _ path: String, _ json: JSON? = nil, auth: Auth = .basic
-    ) async throws
+    /// A control call (`path` relative to `/_emulator/`): through the shared control client, which sends the
+    /// emulator's own credentials, or raw with other credentials (to show they are refused).
+    func control(_ method: HTTPMethod, _ path: String, _ json: JSON? = nil, auth: Auth = .basic) async throws
         -> HTTPResult
     {
-        try await send(method, "/_emulator/" + path, json: json, auth: auth)
+        guard case .basic = auth else { return try await send(method, "/_emulator/" + path, json: json, auth: auth) }
+        let (status, bytes) = try await emulator.control.send(method, path, bytes: json?.serialized())
+        return HTTPResult(status: status, headers: [:], bytes: bytes)
     }
 
     func advance(seconds: Double) async throws {

@@ -3,50 +3,8 @@ import Testing
 
 @testable import ProvisioningEmulator
 
+/// The emulator's own `JSON` through the shared writer and parser (their rules: `JSONSyntaxTests`).
 @Suite struct JSONParsingTests {
-    private func parse(_ text: String) -> JSON? { JSON.parse(Array(text.utf8)) }
-
-    @Test func valuesOfEveryKind() {
-        #expect(
-            parse(#" {"a": [1, -2.5, 1e3, true, false, null], "b": {"c": "d"}, "e": {} , "f": []} "#)
-                == [
-                    "a": [1, .number(-2.5), 1000, true, false, nil], "b": ["c": "d"], "e": .object([:]),
-                    "f": .array([]),
-                ])
-        #expect(parse("42") == 42)
-        #expect(parse(#""top""#) == "top")
-        #expect(parse("1152921504606846976") == .number(1_152_921_504_606_846_976))
-        #expect(parse(#"{"a":1,"a":2}"#) == ["a": 2])
-    }
-
-    @Test func stringEscapes() {
-        #expect(parse(#""q\" b\\ s\/ \b\f\n\r\t""#) == .string("q\" b\\ s/ \u{8}\u{C}\n\r\t"))
-        #expect(parse(#""\u00e9\u20AC\ud83d\ude00 é""#) == .string("é€😀 é"))
-    }
-
-    @Test func rejectsWhatIsNotJSON() {
-        for text in [
-            "", " ", "{", "[1,]", "{\"a\":1,}", "01", "1.", ".5", "-", "1e", "+1", "tru", "nul", "\"open",
-            "\"tab\there\"", #""\x""#, #""\ud83d""#, #""\u12""#, "{a:1}", "[1] 2", "1e999", "NaN",
-        ] {
-            #expect(parse(text) == Optional<JSON>.none, "\(text)")
-        }
-        #expect(JSON.parse([0x22, 0xFF, 0x22]) == nil)
-        #expect(parse(String(repeating: "[", count: 600) + String(repeating: "]", count: 600)) == nil)
-        #expect(parse(String(repeating: "[", count: 100) + String(repeating: "]", count: 100)) != nil)
-    }
-
-    @Test func serialisesCompactlyWithSortedKeys() {
-        let value: JSON = [
-            "b": [.number(-42), .number(0.5), .number(1e15), .number(-0.0), .number(.infinity), 999_999_999_999_999],
-            "a": ["z": "q\"\\\n\u{1}é", "y": true, "x": nil],
-        ]
-        #expect(
-            value.serializedString()
-                == #"{"a":{"x":null,"y":true,"z":"q\"\\\n\u0001é"},"b":[-42,0.5,1000000000000000.0,0,null,999999999999999]}"#
-        )
-    }
-
     @Test func roundTripsItsOwnOutput() {
         let value: JSON = ["text": "line\nbreak \u{1} \"quoted\" ünï", "list": [.number(1.5), -3, ["deep": nil]]]
         #expect(JSON.parse(value.serialized()) == value)

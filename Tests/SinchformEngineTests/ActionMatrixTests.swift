@@ -2,6 +2,7 @@ import Foundation
 import ProvisioningAPI
 import SinchformEngine
 import SinchformManifest
+import SinchformTestSupport
 import Testing
 
 /// Every action on every kind, applied through the engine against the emulator over real HTTP, each apply checked
@@ -92,7 +93,7 @@ struct MatrixCase: Sendable, CustomTestStringConvertible {
     /// Creates the resource with a plain API call from its manifest spec (adoption).
     var createDirectly: @Sendable (ProvisioningClient, JSONValue) async throws -> PostResult
     /// Brings a new resource to the state in which the API accepts an update.
-    var makeUpdatable: @Sendable (EmulatorHarness) async throws -> Void = { try await $0.review("approve") }
+    var makeUpdatable: @Sendable (EmulatorHarness) async throws -> Void = { try await $0.control.reviewAll(.approve) }
 
     var testDescription: String { kind.rawValue }
 
@@ -189,7 +190,7 @@ struct MatrixCase: Sendable, CustomTestStringConvertible {
             },
             makeUpdatable: { harness in
                 // A new sender stays IN_PROGRESS after review until it is registered and verified: then ACTIVE.
-                try await harness.review("approve")
+                try await harness.control.reviewAll(.approve)
                 try await harness.withClient { client in
                     _ = try await client.kakaotalkSenders.register(plusFriendId: "@matrix")
                     _ = try await client.kakaotalkSenders.verify(plusFriendId: "@matrix", code: 123_456)
@@ -257,14 +258,9 @@ struct MatrixDriver {
     static let file = "matrix.yaml"
 
     static func run(_ row: MatrixCase, _ body: (MatrixDriver) async throws -> Void) async throws {
-        let harness = try await EmulatorHarness.start(extra: ["MATRIX_SECRET": "matrix-s3cret"])
-        do {
+        try await EmulatorHarness.run(environment: ["MATRIX_SECRET": "matrix-s3cret"]) { harness in
             try await body(MatrixDriver(row: row, harness: harness))
-        } catch {
-            try? await harness.stop()
-            throw error
         }
-        try await harness.stop()
     }
 
     /// A lock entry's identity in the spelling of ``MatrixCase/liveKey``.
@@ -318,7 +314,7 @@ struct MatrixDriver {
     }
 
     func advanceClock(days: Double) async throws {
-        try await harness.control(.post, "/_emulator/clock/advance", ["seconds": .number(days * 86_400)])
+        try await harness.control.advanceClock(seconds: days * 86_400)
     }
 
     /// A resource in its removal grace period is already deleted: a second DELETE is refused.
@@ -350,14 +346,12 @@ struct MatrixDriver {
     /// Applying a plan without changes makes no write call and leaves the lock as it was.
     func noop() async throws {
         let serial = try LockFile.read(in: harness.directory.path)?.serial
-        try await harness.control(.delete, "/_emulator/requests")
+        try await harness.control.clearRequests()
         let result = try await harness.apply()
         #expect(result.succeeded && result.done.isEmpty, "\(describe(result))")
-        let log = try await harness.control(.get, "/_emulator/requests")
-        let writes = (log?["requests"]?.arrayValue ?? []).filter {
-            $0["method"]?.stringValue != "GET" && $0["path"]?.stringValue?.hasSuffix("/oauth2/token") != true
-        }
-        #expect(log?["requests"]?.arrayValue?.isEmpty == false, "the apply must at least read live state")
+        let log = try await harness.control.requests()
+        let writes = log.filter { $0.method != "GET" && !$0.path.hasSuffix("/oauth2/token") }
+        #expect(!log.isEmpty, "the apply must at least read live state")
         #expect(writes.isEmpty, "\(row.kind): a no-op apply wrote: \(writes)")
         #expect(try LockFile.read(in: harness.directory.path)?.serial == serial)
     }
@@ -373,7 +367,7 @@ struct MatrixDriver {
         try await apply(expecting: .update)
         // A change under review counts as the live value: nothing to submit again.
         try await expectConverged(.noop, "update")
-        try await harness.review("approve")
+        try await harness.control.reviewAll(.approve)
         let items = try await live()
         #expect(items.count == 1, "\(row.kind): \(items)")
         #expect(items.first?.value(atPath: edit.livePath) == edit.value, "\(row.kind): \(items)")
@@ -423,7 +417,7 @@ struct MatrixDriver {
             try await apply(expecting: .replace)
         }
 
-        try await harness.review("approve")
+        try await harness.control.reviewAll(.approve)
         let entry = Self.key(try lockEntry()?.remoteId)
         #expect(entry != nil)
         if case .replaced = row.replaceOutcome { #expect(entry != old, "a replacement has a new identity") }
@@ -485,7 +479,7 @@ struct MatrixDriver {
             Issue.record("\(row.kind): the direct create did not complete: \(posted)")
             return
         }
-        try await harness.review("approve")
+        try await harness.control.reviewAll(.approve)
         let (plan, change) = try await replan()
         #expect(change?.action == .adopt, "\(describe(plan))")
         #expect(plan.summary.create == 0, "\(describe(plan))")

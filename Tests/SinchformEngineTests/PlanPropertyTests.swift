@@ -1,8 +1,8 @@
 import Foundation
 import ProvisioningAPI
 import SinchformEngine
-import SinchformFixtures
 import SinchformManifest
+import SinchformTestSupport
 import Testing
 
 /// Property: for generated manifests and a generated live state, applying the plan and planning again gives no
@@ -81,47 +81,48 @@ import Testing
     func applyingAPlanAndPlanningAgainGivesNoChanges(_ seed: Int) async throws {
         var random = SplitMix64(state: UInt64(seed) &* 7919 &+ 17)
         let (yaml, calls) = Self.generate(&random)
-        let harness = try await EmulatorHarness.start()
-        defer { Task { try? await harness.stop() } }
-        for (method, path, body) in calls { try await harness.control(method, path, body) }
-        if random.chance(50) { try await harness.review("approve") }
-        try harness.write("generated.yaml", yaml)
+        try await EmulatorHarness.run { harness in
+            for (method, path, body) in calls { try await harness.api(method, path, body) }
+            if random.chance(50) { try await harness.control.reviewAll(.approve) }
+            try harness.write("generated.yaml", yaml)
 
-        let parallelism = Int.random(in: 1...4, using: &random)
-        var result = try await harness.apply(parallelism: parallelism)
-        if !result.succeeded {
-            // The only acceptable failure: a pre-existing change under review, which the API refuses to update
-            // until its review ends. The review ends, apply again: it must converge.
+            let parallelism = Int.random(in: 1...4, using: &random)
+            var result = try await harness.apply(parallelism: parallelism)
+            if !result.succeeded {
+                // The only acceptable failure: a pre-existing change under review, which the API refuses to update
+                // until its review ends. The review ends, apply again: it must converge.
+                #expect(
+                    result.failed.allSatisfy { $0.message?.contains("template_changes_not_updatable") == true },
+                    "seed \(seed): \(result.failed.map { $0.message ?? "" })\n\(yaml)")
+                try await harness.control.reviewAll(.approve)
+                result = try await harness.apply(parallelism: parallelism)
+            }
+            #expect(result.succeeded, "seed \(seed): \(result.failed.map { $0.message ?? "" })\n\(yaml)")
+            let again = try await harness.plan().plan
             #expect(
-                result.failed.allSatisfy { $0.message?.contains("template_changes_not_updatable") == true },
-                "seed \(seed): \(result.failed.map { $0.message ?? "" })\n\(yaml)")
-            try await harness.review("approve")
-            result = try await harness.apply(parallelism: parallelism)
-        }
-        #expect(result.succeeded, "seed \(seed): \(result.failed.map { $0.message ?? "" })\n\(yaml)")
-        let again = try await harness.plan().plan
-        #expect(
-            !again.hasChanges,
-            "seed \(seed): \(again.changes.filter(\.isChange).map { "\($0.address) \($0.action) \($0.fields.map(\.path))" })\n\(yaml)"
-        )
-        if random.chance(50) {
-            try await harness.review("approve")
-            let reviewed = try await harness.plan().plan
-            #expect(
-                !reviewed.hasChanges, "seed \(seed) after review: \(reviewed.changes.filter(\.isChange).map(\.address))"
+                !again.hasChanges,
+                "seed \(seed): \(again.changes.filter(\.isChange).map { "\($0.address) \($0.action) \($0.fields.map(\.path))" })\n\(yaml)"
             )
+            if random.chance(50) {
+                try await harness.control.reviewAll(.approve)
+                let reviewed = try await harness.plan().plan
+                #expect(
+                    !reviewed.hasChanges,
+                    "seed \(seed) after review: \(reviewed.changes.filter(\.isChange).map(\.address))"
+                )
+            }
+            // Nothing duplicated: one live webhook per target, one template per name and language.
+            let webhooks = try await harness.withClient { try await $0.webhooks.list() }
+            let targets = webhooks.compactMap { $0["target"]?.stringValue }
+            #expect(Set(targets).count == targets.count)
+            let manifests = try await harness.workspace.loadManifests().0
+            #expect(webhooks.count == manifests.resources.filter { $0.kind == .webhook }.count)
+            let templates = try await harness.withClient { try await $0.whatsappTemplates.list() }
+            let keys = templates.compactMap { t in
+                t["name"]?.stringValue.map { $0 + "/" + (t["language"]?.stringValue ?? "") }
+            }
+            #expect(Set(keys).count == keys.count)
         }
-        // Nothing duplicated: one live webhook per target, one template per name and language.
-        let webhooks = try await harness.withClient { try await $0.webhooks.list() }
-        let targets = webhooks.compactMap { $0["target"]?.stringValue }
-        #expect(Set(targets).count == targets.count)
-        let manifests = try await harness.workspace.loadManifests().0
-        #expect(webhooks.count == manifests.resources.filter { $0.kind == .webhook }.count)
-        let templates = try await harness.withClient { try await $0.whatsappTemplates.list() }
-        let keys = templates.compactMap { t in
-            t["name"]?.stringValue.map { $0 + "/" + (t["language"]?.stringValue ?? "") }
-        }
-        #expect(Set(keys).count == keys.count)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import JSONSyntax
+import SinchformTestSupport
 import Testing
 
 @testable import SinchformManifest
@@ -14,11 +15,7 @@ import Testing
         let rendered =
             result.diagnostics.map { $0.description.replacingOccurrences(of: directory.path + "/", with: "") }
             .joined(separator: "\n") + "\n"
-        let expectedFile = directory.appendingPathComponent("expected.txt")
-        if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
-            try rendered.write(to: expectedFile, atomically: true, encoding: .utf8)
-        }
-        let expected = try String(contentsOf: expectedFile, encoding: .utf8)
+        let expected = try Snapshot.expected(rendered, in: directory.appendingPathComponent("expected.txt"))
         #expect(rendered == expected, "diagnostics of \(directory.lastPathComponent) changed")
         // No diagnostic ever shows a value taken from the environment (it names the variable instead).
         for value in environment.values where value.count >= 8 {

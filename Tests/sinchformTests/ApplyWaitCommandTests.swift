@@ -1,5 +1,5 @@
 import Foundation
-import SinchformFixtures
+import SinchformTestSupport
 import Testing
 
 /// `sinchform apply --wait` end to end on the embedded emulator (reviews there end by themselves after 3 s): the

@@ -1,4 +1,5 @@
 import Foundation
+import SinchformTestSupport
 import Testing
 
 /// An unreachable API, wrong credentials and a missing project id: each is one clear line on standard error, exit 1,
@@ -45,10 +46,12 @@ import Testing
     @Test func wrongCredentials() async throws {
         let scratch = try Reliability.scratch("connection-emulator")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let emulator = try await Reliability.Emulator.start(
-            state: scratch.appendingPathComponent("state.json"), scratch: scratch)
-        defer { Task { await emulator.stop() } }
-        try await attempt(emulator.environment(["SINCH_KEY_SECRET": "not-the-secret"]), expecting: "401")
+        try await EmulatorProcess.run(
+            binary: Reliability.binary, state: scratch.appendingPathComponent("state.json"), scratch: scratch,
+            keyId: "reliability-key", keySecret: "reliability-secret"
+        ) { emulator in
+            try await attempt(emulator.environment(["SINCH_KEY_SECRET": "not-the-secret"]), expecting: "401")
+        }
     }
 
     /// Security audit finding 18: the audit's reproduction printed `cannot reach http://user:URLPASS-CANARY@…`.

@@ -1,4 +1,5 @@
 import Foundation
+import SinchformTestSupport
 import Synchronization
 import Testing
 
@@ -145,8 +146,9 @@ private func request(_ method: String, _ url: String, body: String? = nil) async
         let scratch = try Reliability.scratch("emulator-host")
         defer { try? FileManager.default.removeItem(at: scratch) }
         for (host, warns) in [("0.0.0.0", true), ("127.0.0.1", false)] {
-            let child = try Reliability.Child(
-                ["emulator", "--host", host, "--port", "0"], environment: [:], directory: scratch, scratch: scratch)
+            let child = try ChildProcess(
+                Reliability.binary, ["emulator", "--host", host, "--port", "0"], environment: [:], directory: scratch,
+                scratch: scratch)
             let clock = ContinuousClock()
             let deadline = clock.now + .seconds(30)
             while !child.stdoutText.hasPrefix("http"), child.process.isRunning, clock.now < deadline {
@@ -164,9 +166,9 @@ private func request(_ method: String, _ url: String, body: String? = nil) async
         let scratch = try Reliability.scratch("emulator-delay")
         defer { try? FileManager.default.removeItem(at: scratch) }
         for delay in ["1e300", "-1", "nan"] {
-            let run = try await Reliability.run(
-                ["emulator", "--port", "0", "--review-delay=\(delay)"], environment: [:], directory: scratch,
-                scratch: scratch, timeout: .seconds(30))
+            let run = try await ChildProcess.run(
+                Reliability.binary, ["emulator", "--port", "0", "--review-delay=\(delay)"], environment: [:],
+                directory: scratch, scratch: scratch, timeout: .seconds(30))
             #expect(!run.killed, "\(delay)")
             #expect(run.status == 64, "\(delay): \(run.stderr)")
             #expect(run.stderr.contains("--review-delay must be a number of seconds"), "\(delay)")

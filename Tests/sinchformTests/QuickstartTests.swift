@@ -1,5 +1,6 @@
 import Foundation
 import ProvisioningEmulator
+import SinchformTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -71,7 +72,7 @@ import Testing
 
         // apply puts the files' version back once the edit's review is over (the API refuses to update a template
         // whose change is under review), and everything converges.
-        try await Self.withEmulator(statePath: state.path) { base in try await Self.approveReviews(base) }
+        try await Self.withEmulator(statePath: state.path) { try await $0.control.reviewAll(.approve) }
         let repair = try await sinchform(["apply", "quickstart", "--emulator", "--auto-approve"])
         #expect(repair.status == 0, "\(repair)")
         let converged = try await sinchform(["plan", "quickstart", "--emulator", "--detailed-exitcode"])
@@ -93,12 +94,14 @@ import Testing
 
     /// What the README does with `sinchform emulator --state …` and curl, done in-process.
     static func editGermanTemplate(statePath: String) async throws {
-        try await withEmulator(statePath: statePath) { base in
+        try await withEmulator(statePath: statePath) { emulator in
             // The README's pause lets the reviews of the apply complete (a few seconds of emulator clock); a
-            // template still under review cannot be edited. Here the reviews are completed at once.
-            try await approveReviews(base)
+            // template still under review cannot be edited. Here the reviews are completed at once (on a slow
+            // machine they may all have ended on their own).
+            try await emulator.control.reviewAll(.approve)
             try await call(
-                "PATCH", base + "/v1/projects/sinchform-project/whatsapp/templates/order_shipped/languages/DE",
+                "PATCH",
+                emulator.baseURL + "/v1/projects/sinchform-project/whatsapp/templates/order_shipped/languages/DE",
                 #"""
                 {"status": "SUBMIT", "details": {"components": [{"type": "BODY",
                  "text": "Ihre Bestellung {{1}} kommt am {{2}}.", "examples": ["#4711", "Freitag"]}]}}
@@ -106,26 +109,9 @@ import Testing
         }
     }
 
-    /// Ends every pending review; on a slow machine they may all have ended on their own (404: none pending).
-    static func approveReviews(_ base: String) async throws {
-        try await call(
-            "POST", base + "/_emulator/review",
-            #"{"projectId": "sinchform-project", "outcome": "approve", "all": true}"#, accepting: [200, 404])
-    }
-
     /// Serves the state file on a free port for `body`, then stops (which writes the state back).
-    static func withEmulator(statePath: String, _ body: (String) async throws -> Void) async throws {
-        var configuration = EmulatorConfiguration()
-        configuration.statePath = statePath
-        let server = EmulatorServer(configuration: configuration)
-        let base = try await server.start(host: "127.0.0.1", port: 0)
-        do {
-            try await body(base)
-        } catch {
-            try await server.stop()
-            throw error
-        }
-        try await server.stop()
+    static func withEmulator(statePath: String, _ body: (EmulatorHarness) async throws -> Void) async throws {
+        try await EmulatorHarness.run(reviewDelay: .seconds(3), configure: { $0.statePath = statePath }, body)
     }
 
     /// One request with the emulator's key, as curl -u would send it; a status outside `accepting` fails the test.

@@ -1,4 +1,6 @@
 import Foundation
+import JSONSyntax
+import SinchformTestSupport
 import Testing
 
 /// The real binary against a `sinchform emulator` process: concurrent applies, kill -9 mid-apply, and secrets in
@@ -8,88 +10,94 @@ import Testing
     func simultaneousAppliesLetExactlyOneProceed(_ count: Int) async throws {
         let scratch = try Reliability.scratch("race")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let emulator = try await Reliability.Emulator.start(
-            state: scratch.appendingPathComponent("emulator.json"), scratch: scratch)
-        defer { Task { await emulator.stop() } }
-        let directory = scratch.appendingPathComponent("manifests")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        _ = try Reliability.writeManifests(count: 12, to: directory)
-        // Slow answers keep the first apply holding the lock while the others start.
-        _ = try await emulator.control(
-            "PUT", "/_emulator/faults", body: ["rules": [["type": "latency", "fixedMs": 150]]])
+        try await EmulatorProcess.run(
+            binary: Reliability.binary, state: scratch.appendingPathComponent("emulator.json"), scratch: scratch,
+            keyId: "reliability-key", keySecret: "reliability-secret"
+        ) { emulator in
+            let directory = scratch.appendingPathComponent("manifests")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try ManyResources(count: 12).write(to: directory)
+            // Slow answers keep the first apply holding the lock while the others start.
+            try await emulator.control.setFaults([["type": "latency", "fixedMs": 150]])
 
-        let children = try (0..<count).map { _ in
-            try Reliability.Child(
-                ["apply", "--auto-approve", directory.path], environment: emulator.environment(), directory: scratch,
-                scratch: scratch)
-        }
-        var runs: [(pid: Int32, run: Reliability.Run)] = []
-        for child in children { runs.append((child.pid, await child.wait(timeout: .seconds(90)))) }
+            let children = try (0..<count).map { _ in
+                try ChildProcess(
+                    Reliability.binary, ["apply", "--auto-approve", directory.path],
+                    environment: emulator.environment(), directory: scratch, scratch: scratch)
+            }
+            var runs: [(pid: Int32, run: ChildProcess.Run)] = []
+            for child in children { runs.append((child.pid, await child.wait(timeout: .seconds(90)))) }
 
-        let winners = runs.filter { $0.run.status == 0 }
-        #expect(winners.count == 1, "\(runs.map { "\($0.run.status): \($0.run.stderr)" })")
-        let winner = try #require(winners.first)
-        for (_, run) in runs where run.status != 0 {
-            #expect(run.status == 1)
-            #expect(run.stderr.contains("another apply is running in this directory"), "\(run.stderr)")
-            #expect(run.stderr.contains("(pid \(winner.pid))"), "names the holder: \(run.stderr)")
+            let winners = runs.filter { $0.run.status == 0 }
+            #expect(winners.count == 1, "\(runs.map { "\($0.run.status): \($0.run.stderr)" })")
+            let winner = try #require(winners.first)
+            for (_, run) in runs where run.status != 0 {
+                #expect(run.status == 1)
+                #expect(run.stderr.contains("another apply is running in this directory"), "\(run.stderr)")
+                #expect(run.stderr.contains("(pid \(winner.pid))"), "names the holder: \(run.stderr)")
+            }
+            #expect(try await emulator.control.successfulCreates() == 12)
         }
-        #expect(try await emulator.successfulCreates() == 12)
     }
 
     @Test(.timeLimit(.minutes(3))) func killedAppliesConvergeWithoutDuplicates() async throws {
         let scratch = try Reliability.scratch("kills")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let emulator = try await Reliability.Emulator.start(
-            state: scratch.appendingPathComponent("emulator.json"), scratch: scratch)
-        defer { Task { await emulator.stop() } }
-        var generator = SystemRandomNumberGenerator()
-        let kills = 5
-        var converged = 0
-        var createsAtKill: [Int] = []
-        for round in 0..<kills {
-            _ = try await emulator.control("POST", "/_emulator/reset")
-            _ = try await emulator.control(
-                "PUT", "/_emulator/faults", body: ["rules": [["type": "latency", "randomMs": 120]]])
-            let directory = scratch.appendingPathComponent("round-\(round)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let expected = try Reliability.writeManifests(count: 30, to: directory)
-            let environment = emulator.environment()
+        try await EmulatorProcess.run(
+            binary: Reliability.binary, state: scratch.appendingPathComponent("emulator.json"), scratch: scratch,
+            keyId: "reliability-key", keySecret: "reliability-secret"
+        ) { emulator in
+            var generator = SystemRandomNumberGenerator()
+            let kills = 5
+            var converged = 0
+            var createsAtKill: [Int] = []
+            for round in 0..<kills {
+                try await emulator.control.reset()
+                try await emulator.control.setFaults([["type": "latency", "randomMs": 120]])
+                let directory = scratch.appendingPathComponent("round-\(round)")
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                let resources = ManyResources(count: 30)
+                try resources.write(to: directory)
+                let expected = resources.expectedCounts
+                let environment = emulator.environment()
 
-            let child = try Reliability.Child(
-                ["apply", "--auto-approve", "--parallelism", "4", directory.path], environment: environment,
-                directory: scratch, scratch: scratch)
-            try await Task.sleep(for: .milliseconds(Int.random(in: 150...900, using: &generator)))
-            kill(child.pid, SIGKILL)
-            _ = await child.wait(timeout: .seconds(30))
-            createsAtKill.append(try await emulator.successfulCreates())
+                let child = try ChildProcess(
+                    Reliability.binary, ["apply", "--auto-approve", "--parallelism", "4", directory.path],
+                    environment: environment,
+                    directory: scratch, scratch: scratch)
+                try await Task.sleep(for: .milliseconds(Int.random(in: 150...900, using: &generator)))
+                kill(child.pid, SIGKILL)
+                _ = await child.wait(timeout: .seconds(30))
+                createsAtKill.append(try await emulator.control.successfulCreates())
 
-            let lockURL = directory.appendingPathComponent("sinchform.lock")
-            if FileManager.default.fileExists(atPath: lockURL.path) {
-                let lock = try JSONSerialization.jsonObject(with: Data(contentsOf: lockURL)) as? [String: Any]
-                #expect(lock?["formatVersion"] as? Int == 1, "round \(round): the lock file must parse")
+                let lockURL = directory.appendingPathComponent("sinchform.lock")
+                if FileManager.default.fileExists(atPath: lockURL.path) {
+                    let lock = try JSONSerialization.jsonObject(with: Data(contentsOf: lockURL)) as? [String: Any]
+                    #expect(lock?["formatVersion"] as? Int == 1, "round \(round): the lock file must parse")
+                }
+                try await emulator.control.clearFaults()
+                let plan = try await ChildProcess.run(
+                    Reliability.binary, ["plan", directory.path], environment: environment, directory: scratch,
+                    scratch: scratch)
+                #expect(plan.status == 0, "round \(round): \(plan.stderr)")
+                let apply = try await ChildProcess.run(
+                    Reliability.binary, ["apply", "--auto-approve", directory.path], environment: environment,
+                    directory: scratch, scratch: scratch)
+                #expect(apply.status == 0, "round \(round): \(apply.stdout) \(apply.stderr)")
+                let final = try await ChildProcess.run(
+                    Reliability.binary, ["plan", "--detailed-exitcode", directory.path], environment: environment,
+                    directory: scratch, scratch: scratch)
+                if final.status == 0 { converged += 1 }
+                #expect(try await emulator.control.successfulCreates() == 30, "round \(round): duplicates")
+                #expect(try await emulator.control.liveCounts() == expected, "round \(round)")
             }
-            _ = try await emulator.control("DELETE", "/_emulator/faults")
-            let plan = try await Reliability.run(
-                ["plan", directory.path], environment: environment, directory: scratch, scratch: scratch)
-            #expect(plan.status == 0, "round \(round): \(plan.stderr)")
-            let apply = try await Reliability.run(
-                ["apply", "--auto-approve", directory.path], environment: environment, directory: scratch,
-                scratch: scratch)
-            #expect(apply.status == 0, "round \(round): \(apply.stdout) \(apply.stderr)")
-            let final = try await Reliability.run(
-                ["plan", "--detailed-exitcode", directory.path], environment: environment, directory: scratch,
-                scratch: scratch)
-            if final.status == 0 { converged += 1 }
-            #expect(try await emulator.successfulCreates() == 30, "round \(round): duplicates")
-            #expect(try await emulator.liveCounts() == expected, "round \(round)")
+            #expect(converged == kills)
+            // The kills must land mid-apply (some work done, not all), or they test nothing.
+            #expect(createsAtKill.contains { $0 > 0 && $0 < 30 }, "creates done when killed: \(createsAtKill)")
+            print(
+                "kills (swift test): \(converged) of \(kills) converged, 30 resources each, creates at kill \(createsAtKill)"
+            )
         }
-        #expect(converged == kills)
-        // The kills must land mid-apply (some work done, not all), or they test nothing.
-        #expect(createsAtKill.contains { $0 > 0 && $0 < 30 }, "creates done when killed: \(createsAtKill)")
-        print(
-            "kills (swift test): \(converged) of \(kills) converged, 30 resources each, creates at kill \(createsAtKill)"
-        )
     }
 
     @Test(.timeLimit(.minutes(2))) func noSecretInAnyOutputOrFile() async throws {
@@ -98,60 +106,62 @@ import Testing
         let rotated = "HOOKSECRET-e2e-rotated-M5b-never-shown"
         let scratch = try Reliability.scratch("secrets")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let emulator = try await Reliability.Emulator.start(
-            state: scratch.appendingPathComponent("emulator.json"), scratch: scratch, keySecret: keySecret)
-        defer { Task { await emulator.stop() } }
-        let directory = scratch.appendingPathComponent("manifests")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        _ = try Reliability.writeManifests(count: 6, webhooks: 3, to: directory)
-        var environment = emulator.environment(["HOOK_SECRET": hookSecret])
+        try await EmulatorProcess.run(
+            binary: Reliability.binary, state: scratch.appendingPathComponent("emulator.json"), scratch: scratch,
+            keyId: "reliability-key", keySecret: keySecret
+        ) { emulator in
+            let directory = scratch.appendingPathComponent("manifests")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try ManyResources(count: 6, webhooks: 3).write(to: directory)
+            var environment = emulator.environment(["HOOK_SECRET": hookSecret])
 
-        var outputs: [(String, String)] = []
-        func run(_ arguments: [String]) async throws -> Reliability.Run {
-            let result = try await Reliability.run(
-                arguments, environment: environment, directory: scratch, scratch: scratch)
-            outputs.append((arguments.joined(separator: " "), result.stdout + result.stderr))
-            return result
-        }
-        for format in ["text", "json", "markdown"] {
-            #expect(try await run(["plan", "--verbose", "--format", format, directory.path]).status == 0)
-        }
-        let saved = scratch.appendingPathComponent("saved.plan").path
-        #expect(try await run(["plan", "--out", saved, directory.path]).status == 0)
-        #expect(try await run(["show", saved, "--format", "json"]).status == 0)
-        #expect(try await run(["apply", "--verbose", "--auto-approve", saved]).status == 0)
-        environment["HOOK_SECRET"] = rotated
-        #expect(try await run(["plan", "--verbose", "--format", "json", directory.path]).status == 0)
-        #expect(try await run(["apply", "--verbose", "--auto-approve", directory.path]).status == 0)
-        _ = try await run(["drift", "--verbose", "--format", "json", directory.path])
-        // A failing apply: its messages are searched too.
-        environment["HOOK_SECRET"] = hookSecret
-        _ = try await emulator.control(
-            "PUT", "/_emulator/faults", body: ["rules": [["type": "status", "status": 503, "method": "PATCH"]]])
-        #expect(try await run(["apply", "--verbose", "--auto-approve", directory.path]).status == 1)
-        outputs.append(("emulator stdout", emulator.child.stdoutText))
-
-        let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)
-        for case let url as URL in enumerator?.allObjects ?? []
-        where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
-            outputs.append((url.lastPathComponent, (try? String(contentsOf: url, encoding: .utf8)) ?? ""))
-        }
-        outputs.append(("saved.plan", try String(contentsOfFile: saved, encoding: .utf8)))
-        #expect(outputs.contains { $0.0.hasSuffix(".jsonl") } && outputs.contains { $0.0 == "sinchform.lock" })
-        #expect(outputs.contains { $0.1.contains("Authorization: (sensitive)") }, "--verbose must log requests")
-
-        let basic = Data("reliability-key:\(keySecret)".utf8).base64EncodedString()
-        var leaks: [String] = []
-        for (source, text) in outputs {
-            for secret in [keySecret, hookSecret, rotated, basic] where text.contains(secret) {
-                leaks.append("\(source): \(secret.prefix(14))…")
+            var outputs: [(String, String)] = []
+            func run(_ arguments: [String]) async throws -> ChildProcess.Run {
+                let result = try await ChildProcess.run(
+                    Reliability.binary, arguments, environment: environment, directory: scratch, scratch: scratch)
+                outputs.append((arguments.joined(separator: " "), result.stdout + result.stderr))
+                return result
             }
-            if text.range(of: #"(?<![A-Za-z0-9])[A-Za-z0-9]{48}(?![A-Za-z0-9])"#, options: .regularExpression) != nil
-                || text.range(of: #"Bearer (?!\(sensitive\))"#, options: .regularExpression) != nil
-            {
-                leaks.append("\(source): a bearer token")
+            for format in ["text", "json", "markdown"] {
+                #expect(try await run(["plan", "--verbose", "--format", format, directory.path]).status == 0)
             }
+            let saved = scratch.appendingPathComponent("saved.plan").path
+            #expect(try await run(["plan", "--out", saved, directory.path]).status == 0)
+            #expect(try await run(["show", saved, "--format", "json"]).status == 0)
+            #expect(try await run(["apply", "--verbose", "--auto-approve", saved]).status == 0)
+            environment["HOOK_SECRET"] = rotated
+            #expect(try await run(["plan", "--verbose", "--format", "json", directory.path]).status == 0)
+            #expect(try await run(["apply", "--verbose", "--auto-approve", directory.path]).status == 0)
+            _ = try await run(["drift", "--verbose", "--format", "json", directory.path])
+            // A failing apply: its messages are searched too.
+            environment["HOOK_SECRET"] = hookSecret
+            try await emulator.control.setFaults([["type": "status", "status": 503, "method": "PATCH"]])
+            #expect(try await run(["apply", "--verbose", "--auto-approve", directory.path]).status == 1)
+            outputs.append(("emulator stdout", emulator.child.stdoutText))
+
+            let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)
+            for case let url as URL in enumerator?.allObjects ?? []
+            where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+                outputs.append((url.lastPathComponent, (try? String(contentsOf: url, encoding: .utf8)) ?? ""))
+            }
+            outputs.append(("saved.plan", try String(contentsOfFile: saved, encoding: .utf8)))
+            #expect(outputs.contains { $0.0.hasSuffix(".jsonl") } && outputs.contains { $0.0 == "sinchform.lock" })
+            #expect(outputs.contains { $0.1.contains("Authorization: (sensitive)") }, "--verbose must log requests")
+
+            let basic = Data("reliability-key:\(keySecret)".utf8).base64EncodedString()
+            var leaks: [String] = []
+            for (source, text) in outputs {
+                for secret in [keySecret, hookSecret, rotated, basic] where text.contains(secret) {
+                    leaks.append("\(source): \(secret.prefix(14))…")
+                }
+                if text.range(of: #"(?<![A-Za-z0-9])[A-Za-z0-9]{48}(?![A-Za-z0-9])"#, options: .regularExpression)
+                    != nil
+                    || text.range(of: #"Bearer (?!\(sensitive\))"#, options: .regularExpression) != nil
+                {
+                    leaks.append("\(source): a bearer token")
+                }
+            }
+            #expect(leaks.isEmpty, "\(leaks)")
         }
-        #expect(leaks.isEmpty, "\(leaks)")
     }
 }

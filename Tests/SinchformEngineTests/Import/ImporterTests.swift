@@ -1,6 +1,7 @@
 import Foundation
 import ProvisioningAPI
 import SinchformManifest
+import SinchformTestSupport
 import Testing
 
 @testable import SinchformEngine
@@ -81,7 +82,7 @@ import Testing
                     json: #"{"details": {"countryCode": "49", "phoneNumber": "1701234567", "displayName": "Demo"}}"#))
         }
         // Everything so far passes review; the template created next stays pending.
-        try await harness.review("approve")
+        try await harness.control.reviewAll(.approve)
         try await harness.withClient { client in
             _ = try await client.whatsappTemplates.create(
                 try JSONValue(
@@ -104,106 +105,106 @@ import Testing
     }
 
     @Test func importedProjectPlansAsNoChanges() async throws {
-        let harness = try await EmulatorHarness.start()
-        defer { Task { try? await harness.stop() } }
-        try await Self.seed(harness)
+        try await EmulatorHarness.run { harness in
+            try await Self.seed(harness)
 
-        let result = try await Self.importAll(harness, into: harness.workspace)
-        let names = result.files.map { ($0 as NSString).lastPathComponent }
-        #expect(
-            names == [
-                "webhooks.yaml", "kakaotalk-senders.yaml", "kakaotalk-templates.yaml", "whatsapp-senders.yaml",
-                "whatsapp-templates.yaml", "rcs-senders.yaml", "manifest.schema.json",
-            ])
-        #expect(
-            result.addresses == [
-                "kakaotalkSender.acme", "kakaotalkTemplate.example-name", "rcsSender.acme-brand",
-                "webhook.hooks-example-com-a-b", "webhook.hooks-example-com-a-b-2",
-                "webhook.ops-example-com-sinch-events", "whatsappSender.phone-491701234567",
-                "whatsappTemplate.login_code[EN]", "whatsappTemplate.order_shipped[DE]",
-                "whatsappTemplate.order_shipped[EN_US]", "whatsappTemplate.spring_sale[EN]",
-            ])
+            let result = try await Self.importAll(harness, into: harness.workspace)
+            let names = result.files.map { ($0 as NSString).lastPathComponent }
+            #expect(
+                names == [
+                    "webhooks.yaml", "kakaotalk-senders.yaml", "kakaotalk-templates.yaml", "whatsapp-senders.yaml",
+                    "whatsapp-templates.yaml", "rcs-senders.yaml", "manifest.schema.json",
+                ])
+            #expect(
+                result.addresses == [
+                    "kakaotalkSender.acme", "kakaotalkTemplate.example-name", "rcsSender.acme-brand",
+                    "webhook.hooks-example-com-a-b", "webhook.hooks-example-com-a-b-2",
+                    "webhook.ops-example-com-sinch-events", "whatsappSender.phone-491701234567",
+                    "whatsappTemplate.login_code[EN]", "whatsappTemplate.order_shipped[DE]",
+                    "whatsappTemplate.order_shipped[EN_US]", "whatsappTemplate.spring_sale[EN]",
+                ])
 
-        // The files load as they are (nothing needs an environment variable) and declare exactly what was imported.
-        let loaded = await ManifestLoader(environment: [:]).load(harness.directory.path)
-        #expect(loaded.errors.isEmpty, "\(loaded.errors)")
-        #expect(loaded.manifests?.resources.map(\.address).sorted() == result.addresses)
-        for file in result.files where file.hasSuffix(".yaml") {
-            let text = try String(contentsOfFile: file, encoding: .utf8)
-            #expect(text.hasPrefix("# yaml-language-server: $schema=manifest.schema.json\n"), "\(file)")
-            #expect(!text.contains("never-shown"), "\(file) holds a secret")
-            for serverField in [
-                " state:", " createTime", " updateTime", " id:", " changes:", " code:", " rejectionCode",
-            ] {
-                #expect(!text.contains(serverField), "\(file) holds the server-computed \(serverField)")
+            // The files load as they are (nothing needs an environment variable) and declare exactly what was imported.
+            let loaded = await ManifestLoader(environment: [:]).load(harness.directory.path)
+            #expect(loaded.errors.isEmpty, "\(loaded.errors)")
+            #expect(loaded.manifests?.resources.map(\.address).sorted() == result.addresses)
+            for file in result.files where file.hasSuffix(".yaml") {
+                let text = try String(contentsOfFile: file, encoding: .utf8)
+                #expect(text.hasPrefix("# yaml-language-server: $schema=manifest.schema.json\n"), "\(file)")
+                #expect(!text.contains("never-shown"), "\(file) holds a secret")
+                for serverField in [
+                    " state:", " createTime", " updateTime", " id:", " changes:", " code:", " rejectionCode",
+                ] {
+                    #expect(!text.contains(serverField), "\(file) holds the server-computed \(serverField)")
+                }
             }
+
+            let webhooks = try String(
+                contentsOf: harness.directory.appendingPathComponent("webhooks.yaml"), encoding: .utf8)
+            #expect(webhooks.contains("    # secret: ${env.OPS_EXAMPLE_COM_SINCH_EVENTS_WEBHOOK_SECRET}\n"))
+            #expect(webhooks.contains("triggers: [RCS_SENDER_STATUS_UPDATED, WHATSAPP_TEMPLATE_APPROVED]"))
+            let templates = try String(
+                contentsOf: harness.directory.appendingPathComponent("whatsapp-templates.yaml"), encoding: .utf8)
+            // Strings YAML would read as numbers stay strings; the response spelling of bidStrategy is the input one.
+            #expect(templates.contains(#"examples: ["001", Friday]"#))
+            #expect(templates.contains(#"examples: ["48"]"#))
+            #expect(templates.contains("bidStrategy: LOWEST_COST_WITH_BID_CAP\n"))
+            #expect(templates.contains("    languages:\n      DE:\n"))
+            #expect(!templates.contains("messageSendTtlSeconds"), "server defaults are left out")
+            let senders = try String(
+                contentsOf: harness.directory.appendingPathComponent("kakaotalk-senders.yaml"), encoding: .utf8)
+            #expect(senders.contains(#"topLevelCategoryCode: "001""#))
+            let kakaoTemplates = try String(
+                contentsOf: harness.directory.appendingPathComponent("kakaotalk-templates.yaml"), encoding: .utf8)
+            #expect(!kakaoTemplates.contains("messageType"), "values equal to the API default are left out")
+
+            let plan = try await harness.plan()
+            #expect(
+                !plan.plan.hasChanges,
+                "\(plan.plan.changes.filter(\.isChange).map { "\($0.address) \($0.action) \($0.fields)" })")
+            #expect(plan.plan.summary.noop == result.addresses.count)
+            #expect(!plan.plan.driftOnly().hasChanges)
+            let pending = plan.plan.changes.first { $0.address == "whatsappTemplate.login_code[EN]" }?.review
+            #expect(pending?.summary == .pending, "\(String(describing: pending))")
+
+            // Reviews completing afterwards change nothing either.
+            try await harness.control.reviewAll(.approve)
+            let afterReview = try await harness.plan()
+            #expect(
+                !afterReview.plan.hasChanges,
+                "\(afterReview.plan.changes.filter(\.isChange).map { "\($0.address) \($0.action) \($0.fields)" })")
         }
-
-        let webhooks = try String(
-            contentsOf: harness.directory.appendingPathComponent("webhooks.yaml"), encoding: .utf8)
-        #expect(webhooks.contains("    # secret: ${env.OPS_EXAMPLE_COM_SINCH_EVENTS_WEBHOOK_SECRET}\n"))
-        #expect(webhooks.contains("triggers: [RCS_SENDER_STATUS_UPDATED, WHATSAPP_TEMPLATE_APPROVED]"))
-        let templates = try String(
-            contentsOf: harness.directory.appendingPathComponent("whatsapp-templates.yaml"), encoding: .utf8)
-        // Strings YAML would read as numbers stay strings; the response spelling of bidStrategy is the input one.
-        #expect(templates.contains(#"examples: ["001", Friday]"#))
-        #expect(templates.contains(#"examples: ["48"]"#))
-        #expect(templates.contains("bidStrategy: LOWEST_COST_WITH_BID_CAP\n"))
-        #expect(templates.contains("    languages:\n      DE:\n"))
-        #expect(!templates.contains("messageSendTtlSeconds"), "server defaults are left out")
-        let senders = try String(
-            contentsOf: harness.directory.appendingPathComponent("kakaotalk-senders.yaml"), encoding: .utf8)
-        #expect(senders.contains(#"topLevelCategoryCode: "001""#))
-        let kakaoTemplates = try String(
-            contentsOf: harness.directory.appendingPathComponent("kakaotalk-templates.yaml"), encoding: .utf8)
-        #expect(!kakaoTemplates.contains("messageType"), "values equal to the API default are left out")
-
-        let plan = try await harness.plan()
-        #expect(
-            !plan.plan.hasChanges,
-            "\(plan.plan.changes.filter(\.isChange).map { "\($0.address) \($0.action) \($0.fields)" })")
-        #expect(plan.plan.summary.noop == result.addresses.count)
-        #expect(!plan.plan.driftOnly().hasChanges)
-        let pending = plan.plan.changes.first { $0.address == "whatsappTemplate.login_code[EN]" }?.review
-        #expect(pending?.summary == .pending, "\(String(describing: pending))")
-
-        // Reviews completing afterwards change nothing either.
-        try await harness.review("approve")
-        let afterReview = try await harness.plan()
-        #expect(
-            !afterReview.plan.hasChanges,
-            "\(afterReview.plan.changes.filter(\.isChange).map { "\($0.address) \($0.action) \($0.fields)" })")
     }
 
     @Test func importRefusesToOverwriteAndIsStable() async throws {
-        let harness = try await EmulatorHarness.start()
-        defer { Task { try? await harness.stop() } }
-        try await Self.seed(harness)
-        let first = try await Self.importAll(harness, into: harness.workspace)
-        let texts = try first.files.map { try String(contentsOfFile: $0, encoding: .utf8) }
+        try await EmulatorHarness.run { harness in
+            try await Self.seed(harness)
+            let first = try await Self.importAll(harness, into: harness.workspace)
+            let texts = try first.files.map { try String(contentsOfFile: $0, encoding: .utf8) }
 
-        await #expect(throws: EngineError.self) { try await Self.importAll(harness, into: harness.workspace) }
+            await #expect(throws: EngineError.self) { try await Self.importAll(harness, into: harness.workspace) }
 
-        let second = try await Self.importAll(harness, into: harness.workspace, options: ImportOptions(force: true))
-        #expect(second.files == first.files)
-        #expect(try second.files.map { try String(contentsOfFile: $0, encoding: .utf8) } == texts)
+            let second = try await Self.importAll(harness, into: harness.workspace, options: ImportOptions(force: true))
+            #expect(second.files == first.files)
+            #expect(try second.files.map { try String(contentsOfFile: $0, encoding: .utf8) } == texts)
+        }
     }
 
     @Test func importsOnlyTheChosenKinds() async throws {
-        let harness = try await EmulatorHarness.start()
-        defer { Task { try? await harness.stop() } }
-        try await Self.seed(harness)
-        let out = harness.directory.appendingPathComponent("only-webhooks")
-        let workspace = Workspace(directory: out.path, environment: harness.environment)
-        let result = try await Self.importAll(
-            harness, into: workspace, options: ImportOptions(kinds: [.webhook, .kakaotalkTemplate]))
-        #expect(
-            result.files.map { ($0 as NSString).lastPathComponent }.filter { $0.hasSuffix(".yaml") } == [
-                "webhooks.yaml", "kakaotalk-templates.yaml",
-            ])
-        #expect(result.addresses.allSatisfy { $0.kind == .webhook || $0.kind == .kakaotalkTemplate })
-        let plan = try await harness.withClient { client in try await workspace.plan(client: client) }
-        #expect(!plan.plan.hasChanges)
+        try await EmulatorHarness.run { harness in
+            try await Self.seed(harness)
+            let out = harness.directory.appendingPathComponent("only-webhooks")
+            let workspace = Workspace(directory: out.path, environment: harness.environment)
+            let result = try await Self.importAll(
+                harness, into: workspace, options: ImportOptions(kinds: [.webhook, .kakaotalkTemplate]))
+            #expect(
+                result.files.map { ($0 as NSString).lastPathComponent }.filter { $0.hasSuffix(".yaml") } == [
+                    "webhooks.yaml", "kakaotalk-templates.yaml",
+                ])
+            #expect(result.addresses.allSatisfy { $0.kind == .webhook || $0.kind == .kakaotalkTemplate })
+            let plan = try await harness.withClient { client in try await workspace.plan(client: client) }
+            #expect(!plan.plan.hasChanges)
+        }
     }
 
     @Test func namesAreSlugsAndUnique() {
@@ -223,26 +224,26 @@ import Testing
 /// a change (security audit finding 2).
 @Suite struct ImportEscapingTests {
     @Test func liveDollarBraceIsWrittenEscapedAndReplansAsNoChanges() async throws {
-        let harness = try await EmulatorHarness.start(extra: ["CANARYVAR": "ENV-CANARY-777"])
-        defer { Task { try? await harness.stop() } }
-        try await harness.withClient { client in
-            _ = try await client.whatsappTemplates.create(
-                try JSONValue(
-                    json: """
-                        {"name": "dollar_text", "language": "EN_US", "category": "UTILITY", "status": "SUBMIT",
-                         "details": {"components": [{"type": "BODY",
-                           "text": "Hello ${env.CANARYVAR} friend, total ${{1}} today.", "examples": ["5"]}]}}
-                        """))
-        }
-        try await harness.review("approve")
-        let result = try await ImporterTests.importAll(harness, into: harness.workspace)
-        let file = try #require(result.files.first { $0.hasSuffix("whatsapp-templates.yaml") })
-        let text = try String(contentsOfFile: file, encoding: .utf8)
-        #expect(text.contains("Hello $${env.CANARYVAR} friend, total $${{1}} today."), "\(text)")
+        try await EmulatorHarness.run(environment: ["CANARYVAR": "ENV-CANARY-777"]) { harness in
+            try await harness.withClient { client in
+                _ = try await client.whatsappTemplates.create(
+                    try JSONValue(
+                        json: """
+                            {"name": "dollar_text", "language": "EN_US", "category": "UTILITY", "status": "SUBMIT",
+                             "details": {"components": [{"type": "BODY",
+                               "text": "Hello ${env.CANARYVAR} friend, total ${{1}} today.", "examples": ["5"]}]}}
+                            """))
+            }
+            _ = try await harness.control.reviewAll(.approve)
+            let result = try await ImporterTests.importAll(harness, into: harness.workspace)
+            let file = try #require(result.files.first { $0.hasSuffix("whatsapp-templates.yaml") })
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            #expect(text.contains("Hello $${env.CANARYVAR} friend, total $${{1}} today."), "\(text)")
 
-        let plan = try await harness.plan()
-        #expect(!plan.plan.hasChanges, "\(plan.plan.changes.filter(\.isChange).map(\.fields))")
-        let rendered = try PlanRenderer().render(plan.plan, format: .text)
-        #expect(!rendered.contains("ENV-CANARY-777"))
+            let plan = try await harness.plan()
+            #expect(!plan.plan.hasChanges, "\(plan.plan.changes.filter(\.isChange).map(\.fields))")
+            let rendered = try PlanRenderer().render(plan.plan, format: .text)
+            #expect(!rendered.contains("ENV-CANARY-777"))
+        }
     }
 }

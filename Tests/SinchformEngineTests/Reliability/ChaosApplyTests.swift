@@ -1,8 +1,8 @@
 import Foundation
 import ProvisioningAPI
 import SinchformEngine
-import SinchformFixtures
 import SinchformManifest
+import SinchformTestSupport
 import Testing
 
 /// Apply under injected faults (5xx, 429 with Retry-After, dropped connections before and after processing, random
@@ -11,49 +11,53 @@ import Testing
 @Suite struct ChaosApplyTests {
     @Test(.timeLimit(.minutes(2))) func sixtyResourcesConvergeWithoutDuplicates() async throws {
         let resources = ManyResources(count: 60, webhooks: 3)
-        let harness = try await EmulatorHarness.start(
-            keyId: "chaos-key", keySecret: "chaos-secret", extra: ["HOOK_SECRET": "h"])
-        defer { Task { try? await harness.stop() } }
-        try resources.write(to: harness.directory)
-        try await harness.control(.delete, "/_emulator/requests")
+        try await EmulatorHarness.run(
+            keyId: "chaos-key", keySecret: "chaos-secret", environment: ["HOOK_SECRET": "h"]
+        ) { harness in
+            try resources.write(to: harness.directory)
+            try await harness.control.clearRequests()
 
-        let sink = LogSink()
-        var runs = 0
-        var converged = false
-        var failures: [String] = []
-        while runs < 5 && !converged {
-            runs += 1
-            try await harness.setFaults(Chaos.rules())
-            do {
-                let result = try await harness.withClient(logger: sink.logger) { client in
-                    let context = try await harness.workspace.plan(client: client)
-                    return try await Applier().apply(
-                        context, workspace: harness.workspace, client: client, options: ApplyOptions(parallelism: 4))
+            let sink = LogCapture()
+            var runs = 0
+            var converged = false
+            var failures: [String] = []
+            while runs < 5 && !converged {
+                runs += 1
+                try await harness.control.setFaults(Chaos.rules())
+                do {
+                    let result = try await harness.withClient(
+                        retry: EmulatorHarness.reliabilityRetry, logger: sink.logger()
+                    ) { client in
+                        let context = try await harness.workspace.plan(client: client)
+                        return try await Applier().apply(
+                            context, workspace: harness.workspace, client: client, options: ApplyOptions(parallelism: 4)
+                        )
+                    }
+                    failures += result.failed.compactMap(\.message)
+                } catch {
+                    failures.append("run \(runs): \(error)")
                 }
-                failures += result.failed.compactMap(\.message)
-            } catch {
-                failures.append("run \(runs): \(error)")
+                try await harness.control.setFaults([])
+                converged = !(try await harness.plan().plan.hasChanges)
             }
-            try await harness.setFaults([])
-            converged = !(try await harness.plan().plan.hasChanges)
-        }
 
-        #expect(converged, "not converged after \(runs) runs: \(failures.prefix(5))")
-        print("chaos (swift test): \(resources.count) resources, runs needed \(runs), step failures \(failures)")
-        #expect(runs <= 3, "runs needed: \(runs); failures: \(failures.prefix(5))")
-        let requests = try await harness.requests()
-        let faulted = requests.filter { [0, 429, 500, 502, 503].contains($0.status) }.count
-        #expect(faulted >= 5, "the faults must really fire (\(faulted) of \(requests.count) requests)")
+            #expect(converged, "not converged after \(runs) runs: \(failures.prefix(5))")
+            print("chaos (swift test): \(resources.count) resources, runs needed \(runs), step failures \(failures)")
+            #expect(runs <= 3, "runs needed: \(runs); failures: \(failures.prefix(5))")
+            let requests = try await harness.control.requests()
+            let faulted = requests.filter { [0, 429, 500, 502, 503].contains($0.status) }.count
+            #expect(faulted >= 5, "the faults must really fire (\(faulted) of \(requests.count) requests)")
 
-        // No duplicates: one successful create per resource, and exactly the declared resources live.
-        let creates = requests.filter {
-            $0.method == "POST" && $0.path.hasPrefix("/v1/") && (200..<300).contains($0.status)
+            // No duplicates: one successful create per resource, and exactly the declared resources live.
+            let creates = requests.filter {
+                $0.method == "POST" && $0.path.hasPrefix("/v1/") && (200..<300).contains($0.status)
+            }
+            #expect(creates.count == resources.count, "successful creates \(creates.count) for \(resources.count)")
+            #expect(try await harness.control.liveCounts() == resources.expectedCounts)
+            // No deletes of anything: this apply only creates.
+            #expect(requests.filter { $0.method == "DELETE" }.isEmpty)
+            let lock = try #require(try LockFile.read(in: harness.directory.path))
+            #expect(lock.resources.count == resources.count)
         }
-        #expect(creates.count == resources.count, "successful creates \(creates.count) for \(resources.count)")
-        #expect(try await harness.liveCounts() == resources.expectedCounts)
-        // No deletes of anything: this apply only creates.
-        #expect(requests.filter { $0.method == "DELETE" }.isEmpty)
-        let lock = try #require(try LockFile.read(in: harness.directory.path))
-        #expect(lock.resources.count == resources.count)
     }
 }

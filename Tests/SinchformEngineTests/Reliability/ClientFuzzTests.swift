@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import ProvisioningAPI
 import SinchformEngine
-import SinchformFixtures
+import SinchformTestSupport
 import Testing
 
 /// The short version of `sinchform-bench fuzz-client`: plans of the quickstart manifests against a server answering

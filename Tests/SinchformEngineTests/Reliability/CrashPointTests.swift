@@ -1,7 +1,7 @@
 import Foundation
 import ProvisioningAPI
-import SinchformFixtures
 import SinchformManifest
+import SinchformTestSupport
 import Testing
 
 @testable import SinchformEngine
@@ -57,21 +57,23 @@ import Testing
 
     /// The steps of the target plan, found once.
     static func steps() async throws -> [String] {
-        let harness = try await start()
-        defer { Task { try? await harness.stop() } }
-        return try await harness.plan().plan.changes.filter(\.isChange).map(\.address.description)
+        try await Self.withStarted { harness in
+            try await harness.plan().plan.changes.filter(\.isChange).map(\.address.description)
+        }
     }
 
-    static func start() async throws -> EmulatorHarness {
-        let harness = try await EmulatorHarness.start(extra: ["HOOK_SECRET": "crash-secret"])
-        try harness.write("main.yaml", base)
-        let result = try await harness.apply()
-        #expect(result.succeeded, "base apply: \(result.failed.map { $0.message ?? "" })")
-        // Approved, so the template can be edited (an in-review template cannot).
-        try await harness.review("approve")
-        try harness.write("main.yaml", target)
-        try harness.copyExample("rcs.yaml")
-        return harness
+    /// Runs `body` against an emulator where the base manifests are applied and the target ones written.
+    static func withStarted<Value>(_ body: (EmulatorHarness) async throws -> Value) async throws -> Value {
+        try await EmulatorHarness.run(environment: ["HOOK_SECRET": "crash-secret"]) { harness in
+            try harness.write("main.yaml", base)
+            let result = try await harness.apply()
+            #expect(result.succeeded, "base apply: \(result.failed.map { $0.message ?? "" })")
+            // Approved, so the template can be edited (an in-review template cannot).
+            try await harness.control.reviewAll(.approve)
+            try harness.write("main.yaml", target)
+            try harness.copyExample("rcs.yaml")
+            return try await body(harness)
+        }
     }
 
     @Test func everyBoundaryOfEveryStepConverges() async throws {
@@ -88,32 +90,32 @@ import Testing
 
     private func crashAndConverge(at point: CrashPoint) async throws {
         let label = "\(point.address) after \(point.boundary.rawValue)"
-        let harness = try await Self.start()
-        defer { Task { try? await harness.stop() } }
+        try await Self.withStarted { harness in
 
-        var options = ApplyOptions(parallelism: 1)
-        options.crashPoint = point
-        let crashed = await #expect(throws: EngineError.self, "\(label): the apply must stop") {
-            try await harness.withClient { client in
-                let context = try await harness.workspace.plan(client: client)
-                return try await Applier().apply(
-                    context, workspace: harness.workspace, client: client, options: options)
+            var options = ApplyOptions(parallelism: 1)
+            options.crashPoint = point
+            let crashed = await #expect(throws: EngineError.self, "\(label): the apply must stop") {
+                try await harness.withClient { client in
+                    let context = try await harness.workspace.plan(client: client)
+                    return try await Applier().apply(
+                        context, workspace: harness.workspace, client: client, options: options)
+                }
             }
-        }
-        #expect("\(crashed.map { "\($0)" } ?? "")".contains(point.address.description), "\(label)")
-        // The journal stops where the crash was: no footer.
-        let journal = try Journal.read(#require(Journal.latest(in: harness.workspace.stateDirectory)))
-        #expect(!journal.contains { $0.event == .finish }, "\(label)")
+            #expect("\(crashed.map { "\($0)" } ?? "")".contains(point.address.description), "\(label)")
+            // The journal stops where the crash was: no footer.
+            let journal = try Journal.read(#require(Journal.latest(in: harness.workspace.stateDirectory)))
+            #expect(!journal.contains { $0.event == .finish }, "\(label)")
 
-        let rerun = try await harness.apply()
-        #expect(rerun.succeeded, "\(label): \(rerun.failed.map { $0.message ?? "" })")
-        let after = try await harness.plan().plan
-        #expect(
-            !after.hasChanges, "\(label): \(after.changes.filter(\.isChange).map { "\($0.address) \($0.action)" })")
-        var live = try await harness.liveCounts()
-        live["rcsSenders"] = try await harness.withClient { try await $0.rcsSenders.list().count }
-        #expect(live == Self.expectedLive, "\(label)")
-        let lock = try #require(try LockFile.read(in: harness.directory.path))
-        #expect(Set(lock.resources.keys) == Set(after.changes.map(\.address)), "\(label)")
+            let rerun = try await harness.apply()
+            #expect(rerun.succeeded, "\(label): \(rerun.failed.map { $0.message ?? "" })")
+            let after = try await harness.plan().plan
+            #expect(
+                !after.hasChanges, "\(label): \(after.changes.filter(\.isChange).map { "\($0.address) \($0.action)" })")
+            var live = try await harness.control.liveCounts()
+            live["rcsSenders"] = try await harness.withClient { try await $0.rcsSenders.list().count }
+            #expect(live == Self.expectedLive, "\(label)")
+            let lock = try #require(try LockFile.read(in: harness.directory.path))
+            #expect(Set(lock.resources.keys) == Set(after.changes.map(\.address)), "\(label)")
+        }
     }
 }

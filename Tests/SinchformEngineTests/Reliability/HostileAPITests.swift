@@ -1,8 +1,8 @@
 import Foundation
 import ProvisioningAPI
 import SinchformEngine
-import SinchformFixtures
 import SinchformManifest
+import SinchformTestSupport
 import Testing
 
 /// The API answers with garbage: a body that is not JSON, members of the wrong type, a huge body, a body trickled a
@@ -51,63 +51,67 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)), arguments: cases)
     func hostileAnswersFailClearlyAndWriteNothing(_ hostile: Case) async throws {
-        let harness = try await EmulatorHarness.start(keyId: "k", keySecret: "s", extra: ["HOOK_SECRET": "h"])
-        defer { Task { try? await harness.stop() } }
-        try ManyResources(count: 4, webhooks: 4).write(to: harness.directory)
-        #expect(try await harness.apply().succeeded)
-        // A pending change, so an apply would write if it got that far.
-        try ManyResources(count: 6, webhooks: 6).write(to: harness.directory)
-        let before = try Self.snapshot(harness.directory)
+        try await EmulatorHarness.run(keyId: "k", keySecret: "s", environment: ["HOOK_SECRET": "h"]) { harness in
+            try ManyResources(count: 4, webhooks: 4).write(to: harness.directory)
+            #expect(try await harness.apply().succeeded)
+            // A pending change, so an apply would write if it got that far.
+            try ManyResources(count: 6, webhooks: 6).write(to: harness.directory)
+            let before = try Self.snapshot(harness.directory)
 
-        var rule = hostile.rule
-        if case .object(var object) = rule {
-            object["method"] = "GET"
-            rule = .object(object)
-        }
-        try await harness.setFaults([rule])
-        let memoryBefore = Self.peakMemoryMiB()
-        let clock = ContinuousClock()
-        let start = clock.now
-        let sink = LogSink()
-        let error = await #expect(throws: EngineError.self) {
-            var configuration = try ProvisioningConfiguration(environment: harness.environment)
-            configuration.retry = RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(10))
-            // Long enough for an 80 MiB body on a loaded machine (so its size cap, not the deadline, stops it);
-            // short enough that a trickle is cut off well within the test's time limit.
-            configuration.requestTimeout = .seconds(8)
-            try await withProvisioningClient(configuration: configuration, logger: sink.logger) { client in
-                let context = try await harness.workspace.plan(client: client)
-                _ = try await Applier().apply(context, workspace: harness.workspace, client: client)
+            var rule = hostile.rule
+            if case .object(var object) = rule {
+                object["method"] = "GET"
+                rule = .object(object)
             }
+            try await harness.control.setFaults([rule])
+            let memoryBefore = Self.peakMemoryMiB()
+            let clock = ContinuousClock()
+            let start = clock.now
+            let sink = LogCapture()
+            let error = await #expect(throws: EngineError.self) {
+                var configuration = try ProvisioningConfiguration(environment: harness.environment)
+                configuration.retry = RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(10))
+                // Long enough for an 80 MiB body on a loaded machine (so its size cap, not the deadline, stops it);
+                // short enough that a trickle is cut off well within the test's time limit.
+                configuration.requestTimeout = .seconds(8)
+                try await withProvisioningClient(configuration: configuration, logger: sink.logger()) { client in
+                    let context = try await harness.workspace.plan(client: client)
+                    _ = try await Applier().apply(context, workspace: harness.workspace, client: client)
+                }
+            }
+            let elapsed = clock.now - start
+            let message = error.map(\.description) ?? ""
+            let grown = Self.peakMemoryMiB() - memoryBefore
+            print("hostile API, \(hostile.name): \(elapsed), peak memory +\(grown) MiB: \(message)")
+            #expect(message.contains(hostile.says), "\(hostile.name): \(message)")
+            #expect(message.contains("webhooks"), "the error names the call: \(message)")
+            #expect(!message.contains("\n"), "one line: \(message)")
+            // Bounded, not fast: a hang would run into the time limit; speed is for benchmarks.
+            #expect(elapsed < .seconds(45), "\(hostile.name) took \(elapsed)")
+            #expect(grown < 256, "\(hostile.name) peak memory grew too much")
+            #expect(try Self.snapshot(harness.directory) == before, "\(hostile.name): files changed")
         }
-        let elapsed = clock.now - start
-        let message = error.map(\.description) ?? ""
-        let grown = Self.peakMemoryMiB() - memoryBefore
-        print("hostile API, \(hostile.name): \(elapsed), peak memory +\(grown) MiB: \(message)")
-        #expect(message.contains(hostile.says), "\(hostile.name): \(message)")
-        #expect(message.contains("webhooks"), "the error names the call: \(message)")
-        #expect(!message.contains("\n"), "one line: \(message)")
-        // Bounded, not fast: a hang would run into the time limit; speed is for benchmarks.
-        #expect(elapsed < .seconds(45), "\(hostile.name) took \(elapsed)")
-        #expect(grown < 256, "\(hostile.name) peak memory grew too much")
-        #expect(try Self.snapshot(harness.directory) == before, "\(hostile.name): files changed")
     }
 
     /// A create answered with a body that cannot be read is an unknown outcome: resolved by lookup, never resent.
     @Test(arguments: ["malformed", "wrongTypes"])
     func hostileCreateAnswersAreResolvedByLookup(_ type: String) async throws {
-        let harness = try await EmulatorHarness.start(keyId: "k", keySecret: "s", extra: ["HOOK_SECRET": "h"])
-        defer { Task { try? await harness.stop() } }
-        try ManyResources(count: 3, webhooks: 3).write(to: harness.directory)
-        try await harness.setFaults([["type": .string(type), "method": "POST", "path": "/webhooks$", "count": 1]])
-        try await harness.control(.delete, "/_emulator/requests")
-        let result = try await harness.apply(parallelism: 1)
-        let failures = result.failed.compactMap(\.message)
-        // The fault answers instead of creating, so the lookup finds nothing and the create is sent again.
-        #expect(result.succeeded, "\(failures)")
-        #expect(try await harness.liveCounts() == ["webhooks": 3])
-        let creates = try await harness.requests().filter { $0.method == "POST" && $0.path.hasSuffix("/webhooks") }
-        #expect(creates.count == 4)
-        #expect(!(try await harness.plan().plan.hasChanges))
+        try await EmulatorHarness.run(keyId: "k", keySecret: "s", environment: ["HOOK_SECRET": "h"]) { harness in
+            try ManyResources(count: 3, webhooks: 3).write(to: harness.directory)
+            try await harness.control.setFaults([
+                ["type": .string(type), "method": "POST", "path": "/webhooks$", "count": 1]
+            ])
+            try await harness.control.clearRequests()
+            let result = try await harness.apply(parallelism: 1)
+            let failures = result.failed.compactMap(\.message)
+            // The fault answers instead of creating, so the lookup finds nothing and the create is sent again.
+            #expect(result.succeeded, "\(failures)")
+            #expect(try await harness.control.liveCounts() == ["webhooks": 3])
+            let creates = try await harness.control.requests().filter {
+                $0.method == "POST" && $0.path.hasSuffix("/webhooks")
+            }
+            #expect(creates.count == 4)
+            #expect(!(try await harness.plan().plan.hasChanges))
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SinchformManifest
+import SinchformTestSupport
 import Testing
 
 @testable import SinchformEngine

@@ -1,6 +1,7 @@
 import Foundation
 import ProvisioningAPI
 import SinchformManifest
+import SinchformTestSupport
 import Testing
 
 @testable import SinchformEngine
@@ -175,26 +176,16 @@ enum RenderingSamples {
     }
 }
 
-/// Golden files under `Fixtures/Rendering`, compared exactly; `RECORD_SNAPSHOTS=1` rewrites them.
-enum Snapshot {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/Rendering")
+extension Snapshot {
+    /// The rendering goldens, under `Fixtures/Rendering`.
+    static let renderingDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures/Rendering")
 
-    static var recording: Bool { ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] != nil }
-
+    /// Expects `actual` to equal the golden file `name` of the renderings (`RECORD_SNAPSHOTS=1` rewrites it).
     static func expect(
         _ actual: String, matches name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
     ) throws {
-        let url = directory.appendingPathComponent(name)
-        if recording {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try Data(actual.utf8).write(to: url)
-            return
-        }
-        guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-            Issue.record("no golden file \(name); record it with RECORD_SNAPSHOTS=1", sourceLocation: sourceLocation)
-            return
-        }
+        let expected = try expected(actual, in: renderingDirectory.appendingPathComponent(name))
         #expect(
             actual == expected, "\(name) differs; if intended, re-record with RECORD_SNAPSHOTS=1",
             sourceLocation: sourceLocation)

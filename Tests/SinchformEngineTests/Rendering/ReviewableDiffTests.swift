@@ -1,6 +1,7 @@
 import Foundation
 import ProvisioningAPI
 import SinchformManifest
+import SinchformTestSupport
 import Testing
 
 @testable import SinchformEngine

@@ -1,6 +1,5 @@
 import Foundation
 import JSONSyntax
-import ProvisioningAPI
 import Testing
 
 @Suite struct JSONValueTests {

@@ -1,7 +1,7 @@
-// Fixtures shared by the test targets and the reliability benchmarks: the same manifests, fault mix and
-// replayable random numbers, so a benchmark run and a test mean the same thing.
+// Manifests and the fault mix shared by the test targets and the reliability benchmarks, so a benchmark run and a
+// test mean the same thing.
 import Foundation
-import ProvisioningAPI
+import JSONSyntax
 
 /// Manifest text that tests and benchmarks share.
 public enum ManifestText {
@@ -100,22 +100,6 @@ public struct ManyResources: Sendable {
             try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
     }
-
-    /// Live resources of the kinds these manifests make, by kind name (kinds with none left out).
-    public static func liveCounts(_ client: ProvisioningClient) async throws -> [String: Int] {
-        var counts: [String: Int] = [:]
-        counts["webhooks"] = try await client.webhooks.list().count
-        counts["whatsappTemplates"] = try await client.whatsappTemplates.list().count
-        let senders = try await client.kakaotalkSenders.list()
-        counts["kakaotalkSenders"] = senders.count
-        var templates = 0
-        for sender in senders {
-            guard let id = sender["plusFriendId"]?.stringValue else { continue }
-            templates += try await client.kakaotalkTemplates.list(plusFriendId: id).count
-        }
-        counts["kakaotalkTemplates"] = templates
-        return counts.filter { $0.value > 0 }
-    }
 }
 
 /// Chaos fault rules: each terminal rule's probability is conditional on the ones before it not firing, so the
@@ -140,22 +124,5 @@ public enum Chaos {
             rules.append(.object(object))
         }
         return rules
-    }
-}
-
-/// SplitMix64: a small deterministic generator, so a failing input can be replayed from its seed.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    public var state: UInt64
-
-    public init(state: UInt64) {
-        self.state = state
-    }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476C_E5E9_B85B
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
