@@ -344,6 +344,24 @@ extension ResourceDefinition {
             })
     }()
 
+    // MARK: The WhatsApp account (part C §2.1, §3.1)
+
+    static let whatsappAccount: ResourceDefinition = {
+        let spec = ObjectSchema(
+            "The project's WhatsApp account (one per project, no name). sinchform never creates or deletes it: "
+                + "create it with Embedded Signup or in the Sinch dashboard.",
+            [
+                Field(
+                    "templateAnalytics", .boolean, traits: [.oneWay],
+                    "Meta template analytics (wabaEnabledForInsights). One-way: once on, the API cannot turn it off."
+                )
+            ])
+        return ResourceDefinition(
+            kind: .whatsappAccount, description: spec.description, nameRules: StringRules(maxLength: 0),
+            manifestSpec: spec, resourceSpec: spec,
+            importing: Importing(fileName: "whatsapp-account.yaml") { _, _ in "" }, isSingleton: true)
+    }()
+
     // MARK: KakaoTalk senders (part B §2)
 
     static let kakaotalkSender: ResourceDefinition = {

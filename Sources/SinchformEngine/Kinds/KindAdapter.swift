@@ -12,6 +12,9 @@ protocol KindAdapter: Sendable {
     var deleteConsequence: String? { get }
     /// What a replace means beyond delete + create (a WhatsApp template's name is blocked after its delete).
     var replaceConsequences: [String] { get }
+    /// Why sinchform does not create resources of this kind (the WhatsApp account), for the plan error of a
+    /// declared one that does not exist; nil: it creates them.
+    var createRefusal: String? { get }
 
     /// Every live resource of this kind (one paginated pass), or for a kind with a parent those of the parents
     /// with these keys (KakaoTalk templates, listed per sender).
@@ -43,6 +46,7 @@ extension KindAdapter {
     var canDelete: Bool { true }
     var deleteConsequence: String? { nil }
     var replaceConsequences: [String] { [] }
+    var createRefusal: String? { nil }
     func identity(of desired: DesiredResource) -> RemoteIdentity? { nil }
     func updateRefusal(_ review: ReviewStatus) -> String? { nil }
     func rejectionComment(_ identity: RemoteIdentity, client: ProvisioningClient) async -> String? { nil }
@@ -65,7 +69,7 @@ enum KindAdapters {
     /// One adapter per kind; a new kind adds its adapter here.
     private static let all: [any KindAdapter] = [
         WebhookAdapter(), WhatsAppTemplateAdapter(), WhatsAppSenderAdapter(), KakaoTalkSenderAdapter(),
-        KakaoTalkTemplateAdapter(), RCSSenderAdapter(),
+        KakaoTalkTemplateAdapter(), RCSSenderAdapter(), WhatsAppAccountAdapter(),
     ]
 
     private static let byKind: [ResourceKind: any KindAdapter] = Dictionary(

@@ -37,7 +37,7 @@ import Testing
         let text = try renderer.render(RenderingSamples.mixed, format: .text)
         #expect(
             text.hasPrefix(
-                "Plan: 1 to create, 2 to update, 1 to replace, 1 to delete, 1 to adopt, 1 to forget, 2 unchanged.\n"))
+                "Plan: 1 to create, 3 to update, 1 to replace, 1 to delete, 1 to adopt, 1 to forget, 2 unchanged.\n"))
         #expect(text.hasSuffix("\n2 resources unchanged.\n"))
         #expect(
             try renderer.render(RenderingSamples.unchanged, format: .text)
@@ -104,6 +104,6 @@ import Testing
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(object["formatVersion"] as? Int == 1)
         let summary = try #require(object["summary"] as? [String: Int])
-        #expect(summary["create"] == 1 && summary["update"] == 2 && summary["noop"] == 2 && summary["drift"] == 2)
+        #expect(summary["create"] == 1 && summary["update"] == 3 && summary["noop"] == 2 && summary["drift"] == 2)
     }
 }
