@@ -4,7 +4,7 @@ import SinchformManifest
 
 /// What the API says of `longLivedAccessToken` and `wabaDetails` (part C §2.2, §2.3), for the commands to show.
 public let whatsappOnboardingDeprecation =
-    "note: the Provisioning API marks this operation deprecated (part C §2.2, §2.3); it may be removed"
+    "note: the Provisioning API marks this operation deprecated; a later API version may remove it"
 
 /// What an embedded signup gave, for `whatsapp token`: a single-use code or an access token (both secrets).
 public enum FacebookCredential: Sendable {

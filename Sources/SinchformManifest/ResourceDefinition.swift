@@ -156,10 +156,7 @@ extension ObjectSchema {
 }
 
 extension ResourceDefinition {
-    /// The definitions of every kind, in dependency order: what others depend on comes first.
-    public static let all: [ResourceDefinition] = [
-        webhook, kakaotalkSender, kakaotalkTemplate, whatsappAccount, whatsappSender, whatsappTemplate, rcsSender,
-    ]
+    // `all`, the definitions of every kind, is beside them in ResourceDefinition+Kinds.swift.
 
     private static let byKind: [ResourceKind: ResourceDefinition] = Dictionary(
         uniqueKeysWithValues: all.map { ($0.kind, $0) })
