@@ -19,7 +19,11 @@ struct WhatsAppAccountAdapter: KindAdapter {
         let account: ProvisioningClient.WhatsAppAccount.Account
         do {
             account = try await client.whatsappAccount.get(label: kind.rawValue)
-        } catch let error as APIError where error.status == 404 && error.errorCode == "account_not_found" {
+        } catch let error as APIError
+            where (error.status == 404 && error.errorCode == "account_not_found")
+            || (error.status == 400 && error.errorCode == "project_not_initialized")
+        {
+            // No account (part C §3.1: 404; the operations on the account say 400 project_not_initialized).
             return []
         }
         var item: [String: JSONValue] = ["templateAnalytics": .bool(account.templateAnalytics ?? false)]
