@@ -175,6 +175,7 @@ struct PerResourceRefresher {
         case .kakaotalkSender: return try await client.kakaotalkSenders.get(plusFriendId: id.plusFriendId ?? "")
         case .kakaotalkTemplate:
             return try await client.kakaotalkTemplates.get(plusFriendId: id.plusFriendId ?? "", code: id.id ?? "")
+        case .whatsappAccount: return try await client.whatsappAccount.get().body
         }
     }
 }

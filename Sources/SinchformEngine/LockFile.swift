@@ -123,7 +123,8 @@ public struct LockFile: Codable, Sendable, Equatable {
                 throw LockFormatError("the entry under \(key) has the address \(entry.address)")
             }
             guard entry.address.kind == entry.kind else {
-                throw LockFormatError("\(entry.address) is recorded as a \(entry.kind.rawValue), not a \(entry.address.kind.rawValue)")
+                throw LockFormatError(
+                    "\(entry.address) is recorded as a \(entry.kind.rawValue), not a \(entry.address.kind.rawValue)")
             }
             resources[entry.address] = entry
         }

@@ -45,8 +45,13 @@ public struct PlanScope: Sendable, Codable, Equatable {
 /// adds what the change means beyond the call. Kind-specific rules come from the kind's definition and adapter.
 public struct Planner: Sendable {
     private let normalizer = Normalizer()
+    /// For `drift`: a one-way field turned on outside sinchform while the manifests still say `false` shows as drift,
+    /// not as the plan error it is for `plan` and `apply`.
+    public var showsOneWayDrift = false
 
-    public init() {}
+    public init(showsOneWayDrift: Bool = false) {
+        self.showsOneWayDrift = showsOneWayDrift
+    }
 
     public func plan(
         manifests: ManifestSet, live: LiveState, lock: LockFile?, project: String, manifestDirectory: String,
@@ -351,6 +356,7 @@ public struct Planner: Sendable {
             liveDigest: diff.liveDigest, desiredDigest: diff.desiredDigest)
 
         guard live != nil else {
+            if let refusal = adapter.createRefusal { throw PlanningError(message: "\(desired.address): \(refusal)") }
             change.action = .create
             change.origin = entry == nil ? .manifest : .drift
             change.reason =
@@ -402,7 +408,29 @@ public struct Planner: Sendable {
             change.origin = manifestChanged && drifted ? .manifestAndDrift : drifted ? .drift : .manifest
             if change.origin == .drift { change.reason += " (changed outside sinchform since the last apply)" }
         }
+        try refuseOneWay(&change, desired)
         return change
+    }
+
+    /// A one-way field (template analytics) the manifests set to `false` while it is `true` in the project: the API
+    /// cannot turn it off, so the plan cannot be made.
+    private func refuseOneWay(_ change: inout Change, _ desired: DesiredResource) throws(PlanningError) {
+        let schema = desired.definition.resourceSpec
+        for field in change.fields where field.before == .bool(true) && field.after == .bool(false) {
+            let parts = field.path.split(separator: ".").map(String.init)
+            guard schema.field(at: parts)?.traits.contains(.oneWay) == true else { continue }
+            if showsOneWayDrift && change.origin == .drift {
+                change.consequences.append(
+                    "\(field.path) was turned on outside sinchform and the API cannot turn it off; set \(field.path): true to accept it"
+                )
+                continue
+            }
+            let outside = change.origin == .drift ? " (it was turned on outside sinchform since the last apply)" : ""
+            throw PlanningError(
+                message:
+                    "\(desired.address).\(field.path): it is on in the project\(outside) and the API cannot turn it off; set \(field.path): true or remove the line"
+            )
+        }
     }
 
     /// Fields the API requires to create a resource although a spec may omit them (a webhook's write-only secret:
@@ -427,22 +455,36 @@ public struct Planner: Sendable {
         switch change.action {
         case .create, .update:
             if reviewed { change.consequences += review }
+            change.consequences += oneWayConsequences(change, desired)
         case .replace:
             change.consequences += ["delete, then create"] + (adapter.deleteConsequence.map { [$0] } ?? [])
             change.consequences += adapter.replaceConsequences
             if reviewed { change.consequences += review }
-        case .adopt, .noop, .delete, .forget, .move:
+        case .adopt:
+            change.consequences += oneWayConsequences(change, desired)
+        case .noop, .delete, .forget, .move:
             break
         }
         guard let review = live?.review else { return }
-        if change.action == .update, let refusal = adapter.updateRefusal(review) {
+        // An adoption that changes fields is an update call too.
+        let updates = change.action == .update || (change.action == .adopt && !change.fields.isEmpty)
+        if updates, let refusal = adapter.updateRefusal(review) {
             change.consequences.append(refusal)
-        } else if review.isUnderReview, change.action == .update || (change.action == .adopt && !change.fields.isEmpty)
-        {
+        } else if review.isUnderReview, updates {
             change.consequences.append(
                 "a change is already under review: the API refuses updates until that review ends; "
                     + "apply again once it is approved or rejected")
         }
+    }
+
+    /// One-way fields this change turns on: they cannot be turned off again.
+    private func oneWayConsequences(_ change: Change, _ desired: DesiredResource) -> [String] {
+        change.fields.filter { field in
+            field.after == .bool(true)
+                && desired.definition.resourceSpec.field(at: field.path.split(separator: ".").map(String.init))?
+                    .traits.contains(.oneWay) == true
+        }
+        .map { "\($0.path) cannot be turned off again: the API has no way to disable it" }
     }
 
     private func removal(_ entry: LockFile.Entry, live: LiveResource?, adapter: any KindAdapter) -> Change {

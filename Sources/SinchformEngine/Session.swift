@@ -77,7 +77,10 @@ public struct Session: Sendable {
 
     /// `drift`: live state against what was last applied.
     public func drift(_ directory: String) async throws -> Plan {
-        try await plan(directory).driftOnly()
+        try await withPlan(workspace(directory), scope: PlanScope(), planner: Planner(showsOneWayDrift: true)) {
+            context, _ in context.plan
+        }
+        .driftOnly()
     }
 
     /// `apply`: a directory (planned first) or a saved plan (refused if anything moved since), under the apply lock,
@@ -167,7 +170,8 @@ public struct Session: Sendable {
     /// The client is for `SINCH_PROJECT_ID` or the lock file's project, so that live state is read while the
     /// manifests load; when a manifest names another project, it plans again with a client for that one.
     func withPlan<Value: Sendable>(
-        _ workspace: Workspace, scope: PlanScope, _ body: (PlanContext, ProvisioningClient) async throws -> Value
+        _ workspace: Workspace, scope: PlanScope, planner: Planner = Planner(),
+        _ body: (PlanContext, ProvisioningClient) async throws -> Value
     ) async throws -> Value {
         // The manifests load while the lock file is read and the client made.
         let loading = workspace.startLoading()
@@ -176,7 +180,9 @@ public struct Session: Sendable {
         if let provisional = workspace.provisionalProject(lock: lock) {
 
             let planned: Value?? = try await withClient(workspace, project: provisional) { client in
-                switch try await workspace.plan(client: client, lock: lock, loading: loading, scope: scope) {
+                switch try await workspace.plan(
+                    client: client, lock: lock, loading: loading, scope: scope, planner: planner)
+                {
                 case let .planned(context):
                     interaction.warnings(context.warnings)
                     return .some(try await body(context, client))
@@ -194,7 +200,7 @@ public struct Session: Sendable {
             loaded = try await workspace.loadInputs(lock: lock, loading: loading)
         }
         return try await withClient(workspace, project: loaded.project) { client in
-            let context = try await workspace.plan(loaded, client: client, scope: scope)
+            let context = try await workspace.plan(loaded, client: client, scope: scope, planner: planner)
             interaction.warnings(context.warnings)
             return try await body(context, client)
         }

@@ -130,7 +130,8 @@ extension Workspace {
     /// `loading`: the manifests already being read (``startLoading()``), when the caller started them before
     /// reading the lock file.
     func plan(
-        client: ProvisioningClient, lock: LockFile?, loading: ManifestLoading? = nil, scope: PlanScope = PlanScope()
+        client: ProvisioningClient, lock: LockFile?, loading: ManifestLoading? = nil, scope: PlanScope = PlanScope(),
+        planner: Planner = Planner()
     ) async throws(EngineError) -> PlanAttempt {
         let known = Self.refreshTargets(lock.map { Array($0.resources.values) } ?? [])
         let early = Task {
@@ -169,17 +170,17 @@ extension Workspace {
                 liveParents: parentKind.flatMap { live.resources[$0] })
             live.add(added)
         }
-        return .planned(try await plan(inputs, live: live, scope: scope))
+        return .planned(try await plan(inputs, live: live, scope: scope, planner: planner))
     }
 
     /// Plans from loaded inputs with a client for their project: one refresh, then the diff.
     func plan(
-        _ inputs: PlanInputs, client: ProvisioningClient, scope: PlanScope = PlanScope()
+        _ inputs: PlanInputs, client: ProvisioningClient, scope: PlanScope = PlanScope(), planner: Planner = Planner()
     ) async throws(EngineError) -> PlanContext {
         let wanted = Self.refreshTargets(
             inputs.manifests.resources, inputs.lock.map { Array($0.resources.values) } ?? [])
         let live = try await refresh(client: client, kinds: wanted.kinds, parents: wanted.parents)
-        return try await plan(inputs, live: live, scope: scope)
+        return try await plan(inputs, live: live, scope: scope, planner: planner)
     }
 
     /// Loads everything and plans with `client`, which must be for the manifests' project.
@@ -198,14 +199,15 @@ extension Workspace {
         }
     }
 
-    private func plan(_ inputs: PlanInputs, live: LiveState, scope: PlanScope) async throws(EngineError) -> PlanContext
-    {
+    private func plan(
+        _ inputs: PlanInputs, live: LiveState, scope: PlanScope, planner: Planner
+    ) async throws(EngineError) -> PlanContext {
         // Deletions by earlier applies matter only for kinds whose identities the API blocks after a delete.
         let blocking = Set(inputs.manifests.resources.map(\.kind)).filter {
             KindAdapters.adapter(for: $0).reuseBlock != nil
         }
         let deleted = blocking.isEmpty ? [:] : Journal.deletions(in: stateDirectory, of: blocking)
-        let plan = try await Planner().plan(
+        let plan = try await planner.plan(
             manifests: inputs.manifests, live: live, lock: inputs.lock, project: inputs.project,
             manifestDirectory: directory, scope: scope, deleted: deleted)
         return PlanContext(plan: plan, manifests: inputs.manifests, lock: inputs.lock, warnings: inputs.warnings)

@@ -1,4 +1,5 @@
-/// A resource's address: `webhook.NAME`, `whatsappTemplate.NAME[LANG]`, `kakaotalkSender.NAME`, … Used in plans,
+/// A resource's address: `webhook.NAME`, `whatsappTemplate.NAME[LANG]`, `kakaotalkSender.NAME`, …, or the kind alone
+/// for a kind with one resource per project and no name (`whatsappAccount`, whose name is empty). Used in plans,
 /// errors, `--target` and the lock file, where it is written as that same text.
 public struct Address: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let kind: ResourceKind
@@ -12,15 +13,24 @@ public struct Address: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.kind = kind
         self.name = name
         self.language = language
-        description = kind.rawValue + "." + name + (language.map { "[" + $0 + "]" } ?? "")
+        description =
+            name.isEmpty && language == nil
+            ? kind.rawValue : kind.rawValue + "." + name + (language.map { "[" + $0 + "]" } ?? "")
     }
 
-    /// Parses `KIND.NAME` or `KIND.NAME[LANG]`.
+    /// Parses `KIND.NAME`, `KIND.NAME[LANG]`, or `KIND` for a kind without names.
     public init(parsing text: String) throws(AddressError) {
-        guard let dot = text.firstIndex(of: ".") else { throw AddressError(text: text, problem: .noKind) }
+        guard let dot = text.firstIndex(of: ".") else {
+            guard let kind = ResourceKind(rawValue: text), kind.definition.isSingleton else {
+                throw AddressError(text: text, problem: .noKind)
+            }
+            self.init(kind: kind, name: "")
+            return
+        }
         guard let kind = ResourceKind(rawValue: String(text[..<dot])) else {
             throw AddressError(text: text, problem: .unknownKind(String(text[..<dot])))
         }
+        guard !kind.definition.isSingleton else { throw AddressError(text: text, problem: .nameNotAllowed(kind)) }
         var name = Substring(text[text.index(after: dot)...])
         var language: String?
         if name.hasSuffix("]"), let open = name.lastIndex(of: "[") {
@@ -106,6 +116,8 @@ public struct AddressError: Error, Sendable, CustomStringConvertible {
         case noKind
         case unknownKind(String)
         case noName
+        /// A name given to a kind that has none (`whatsappAccount.x`).
+        case nameNotAllowed(ResourceKind)
     }
 
     public var text: String
@@ -120,6 +132,9 @@ public struct AddressError: Error, Sendable, CustomStringConvertible {
             return "'\(text)' is not an address: unknown kind '\(kind)' (kinds: \(kinds))"
         case .noName:
             return "'\(text)' is not an address: the name (or the language in brackets) is empty"
+        case let .nameNotAllowed(kind):
+            return
+                "'\(text)' is not an address: a project has one \(kind.rawValue), addressed '\(kind.rawValue)' without a name"
         }
     }
 }

@@ -15,6 +15,14 @@ public enum ManifestJSONSchema {
             let spec = ObjectSchema(
                 definition.manifestSpec.description,
                 definition.manifestSpec.fields + [ResourceDefinition.lifecycle])
+            if definition.isSingleton {
+                // One per project, no name: the key holds the spec itself.
+                var single = object(spec)
+                single["type"] = ["object", "null"]
+                single["description"] = .string(definition.description)
+                properties[definition.kind.manifestKey] = .object(single)
+                continue
+            }
             properties[definition.kind.manifestKey] = [
                 "type": ["object", "null"],
                 "description": .string(definition.description),

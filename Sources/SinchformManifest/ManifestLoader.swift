@@ -177,6 +177,11 @@ struct FileContents: Sendable {
                 continue
             }
             if value.isNull { continue }
+            if kind.definition.isSingleton {
+                // One per project, no name: the key holds the spec itself.
+                addResource(kind, name: "", at: key.location, value, validator: &validator)
+                continue
+            }
             guard case let .mapping(entries) = value.kind else {
                 validator.error(
                     value.location, name,
@@ -192,16 +197,25 @@ struct FileContents: Sendable {
     private mutating func addResource(
         _ kind: ResourceKind, _ key: YAMLNode, _ spec: YAMLNode, validator: inout SchemaValidator
     ) {
-        let definition = ResourceDefinition.definition(for: kind)
         guard let name = key.scalarText else {
             validator.error(key.location, kind.manifestKey, "a resource name must be a plain value")
             return
         }
+        validator.checkName(
+            name, kind.definition.nameRules, at: key.location, path: kind.definition.address(name: name).description)
+        addResource(kind, name: name, at: key.location, spec, validator: &validator)
+    }
+
+    /// A resource named `name` (empty for a singleton), its name's key at `location`.
+    private mutating func addResource(
+        _ kind: ResourceKind, name: String, at location: SourceLocation, _ spec: YAMLNode,
+        validator: inout SchemaValidator
+    ) {
+        let definition = ResourceDefinition.definition(for: kind)
         let address = definition.address(name: name)
         let path = address.description
         validator.address = path
         defer { validator.address = nil }
-        validator.checkName(name, definition.nameRules, at: key.location, path: path)
         let sensitiveBefore = validator.sensitiveValues
         let schema = ObjectSchema(
             definition.manifestSpec.description, definition.manifestSpec.fields + [ResourceDefinition.lifecycle])
@@ -216,7 +230,7 @@ struct FileContents: Sendable {
             add(
                 DesiredResource(
                     kind: kind, name: name, language: nil, address: address, spec: value.json, lifecycle: lifecycle,
-                    location: key.location, sensitivePaths: sensitive ? value.sensitivePaths : []), located: value)
+                    location: location, sensitivePaths: sensitive ? value.sensitivePaths : []), located: value)
             return
         }
         let languages = fields.removeValue(forKey: "languages")?.object ?? [:]

@@ -1,5 +1,6 @@
-// The six kinds, transcribed from docs/api (part A: webhooks §2, WhatsApp templates §3, WhatsApp senders §4;
-// part B: KakaoTalk senders §2, KakaoTalk templates §3, RCS senders §5). Field names and nesting are the API's.
+// The kinds, transcribed from docs/api (part A: webhooks §2, WhatsApp templates §3, WhatsApp senders §4;
+// part B: KakaoTalk senders §2, KakaoTalk templates §3, RCS senders §5; part C: the WhatsApp account §2.1, §3.1).
+// Field names and nesting are the API's.
 
 import Foundation
 import JSONSyntax
@@ -34,6 +35,12 @@ private let url = text(1, 742, format: .url)
 private let e164 = text(pattern: #"^\+[1-9][0-9]{1,14}$"#, hint: "an E.164 number such as +12223334444")
 
 extension ResourceDefinition {
+    /// The definitions of every kind, in dependency order: what others depend on comes first. A new kind adds its
+    /// definition below and here.
+    public static let all: [ResourceDefinition] = [
+        webhook, kakaotalkSender, kakaotalkTemplate, whatsappAccount, whatsappSender, whatsappTemplate, rcsSender,
+    ]
+
     // MARK: Webhooks (part A §2)
 
     static let webhook: ResourceDefinition = {
@@ -342,6 +349,24 @@ extension ResourceDefinition {
                 else { return nil }
                 return "phone " + code + number
             })
+    }()
+
+    // MARK: The WhatsApp account (part C §2.1, §3.1)
+
+    static let whatsappAccount: ResourceDefinition = {
+        let spec = ObjectSchema(
+            "The project's WhatsApp account (one per project, no name). sinchform never creates or deletes it: "
+                + "create it with Embedded Signup or in the Sinch dashboard.",
+            [
+                Field(
+                    "templateAnalytics", .boolean, traits: [.oneWay],
+                    "Meta template analytics (wabaEnabledForInsights). One-way: once on, the API cannot turn it off."
+                )
+            ])
+        return ResourceDefinition(
+            kind: .whatsappAccount, description: spec.description, nameRules: StringRules(maxLength: 0),
+            manifestSpec: spec, resourceSpec: spec,
+            importing: Importing(fileName: "whatsapp-account.yaml") { _, _ in "" }, isSingleton: true)
     }()
 
     // MARK: KakaoTalk senders (part B §2)

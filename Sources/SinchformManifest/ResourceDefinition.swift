@@ -26,12 +26,15 @@ public struct ResourceDefinition: Sendable {
     public var checks: [@Sendable (String, ManifestValue) -> [Diagnostic]]
     /// How `import` writes resources of this kind.
     public var importing: Importing
+    /// One resource per project, with no name (the WhatsApp account): its manifest key holds the spec itself, and
+    /// its address is the kind alone (`whatsappAccount`).
+    public var isSingleton: Bool
 
     public init(
         kind: ResourceKind, description: String, nameRules: StringRules, manifestSpec: ObjectSchema,
         resourceSpec: ObjectSchema, naturalKey: NaturalKey = NaturalKey(), parent: Parent? = nil,
         isReviewed: Bool = false, limit: Int? = nil, checks: [@Sendable (String, ManifestValue) -> [Diagnostic]] = [],
-        importing: Importing
+        importing: Importing, isSingleton: Bool = false
     ) {
         self.kind = kind
         self.description = description
@@ -45,6 +48,7 @@ public struct ResourceDefinition: Sendable {
         self.limit = limit
         self.checks = checks
         self.importing = importing
+        self.isSingleton = isSingleton
     }
 
     public var resourceType: SchemaType { .object(resourceSpec) }
@@ -55,7 +59,8 @@ public struct ResourceDefinition: Sendable {
         manifestSpec.field("languages") != nil && resourceSpec.field("languages") == nil
     }
 
-    /// The address of a resource of this kind: `webhook.NAME`, `whatsappTemplate.NAME[LANG]`.
+    /// The address of a resource of this kind: `webhook.NAME`, `whatsappTemplate.NAME[LANG]`, or the kind alone for
+    /// a singleton (whose name is empty).
     public func address(name: String, language: String? = nil) -> Address {
         Address(kind: kind, name: name, language: language)
     }
@@ -151,10 +156,7 @@ extension ObjectSchema {
 }
 
 extension ResourceDefinition {
-    /// The definitions of every kind, in dependency order: what others depend on comes first.
-    public static let all: [ResourceDefinition] = [
-        webhook, kakaotalkSender, kakaotalkTemplate, whatsappSender, whatsappTemplate, rcsSender,
-    ]
+    // `all`, the definitions of every kind, is beside them in ResourceDefinition+Kinds.swift.
 
     private static let byKind: [ResourceKind: ResourceDefinition] = Dictionary(
         uniqueKeysWithValues: all.map { ($0.kind, $0) })

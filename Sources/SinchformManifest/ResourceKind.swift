@@ -6,9 +6,11 @@ public enum ResourceKind: String, Sendable, Hashable, CaseIterable, Codable, Com
     case kakaotalkSender
     case kakaotalkTemplate
     case rcsSender
+    case whatsappAccount
 
-    /// The top-level manifest key that holds resources of this kind.
-    public var manifestKey: String { rawValue + "s" }
+    /// The top-level manifest key that holds resources of this kind: the kind in the plural, or the kind itself for
+    /// a kind with one resource per project and no name (`whatsappAccount:`).
+    public var manifestKey: String { definition.isSingleton ? rawValue : rawValue + "s" }
 
     /// The kind's definition: its schema and everything else sinchform knows about it.
     public var definition: ResourceDefinition { ResourceDefinition.definition(for: self) }

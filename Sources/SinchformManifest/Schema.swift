@@ -94,6 +94,9 @@ public struct FieldTraits: OptionSet, Sendable, Hashable {
     public static let identity = FieldTraits(rawValue: 1 << 3)
     /// Optional in a spec (omitting it leaves the live value alone) but required by the API to create one.
     public static let requiredToCreate = FieldTraits(rawValue: 1 << 4)
+    /// A boolean the API can turn on but never off (WhatsApp template analytics): `false` while the live value is
+    /// `true` is a plan error, and turning it on says it cannot be undone.
+    public static let oneWay = FieldTraits(rawValue: 1 << 5)
 }
 
 public struct Field: Sendable {

@@ -13,7 +13,7 @@ struct Sinchform: AsyncParsableCommand {
         subcommands: [
             Validate.self, PlanCommand.self, Apply.self, Drift.self, ForceUnlock.self, RollbackCommand.self, Show.self,
             Import.self,
-            SchemaCommand.self, EmulatorCommand.self,
+            SchemaCommand.self, EmulatorCommand.self, WhatsAppCommand.self,
         ]
     )
 }

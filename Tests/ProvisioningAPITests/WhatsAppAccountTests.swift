@@ -54,7 +54,8 @@ import Testing
             }
             #expect(exists.errorCode == "account_exists")
 
-            try await harness.control.call(.POST, "review",
+            try await harness.control.call(
+                .POST, "review",
                 ["projectId": .string(APIHarness.project), "kind": "whatsappAccount", "outcome": "reject"])
             #expect(try await account.get().state == .rejected)
             let updated = try await account.update(["wabaName": "Acme Shop"])
@@ -129,7 +130,8 @@ import Testing
             #expect(unknown.kind == .outcomeUnknown)
             #expect(try await harness.requests("POST", pathSuffix: "/longLivedAccessToken").count == 3)
 
-            try await harness.control.call(.PUT, "whatsapp/account",
+            try await harness.control.call(
+                .PUT, "whatsapp/account",
                 [
                     "projectId": .string(APIHarness.project),
                     "failures": ["longLivedAccessToken": "facebook_Request_limit_reached"],

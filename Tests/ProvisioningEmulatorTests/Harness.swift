@@ -90,7 +90,9 @@ struct Harness: Sendable {
 
     /// A control call (`path` relative to `/_emulator/`): through the shared control client, which sends the
     /// emulator's own credentials, or raw with other credentials (to show they are refused).
-    func control(_ method: HTTPMethod, _ path: String, _ json: JSON? = nil, auth: Auth = .basic) async throws
+    func control(
+        _ method: HTTPMethod, _ path: String, _ json: JSON? = nil, auth: Auth = .basic
+    ) async throws
         -> HTTPResult
     {
         guard case .basic = auth else { return try await send(method, "/_emulator/" + path, json: json, auth: auth) }

@@ -118,6 +118,9 @@ import Yams
         var description: String { (["sinchform", subcommand].compactMap { $0 } + flags).joined(separator: " ") }
     }
 
+    /// Commands whose first argument names a command of theirs.
+    static let commandGroups: Set<String> = ["whatsapp"]
+
     static func invocations(in line: String) -> [Invocation] {
         let separators: Set<String> = ["|", "||", "&&", ";", "&", ">", ">>", "2>", "2>&1", "<"]
         let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
@@ -136,7 +139,14 @@ import Yams
             var first = true
             while let next = rest.next() {
                 if separators.contains(next) || next.hasPrefix(">") || next.hasPrefix("#") { break }
-                if first && !next.hasPrefix("-") { invocation.subcommand = next }
+                if first && !next.hasPrefix("-") {
+                    invocation.subcommand = next
+                } else if let group = invocation.subcommand, Self.commandGroups.contains(group), !next.hasPrefix("-"),
+                    invocation.flags.isEmpty, !group.contains(" ")
+                {
+                    // A command of a group: `whatsapp token`.
+                    invocation.subcommand = group + " " + next
+                }
                 first = false
                 if next.hasPrefix("--") {
                     invocation.flags.append(String(next.split(separator: "=")[0]).trimmingCharacters(in: [";"]))
@@ -157,6 +167,9 @@ import Yams
                 == [Invocation(subcommand: "apply", flags: ["--emulator", "--auto-approve"])])
         #expect(Self.invocations(in: "git commit -m \"sinchform.lock after\"").isEmpty)
         #expect(Self.invocations(in: "sinchform --version") == [Invocation(subcommand: nil, flags: ["--version"])])
+        #expect(
+            Self.invocations(in: "sinchform whatsapp wabas --facebook-token-env ES_TOKEN --format yaml > x.yaml")
+                == [Invocation(subcommand: "whatsapp wabas", flags: ["--facebook-token-env", "--format"])])
     }
 
     /// Shell lines of the examples' READMEs and the main README (code lines that call sinchform).
@@ -196,7 +209,9 @@ import Yams
             let help: String
             if let subcommand = invocation.subcommand {
                 if helps[subcommand] == nil {
-                    helps[subcommand] = try await SinchformCLI.run([subcommand, "--help"], in: Self.root).stdout
+                    helps[subcommand] = try await SinchformCLI.run(
+                        subcommand.split(separator: " ").map(String.init) + ["--help"], in: Self.root
+                    ).stdout
                 }
                 help = helps[subcommand] ?? ""
                 // Hidden commands (`schema`) are not listed, but answer --help like any other.

@@ -249,6 +249,16 @@ struct StepExecutor: Sendable {
                     inverse: nil, restore: change.before,
                     note: "irreversible: the state before holds a sensitive value, which is never recorded")
             }
+            let oneWay = change.fields.filter {
+                $0.after == .bool(true)
+                    && definition.resourceSpec.field(at: $0.path.split(separator: ".").map(String.init))?.traits
+                        .contains(.oneWay) == true
+            }
+            if !oneWay.isEmpty {
+                return RollbackNote(
+                    inverse: nil, restore: change.before,
+                    note: "irreversible: \(oneWay.map(\.path).joined(separator: ", ")) cannot be turned off again")
+            }
             return RollbackNote(
                 inverse: .update, restore: change.before,
                 note: "update the fields back to their previous values"

@@ -1,6 +1,7 @@
 import Foundation
 import ProvisioningAPI
 import SinchformManifest
+import Yams
 
 /// What `sinchform import` reads and whether it may overwrite.
 public struct ImportOptions: Sendable {
@@ -155,6 +156,16 @@ struct ImportedDocument {
         var notes: [String] = []
         let emitter = ManifestEmitter()
         for entry in entries {
+            if definition.isSingleton {
+                // One per project, no name: the spec sits under the kind's key itself (`KEY: {}` when empty).
+                let node = emitter.node(entry.spec, schema: .object(definition.manifestSpec))
+                let block = try Yams.serialize(node: node, width: -1, allowUnicode: true)
+                text.removeLast()
+                text +=
+                    entry.spec.objectValue?.isEmpty != false
+                    ? " {}\n" : "\n" + block.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+                continue
+            }
             let block = try emitter.resource(
                 name: entry.name, spec: entry.spec, schema: .object(definition.manifestSpec))
             text += block.split(separator: "\n", omittingEmptySubsequences: false)
@@ -192,6 +203,11 @@ struct ImportedEntry {
         let adapter = KindAdapters.adapter(for: kind)
         func spec(_ live: LiveResource) -> JSONValue {
             adapter.imported(DefaultPruner.prune(live.effective, as: schema) ?? .object([:]))
+        }
+        if definition.isSingleton {
+            return resources.prefix(1).map {
+                ImportedEntry(name: "", spec: spec($0), identities: [definition.address(name: ""): $0.identity])
+            }
         }
         if definition.expandsLanguages {
             // One entry per template name, one `languages:` member per language; the category is the name's.

@@ -14,6 +14,9 @@ protocol KindAdapter: Sendable {
     var replaceConsequences: [String] { get }
     /// How long the API refuses to create a resource under the identity of one deleted (nil: it does not).
     var reuseBlock: Duration? { get }
+    /// Why sinchform does not create resources of this kind (the WhatsApp account), for the plan error of a
+    /// declared one that does not exist; nil: it creates them.
+    var createRefusal: String? { get }
 
     /// Every live resource of this kind (one paginated pass), or for a kind with a parent those of the parents
     /// with these keys (KakaoTalk templates, listed per sender).
@@ -46,6 +49,7 @@ extension KindAdapter {
     var deleteConsequence: String? { nil }
     var replaceConsequences: [String] { [] }
     var reuseBlock: Duration? { nil }
+    var createRefusal: String? { nil }
     func identity(of desired: DesiredResource) -> RemoteIdentity? { nil }
     func updateRefusal(_ review: ReviewStatus) -> String? { nil }
     func rejectionComment(_ identity: RemoteIdentity, client: ProvisioningClient) async -> String? { nil }
@@ -68,7 +72,7 @@ enum KindAdapters {
     /// One adapter per kind; a new kind adds its adapter here.
     private static let all: [any KindAdapter] = [
         WebhookAdapter(), WhatsAppTemplateAdapter(), WhatsAppSenderAdapter(), KakaoTalkSenderAdapter(),
-        KakaoTalkTemplateAdapter(), RCSSenderAdapter(),
+        KakaoTalkTemplateAdapter(), RCSSenderAdapter(), WhatsAppAccountAdapter(),
     ]
 
     private static let byKind: [ResourceKind: any KindAdapter] = Dictionary(

@@ -28,7 +28,7 @@ enum MessagePreview {
         case .whatsappTemplate: return whatsapp
         case .kakaotalkTemplate: return kakaotalk
         case .rcsSender: return rcs
-        case .webhook, .whatsappSender, .kakaotalkSender: return nil
+        default: return nil  // kinds without a message to preview
         }
     }
 

@@ -89,9 +89,13 @@ public enum PlanJSONSchema {
                 "address": [
                     "type": "string",
                     "pattern": .string(
-                        "^(" + ResourceKind.allCases.map(\.rawValue).joined(separator: "|") + ")\\..+$"),
+                        "^(("
+                            + ResourceKind.allCases.filter { !$0.definition.isSingleton }.map(\.rawValue)
+                            .joined(separator: "|") + ")\\..+|"
+                            + ResourceKind.allCases.filter(\.definition.isSingleton).map(\.rawValue)
+                            .joined(separator: "|") + ")$"),
                     "description":
-                        "A resource address: webhook.NAME, whatsappTemplate.NAME[LANG], whatsappSender.NAME, kakaotalkSender.NAME, kakaotalkTemplate.NAME, rcsSender.NAME.",
+                        "A resource address: webhook.NAME, whatsappTemplate.NAME[LANG], whatsappSender.NAME, kakaotalkSender.NAME, kakaotalkTemplate.NAME, rcsSender.NAME, whatsappAccount.",
                 ],
                 "value": [
                     "description": .string(

@@ -112,14 +112,14 @@ import Testing
             let names = result.files.map { ($0 as NSString).lastPathComponent }
             #expect(
                 names == [
-                    "webhooks.yaml", "kakaotalk-senders.yaml", "kakaotalk-templates.yaml", "whatsapp-senders.yaml",
-                    "whatsapp-templates.yaml", "rcs-senders.yaml", "manifest.schema.json",
+                    "webhooks.yaml", "kakaotalk-senders.yaml", "kakaotalk-templates.yaml", "whatsapp-account.yaml",
+                    "whatsapp-senders.yaml", "whatsapp-templates.yaml", "rcs-senders.yaml", "manifest.schema.json",
                 ])
             #expect(
                 result.addresses == [
                     "kakaotalkSender.acme", "kakaotalkTemplate.example-name", "rcsSender.acme-brand",
                     "webhook.hooks-example-com-a-b", "webhook.hooks-example-com-a-b-2",
-                    "webhook.ops-example-com-sinch-events", "whatsappSender.phone-491701234567",
+                    "webhook.ops-example-com-sinch-events", "whatsappAccount", "whatsappSender.phone-491701234567",
                     "whatsappTemplate.login_code[EN]", "whatsappTemplate.order_shipped[DE]",
                     "whatsappTemplate.order_shipped[EN_US]", "whatsappTemplate.spring_sale[EN]",
                 ])

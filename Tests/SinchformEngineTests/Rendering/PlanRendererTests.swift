@@ -39,7 +39,7 @@ import Testing
         let text = try renderer.render(RenderingSamples.mixed, format: .text)
         #expect(
             text.hasPrefix(
-                "Plan: 1 to create, 2 to update, 1 to replace, 1 to delete, 1 to adopt, 1 to forget, 1 to move, "
+                "Plan: 1 to create, 3 to update, 1 to replace, 1 to delete, 1 to adopt, 1 to forget, 1 to move, "
                     + "2 unchanged.\n"))
         #expect(text.hasSuffix("\n2 resources unchanged.\n"))
         #expect(
@@ -108,6 +108,6 @@ import Testing
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(object["formatVersion"] as? Int == 1)
         let summary = try #require(object["summary"] as? [String: Int])
-        #expect(summary["create"] == 1 && summary["update"] == 2 && summary["noop"] == 2 && summary["drift"] == 2)
+        #expect(summary["create"] == 1 && summary["update"] == 3 && summary["noop"] == 2 && summary["drift"] == 2)
     }
 }

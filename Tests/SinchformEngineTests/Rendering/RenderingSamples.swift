@@ -116,6 +116,13 @@ enum RenderingSamples {
                     remoteId: RemoteIdentity.name("order_shipped", language: "DE"), liveDigest: "sha256:fff1",
                     desiredDigest: "sha256:fff1"),
                 change(
+                    "whatsappAccount", .whatsappAccount, .update, reason: "1 field differs",
+                    before: ["templateAnalytics": false], after: ["templateAnalytics": true],
+                    fields: [FieldChange(path: "templateAnalytics", before: false, after: true)],
+                    consequences: ["templateAnalytics cannot be turned off again: the API has no way to disable it"],
+                    review: ReviewStatus(state: "ONBOARDED"), remoteId: RemoteIdentity.id("whatsapp"),
+                    liveDigest: "sha256:jjj1", desiredDigest: "sha256:jjj2"),
+                change(
                     "webhook.audit", .webhook, .noop, reason: "up to date", origin: nil,
                     before: ["target": "https://audit.example.com"], after: ["target": "https://audit.example.com"],
                     remoteId: RemoteIdentity.id("01HAUDIT"), liveDigest: "sha256:ggg1", desiredDigest: "sha256:ggg1"),
