@@ -140,6 +140,11 @@ public struct LockFile: Codable, Sendable, Equatable {
         }
     }
 
+    /// One entry as the lock file writes it (pretty-printed, sorted keys), ending in a newline.
+    public static func json(of entry: Entry) throws -> String {
+        String(decoding: try makeEncoder().encode(entry), as: UTF8.self) + "\n"
+    }
+
     /// The lock's on-disk format: pretty-printed with sorted keys, so that diffs in git are small and stable.
     static func makeEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()

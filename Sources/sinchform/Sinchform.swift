@@ -12,7 +12,7 @@ struct Sinchform: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Validate.self, PlanCommand.self, Apply.self, Drift.self, ForceUnlock.self, RollbackCommand.self, Show.self,
-            Import.self,
+            Import.self, State.self,
             SchemaCommand.self, EmulatorCommand.self, WhatsAppCommand.self,
         ]
     )

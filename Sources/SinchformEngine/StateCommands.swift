@@ -1,0 +1,136 @@
+import Foundation
+import JSONSyntax
+import SinchformManifest
+
+/// `sinchform state`: what sinchform.lock records, and changes to it that make no API call. Forget and move run
+/// under the apply lock, write the lock atomically and journal each step (`rollback` undoes a move).
+extension Session {
+    /// Every entry of the lock file, by address.
+    public func stateList(_ directory: String) throws -> [LockFile.Entry] {
+        try readLock(workspace(directory)).resources.values.sorted { $0.address < $1.address }
+    }
+
+    /// One entry, found by its address (an unknown one is an error with the closest addresses).
+    public func stateShow(_ text: String, directory: String) throws -> LockFile.Entry {
+        let lock = try readLock(workspace(directory))
+        return try entry(text, in: lock)
+    }
+
+    /// Stops managing resources without any API call: their entries leave the lock. A resource still in the
+    /// manifests is adopted again by the next plan.
+    public func stateForget(_ texts: [String], directory: String) async throws -> [Address] {
+        try await changingLock(directory, "state forget") { lock in
+            let entries = try texts.map { try entry($0, in: lock) }
+            return entries.map { entry in
+                Step(
+                    entry: entry, action: .forget, movedTo: nil,
+                    note: RollbackNote(
+                        inverse: .adopt, restore: nil, note: "add it back to the manifests to manage it again"))
+            }
+        }
+    }
+
+    /// Records a resource under another address, without any API call (a rename the manifests will make).
+    public func stateMove(_ fromText: String, to toText: String, directory: String) async throws -> Address {
+        let moved = try await changingLock(directory, "state move") { lock in
+            let from = try entry(fromText, in: lock)
+            let to: Address
+            do throws(AddressError) {
+                to = try Address(parsing: toText)
+            } catch {
+                throw EngineError.configuration(error.description)
+            }
+            guard to.kind == from.kind else {
+                throw EngineError.configuration(
+                    "\(from.address) is a \(from.kind.rawValue); it cannot move to \(to), a \(to.kind.rawValue) address"
+                )
+            }
+            guard lock.resources[to] == nil else {
+                throw EngineError.configuration("sinchform.lock already records \(to); forget or move it first")
+            }
+            return [
+                Step(
+                    entry: from, action: .move, movedTo: to,
+                    note: RollbackNote(
+                        inverse: .move, restore: ["movedFrom": .string(from.address.description)],
+                        note: "record it under \(from.address) again in sinchform.lock (no API call)"))
+            ]
+        }
+        return moved[0]
+    }
+
+    private struct Step {
+        var entry: LockFile.Entry
+        var action: Action
+        var movedTo: Address?
+        var note: RollbackNote
+    }
+
+    private func readLock(_ workspace: Workspace) throws -> LockFile {
+        guard let lock = try workspace.readLock() else {
+            throw EngineError.missing("no sinchform.lock in \(workspace.root)")
+        }
+        return lock
+    }
+
+    private func entry(_ text: String, in lock: LockFile) throws -> LockFile.Entry {
+        if let address = try? Address(parsing: text), let entry = lock.resources[address] { return entry }
+        let closest = Address.closest(to: text, in: Array(lock.resources.keys))
+        throw EngineError.unknownAddresses([
+            "\(text) is not in sinchform.lock"
+                + (closest.isEmpty ? "" : "; did you mean \(closest.map(\.description).joined(separator: ", "))?")
+        ])
+    }
+
+    /// Under the apply lock: journals each step's start, rewrites the lock once with every step, then journals
+    /// each step's end. A crash before the rewrite leaves the old lock; after it, the new one.
+    private func changingLock(
+        _ directory: String, _ command: String, _ steps: (LockFile) throws -> [Step]
+    ) async throws -> [Address] {
+        let workspace = workspace(directory)
+        let applyLock = try await ApplyLock.acquire(
+            stateDirectory: workspace.stateDirectory, command: CommandLine.arguments.joined(separator: " "),
+            staleInfo: interaction.staleLock)
+        defer { applyLock.release() }
+        var lock = try readLock(workspace)
+        let planned = try steps(lock)
+        let journal: Journal
+        do {
+            journal = try Journal(directory: workspace.stateDirectory, name: Timestamp.fileSafe(Date()) + "-state")
+            var header = JournalEntry(event: .apply)
+            header.message = command
+            try await journal.append(header)
+            for step in planned {
+                var start = JournalEntry(event: .start)
+                start.address = step.movedTo ?? step.entry.address
+                start.kind = step.entry.kind
+                start.action = step.action
+                start.remoteId = step.entry.remoteId
+                start.rollback = step.note
+                try await journal.append(start)
+            }
+        } catch {
+            throw EngineError.stateFile("cannot write the journal in \(workspace.stateDirectory): \(error)")
+        }
+        for step in planned {
+            lock.resources[step.entry.address] = nil
+            if let to = step.movedTo {
+                var moved = step.entry
+                moved.address = to
+                lock.resources[to] = moved
+            }
+        }
+        lock.serial += 1
+        try lock.write(in: workspace.root)
+        for step in planned {
+            var done = JournalEntry(event: .done)
+            done.address = step.movedTo ?? step.entry.address
+            done.kind = step.entry.kind
+            done.action = step.action
+            done.remoteId = step.entry.remoteId
+            try? await journal.append(done)
+        }
+        try? await journal.close()
+        return planned.map { $0.movedTo ?? $0.entry.address }
+    }
+}
