@@ -8,7 +8,7 @@ import Testing
 
 /// An apply stopped as a crash would stop it — after the journal's start line, after the API call, after the lock
 /// entry, after the closing journal line — at every step of a plan that creates, updates and deletes across the
-/// kinds; each time the next plan and apply converge: no changes left, nothing live twice, the lock naming exactly
+/// kinds, and renames one (a move); each time the next plan and apply converge: no changes left, nothing live twice, the lock naming exactly
 /// the manifests' resources. (`ReliabilityProcessTests` does the same with kill -9 of the real binary.)
 @Suite struct CrashPointTests {
     static let base = """
@@ -19,6 +19,10 @@ import Testing
             secret: ${env.HOOK_SECRET}
           hook-gone:
             target: https://hooks.example.com/crash/gone
+            triggers: [ALL]
+            secret: ${env.HOOK_SECRET}
+          hook-old-name:
+            target: https://hooks.example.com/crash/moved
             triggers: [ALL]
             secret: ${env.HOOK_SECRET}
         whatsappTemplates:
@@ -33,6 +37,10 @@ import Testing
             secret: ${env.HOOK_SECRET}
           hook-new:
             target: https://hooks.example.com/crash/new
+            triggers: [ALL]
+            secret: ${env.HOOK_SECRET}
+          hook-renamed:
+            target: https://hooks.example.com/crash/moved
             triggers: [ALL]
             secret: ${env.HOOK_SECRET}
         whatsappTemplates:
@@ -52,7 +60,7 @@ import Testing
 
     /// What the target manifests leave live, by kind.
     static let expectedLive = [
-        "webhooks": 2, "whatsappTemplates": 2, "kakaotalkSenders": 1, "kakaotalkTemplates": 1, "rcsSenders": 1,
+        "webhooks": 3, "whatsappTemplates": 2, "kakaotalkSenders": 1, "kakaotalkTemplates": 1, "rcsSenders": 1,
     ]
 
     /// The steps of the target plan, found once.
@@ -79,8 +87,8 @@ import Testing
     @Test func everyBoundaryOfEveryStepConverges() async throws {
         let steps = try await Self.steps()
         // update hook-a, create hook-new, delete hook-gone, update and create a template, create a KakaoTalk sender
-        // and its template (after it), create an RCS sender.
-        #expect(steps.count == 8, "\(steps)")
+        // and its template (after it), create an RCS sender, move hook-old-name to hook-renamed.
+        #expect(steps.count == 9 && steps.contains("webhook.hook-renamed"), "\(steps)")
         for address in steps {
             for boundary in StepBoundary.allCases {
                 try await crashAndConverge(at: CrashPoint(address: Address(stringLiteral: address), boundary: boundary))
