@@ -64,6 +64,16 @@ extension Session {
         var action: Action
         var movedTo: Address?
         var note: RollbackNote
+
+        /// The step's journal line, under the address it leaves the resource at.
+        func journalEntry(_ event: JournalEntry.Event) -> JournalEntry {
+            var line = JournalEntry(event: event)
+            line.address = movedTo ?? entry.address
+            line.kind = entry.kind
+            line.action = action
+            line.remoteId = entry.remoteId
+            return line
+        }
     }
 
     private func readLock(_ workspace: Workspace) throws -> LockFile {
@@ -101,11 +111,7 @@ extension Session {
             header.message = command
             try await journal.append(header)
             for step in planned {
-                var start = JournalEntry(event: .start)
-                start.address = step.movedTo ?? step.entry.address
-                start.kind = step.entry.kind
-                start.action = step.action
-                start.remoteId = step.entry.remoteId
+                var start = step.journalEntry(.start)
                 start.rollback = step.note
                 try await journal.append(start)
             }
@@ -122,14 +128,7 @@ extension Session {
         }
         lock.serial += 1
         try lock.write(in: workspace.root)
-        for step in planned {
-            var done = JournalEntry(event: .done)
-            done.address = step.movedTo ?? step.entry.address
-            done.kind = step.entry.kind
-            done.action = step.action
-            done.remoteId = step.entry.remoteId
-            try? await journal.append(done)
-        }
+        for step in planned { try? await journal.append(step.journalEntry(.done)) }
         try? await journal.close()
         return planned.map { $0.movedTo ?? $0.entry.address }
     }
