@@ -648,6 +648,7 @@ extension ProvisioningClient {
     }
 
     static func milliseconds(_ duration: Duration) -> Int {
+        // range-checked: the durations logged are waits of ours, bounded by RetryPolicy.maxRetryAfter.
         Int((RetryPolicy.seconds(duration) * 1000).rounded())
     }
 

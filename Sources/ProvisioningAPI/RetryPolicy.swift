@@ -40,6 +40,7 @@ public struct RetryPolicy: Sendable, Hashable {
         let ceiling = min(maxDelay, baseDelay * (1 << exponent))
         let ceilingSeconds = Self.seconds(ceiling)
         guard ceilingSeconds > 0 else { return .zero }
+        // range-checked: at most maxDelay, a setting of ours.
         return .milliseconds(Int64((Double.random(in: 0...ceilingSeconds) * 1000).rounded()))
     }
 
@@ -60,6 +61,7 @@ public struct RetryPolicy: Sendable, Hashable {
             return nil
         }
         guard seconds >= 0, !seconds.isNaN else { return nil }
+        // range-checked: not negative, not NaN, at most retryAfterCeiling.
         return .milliseconds(Int64((min(seconds, retryAfterCeiling) * 1000).rounded()))
     }
 

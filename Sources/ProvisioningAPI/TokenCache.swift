@@ -79,6 +79,6 @@ extension ProvisioningClient {
     static func tokenLifetimeSeconds(_ expiresIn: JSONValue?) -> Int {
         guard let seconds = expiresIn?.doubleValue else { return 300 }
         let clamped = min(max(seconds, 1), Double(maxTokenLifetimeSeconds))
-        return Int(clamped.rounded(.down))
+        return Int(clamped.rounded(.down))  // range-checked: clamped to 1...maxTokenLifetimeSeconds just above.
     }
 }

@@ -3,6 +3,8 @@ import Foundation
 import JSONSyntax
 import ProvisioningAPI
 import SinchformManifest
+import Synchronization
+import _CryptoExtras
 
 extension JSONValue {
     /// `sha256:<hex>` of the deterministic encoding (``JSONValue/jsonString``: sorted keys, no spaces, integral
@@ -12,12 +14,69 @@ extension JSONValue {
     }
 }
 
-/// Salted fingerprints of write-only values: enough to notice a change, useless for recovering the value.
+/// Salted fingerprints of write-only values: enough to notice a change, too slow to guess the value from.
+///
+/// The salt sits in `sinchform.lock`, which is committed: a fast hash would let anyone holding the lock try a
+/// dictionary of secrets at hundreds of thousands of guesses a second. PBKDF2-HMAC-SHA256 with ``iterations``
+/// rounds costs about 4 ms of processor time a value in optimized code (15 webhook secrets, the most a project has:
+/// 55–73 ms a plan on a 2-core CI machine), and each guess costs an attacker the same. A debug build takes about
+/// twice as long (`swift test --filter FingerprintTests` prints the figure).
+/// Fingerprints of the older form (`hmac-sha256:`) still compare; an entry is written in the new form the next
+/// time an apply records it.
 enum Fingerprint {
-    static func of(_ value: String, salt: String) -> String {
+    static let iterations = 16_000
+    /// The most rounds a lock file may ask for; a larger count reads as "changed" rather than running for hours.
+    static let maximumIterations = 1_000_000
+    private static let prefix = "pbkdf2-sha256:"
+    private static let legacyPrefix = "hmac-sha256:"
+
+    /// Derived fingerprints of this process, so that a plan and the apply after it derive each value once.
+    private static let cache = Mutex<[CacheKey: String]>([:])
+    private struct CacheKey: Hashable {
+        var value: String
+        var salt: String
+        var iterations: Int
+    }
+
+    /// The fingerprint to record: `pbkdf2-sha256:ITERATIONS:HEX`.
+    static func of(_ value: String, salt: String) throws(EngineError) -> String {
+        prefix + "\(iterations):" + (try derived(value, salt: salt, iterations: iterations))
+    }
+
+    /// Whether `fingerprint`, read from a lock file in either form, is the fingerprint of `value`. A fingerprint of
+    /// an unknown form, or one that cannot be derived, does not match: the value is sent again.
+    static func matches(_ fingerprint: String, value: String, salt: String) -> Bool {
+        if fingerprint.hasPrefix(legacyPrefix) { return fingerprint == legacy(value, salt: salt) }
+        guard fingerprint.hasPrefix(prefix) else { return false }
+        let parts = fingerprint.dropFirst(prefix.count).split(separator: ":", omittingEmptySubsequences: false)
+        // The round count comes from the lock file: bounded before it is used.
+        guard parts.count == 2, let rounds = Int(parts[0]), (1...maximumIterations).contains(rounds) else {
+            return false
+        }
+        return (try? derived(value, salt: salt, iterations: rounds)).map { parts[1] == $0[...] } ?? false
+    }
+
+    /// The form written before December 2026: one HMAC keyed with the salt, fast to guess.
+    static func legacy(_ value: String, salt: String) -> String {
         let key = SymmetricKey(data: Data(salt.utf8))
         let mac = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: key)
-        return "hmac-sha256:" + hexString(mac)
+        return legacyPrefix + hexString(mac)
+    }
+
+    private static func derived(_ value: String, salt: String, iterations: Int) throws(EngineError) -> String {
+        let key = CacheKey(value: value, salt: salt, iterations: iterations)
+        if let known = cache.withLock({ $0[key] }) { return known }
+        let derived: SymmetricKey
+        do {
+            derived = try KDF.Insecure.PBKDF2.deriveKey(
+                from: Data(value.utf8), salt: Data(salt.utf8), using: .sha256, outputByteCount: 32,
+                unsafeUncheckedRounds: iterations)
+        } catch {
+            throw EngineError.stateFile("cannot derive a fingerprint of a write-only value: \(error)")
+        }
+        let hex = derived.withUnsafeBytes { hexString($0) }
+        cache.withLock { $0[key] = hex }
+        return hex
     }
 
     static func newSalt() -> String {

@@ -3,6 +3,12 @@ import JSONSyntax
 import ProvisioningAPI
 import SinchformManifest
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// `sinchform.lock`: what sinchform owns and what it last applied. Committed to git; it decides what may be
 /// deleted (only resources recorded here). Write-only values appear only as salted fingerprints.
 public struct LockFile: Codable, Sendable, Equatable {
@@ -188,29 +194,82 @@ struct LockFormatError: Error, CustomStringConvertible {
     }
 }
 
-/// Durable file writes.
+/// A symbolic link where sinchform writes its own files: refused, so that a link planted in `.sinchform/` or beside
+/// the manifests (git stores links) cannot make sinchform truncate or overwrite the file it points to.
+struct SymbolicLinkRefused: LocalizedError, CustomStringConvertible {
+    var path: String
+
+    var description: String {
+        "\(path) is a symbolic link, and sinchform does not write through links: remove it (rm '\(path)') and run again"
+    }
+
+    var errorDescription: String? { description }
+}
+
+/// A system call on a file that failed.
+struct FileSystemError: LocalizedError, CustomStringConvertible {
+    var path: String
+    var operation: String
+    var code: Int32
+
+    init(_ path: String, _ operation: String, code: Int32 = errno) {
+        self.path = path
+        self.operation = operation
+        self.code = code
+    }
+
+    var description: String { "\(path): cannot \(operation): \(String(cString: strerror(code)))" }
+    var errorDescription: String? { description }
+}
+
+/// Durable file writes, never through a symbolic link.
 enum AtomicFile {
     static func write(_ data: Data, to path: String) throws {
         try write(to: path) { try $0.write(contentsOf: data) }
     }
 
-    /// Writes what `body` writes to the handle it is given (a temporary file), then renames it over `path`.
+    /// Writes what `body` writes to the handle it is given (a temporary file, created anew), then renames it over
+    /// `path` and flushes the directory, so that the rename itself survives a power loss.
     static func write(to path: String, _ body: (FileHandle) throws -> Void) throws {
+        try refuseLink(at: path)
         let directory = (path as NSString).deletingLastPathComponent
-        let temporary =
-            (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(UUID().uuidString).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown)
-        }
+        let folder = directory.isEmpty ? "." : directory
+        let temporary = folder + "/.\((path as NSString).lastPathComponent).\(UUID().uuidString).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw FileSystemError(temporary, "be created") }
         do {
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+            let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
             try body(handle)
             try handle.synchronize()
             try handle.close()
-            if rename(temporary, path) != 0 { throw CocoaError(.fileWriteUnknown) }
+            if rename(temporary, path) != 0 { throw FileSystemError(path, "be replaced") }
         } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
+            unlink(temporary)
             throw error
         }
+        try syncDirectory(folder)
+    }
+
+    /// Flushes a directory's entries (a rename, a new file) to disk.
+    static func syncDirectory(_ path: String) throws {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw FileSystemError(path, "be opened") }
+        defer { close(descriptor) }
+        // Some file systems cannot flush a directory (EINVAL); they have nothing more to make durable.
+        if fsync(descriptor) != 0, errno != EINVAL { throw FileSystemError(path, "be flushed") }
+    }
+
+    /// Throws when `path` is a symbolic link; a missing path, or anything else, passes.
+    static func refuseLink(at path: String) throws(SymbolicLinkRefused) {
+        var status = stat()
+        if lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFLNK { throw SymbolicLinkRefused(path: path) }
+    }
+
+    /// Creates a state folder such as `.sinchform` or `.sinchform/journal` (and its parents) unless it exists,
+    /// refusing a link at it.
+    static func createStateFolder(_ path: String) throws {
+        try refuseLink(at: path)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try refuseLink(at: path)
     }
 }

@@ -326,7 +326,7 @@ public struct Planner: Sendable {
                     FieldChange(
                         path: path, before: nil, after: value, sensitive: sensitive,
                         note: "write-only: not set by sinchform (adopted or imported), so it will be sent"))
-            } else if let lock, known != Fingerprint.of(value.jsonString, salt: lock.salt) {
+            } else if let lock, let known, !Fingerprint.matches(known, value: value.jsonString, salt: lock.salt) {
                 diff.writeOnlyChanged = true
                 diff.fields.append(
                     FieldChange(

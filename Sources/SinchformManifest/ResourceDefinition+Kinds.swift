@@ -234,6 +234,7 @@ extension ResourceDefinition {
                 "messageSendTtlSeconds", number(10, 2_592_000, integer: true),
                 "Delivery time-to-live; "
                     + whatsappTTLRanges.map {
+                        // range-checked: the ranges are constants of ours.
                         "\($0.category) \(Int($0.seconds.lowerBound))–\(Int($0.seconds.upperBound))"
                     }
                     .joined(separator: ", ") + "."),
@@ -607,7 +608,7 @@ private let whatsappTTLRanges: [(category: String, seconds: ClosedRange<Double>)
         diagnostics.append(
             .error(
                 at: ttl.location,
-                "\(address).details.messageSendTtlSeconds: \(Int(seconds)) is outside \(Int(range.lowerBound))–\(Int(range.upperBound)) seconds allowed for \(category) templates"
+                "\(address).details.messageSendTtlSeconds: \(Int(exactly: seconds).map(String.init) ?? "\(seconds)") is outside \(Int(range.lowerBound))–\(Int(range.upperBound)) seconds allowed for \(category) templates"
             ))
     }
     return diagnostics

@@ -66,6 +66,7 @@ extension Sinchform {
             var configuration = EmulatorConfiguration()
             configuration.credentials = [keyId: keySecret]
             if !projectIds.isEmpty { configuration.projects = Set(projectIds) }
+            // range-checked: validate() keeps reviewDelay within 0...maxReviewDelay.
             configuration.reviewDelay = .milliseconds(Int64((reviewDelay * 1000).rounded()))
             configuration.statePath = state.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
             var logger = Logger(label: "sinchform.emulator")

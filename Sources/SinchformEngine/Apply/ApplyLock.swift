@@ -45,13 +45,22 @@ public final class ApplyLock: Sendable {
     ) async throws(EngineError) -> ApplyLock {
         let path = path(in: stateDirectory)
         do {
-            try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+            try AtomicFile.createStateFolder(stateDirectory)
+        } catch let error as SymbolicLinkRefused {
+            throw EngineError.stateFile(error.description)
         } catch {
             throw EngineError.stateFile("cannot create \(stateDirectory): \(error)")
         }
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        // No O_NOFOLLOW, and a link planted at the lock would be truncated through, along with the file it names.
+        let descriptor = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
+            if errno == ELOOP { throw EngineError.stateFile(SymbolicLinkRefused(path: path).description) }
             throw EngineError.stateFile("cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+            close(descriptor)
+            throw EngineError.stateFile("\(path) is not a regular file: remove it and run again")
         }
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
@@ -109,7 +118,7 @@ public final class ApplyLock: Sendable {
         guard info.id == id else {
             throw EngineError.forceUnlock("the apply lock's id is \(info.id), not \(id); nothing removed")
         }
-        let descriptor = open(path, O_RDWR | O_CLOEXEC)
+        let descriptor = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC)
         if descriptor >= 0 {
             defer { close(descriptor) }
             if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {

@@ -2,6 +2,12 @@ import Foundation
 import ProvisioningAPI
 import SinchformManifest
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// What can undo a step, recorded before the step runs.
 public struct RollbackNote: Codable, Sendable, Equatable {
     /// The inverse action (`delete` undoes `create`, `update` undoes `update`…), nil when there is none.
@@ -46,20 +52,23 @@ actor Journal {
     let path: String
     private let handle: FileHandle
 
+    /// Creates a new journal file in `directory/journal`, refusing symbolic links at the folders and the file.
     init(directory: String, name: String = Timestamp.fileSafe(Date())) throws {
         let folder = (directory as NSString).appendingPathComponent("journal")
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try AtomicFile.createStateFolder(directory)
+        try AtomicFile.createStateFolder(folder)
         var candidate = (folder as NSString).appendingPathComponent(name + ".jsonl")
         var suffix = 1
-        while FileManager.default.fileExists(atPath: candidate) {
+        var status = stat()
+        while lstat(candidate, &status) == 0 {
+            try AtomicFile.refuseLink(at: candidate)
             candidate = (folder as NSString).appendingPathComponent("\(name)-\(suffix).jsonl")
             suffix += 1
         }
-        guard FileManager.default.createFile(atPath: candidate, contents: nil) else {
-            throw EngineError.stateFile("cannot create the journal \(candidate)")
-        }
+        let descriptor = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw FileSystemError(candidate, "be created") }
         path = candidate
-        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: candidate))
+        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
 
     /// Lines written so far, and how many of them are on disk.

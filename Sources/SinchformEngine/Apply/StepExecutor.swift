@@ -206,7 +206,7 @@ struct StepExecutor: Sendable {
         let spec = desired.spec
         var writeOnly: [String: String] = [:]
         for (path, _, value) in schema.writeOnlyValues(in: spec) {
-            writeOnly[path] = Fingerprint.of(value.jsonString, salt: salt)
+            writeOnly[path] = try Fingerprint.of(value.jsonString, salt: salt)
         }
         let normalized = Normalizer().normalize(spec, as: .object(schema)) ?? .object([:])
         return LockFile.Entry(
