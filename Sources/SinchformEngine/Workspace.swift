@@ -203,10 +203,15 @@ extension Workspace {
         _ inputs: PlanInputs, live: LiveState, scope: PlanScope, planner: Planner
     ) async throws(EngineError) -> PlanContext {
         // Deletions by earlier applies matter only for kinds whose identities the API blocks after a delete.
-        let blocking = Set(inputs.manifests.resources.map(\.kind)).filter {
-            KindAdapters.adapter(for: $0).reuseBlock != nil
+        let blocks = Set(inputs.manifests.resources.map(\.kind)).compactMap { kind in
+            KindAdapters.adapter(for: kind).reuseBlock.map { (kind, $0) }
         }
-        let deleted = blocking.isEmpty ? [:] : Journal.deletions(in: stateDirectory, of: blocking)
+        let longest = blocks.map { Double($0.1.components.seconds) }.max() ?? 0
+        let deleted =
+            blocks.isEmpty
+            ? [:]
+            : Journal.deletions(
+                in: stateDirectory, of: Set(blocks.map(\.0)), since: Date().addingTimeInterval(-longest))
         let plan = try await planner.plan(
             manifests: inputs.manifests, live: live, lock: inputs.lock, project: inputs.project,
             manifestDirectory: directory, scope: scope, deleted: deleted)

@@ -125,12 +125,24 @@ actor Journal {
 
     /// When each resource of `kinds` was deleted by an apply recorded in the state directory's journals (the newest
     /// deletion of each identity).
-    static func deletions(in stateDirectory: String, of kinds: Set<ResourceKind>) -> [RemoteIdentity: Date] {
+    /// Journals last written before `since` are not read, and only lines that name a delete or replace are decoded: a
+    /// plan must not pay for decoding the 20,000 lines of an apply of 10,000 creates.
+    static func deletions(
+        in stateDirectory: String, of kinds: Set<ResourceKind>, since: Date
+    ) -> [RemoteIdentity: Date] {
         let folder = (stateDirectory as NSString).appendingPathComponent("journal")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         var deleted: [RemoteIdentity: Date] = [:]
+        let decoder = JSONDecoder()
         for name in names where name.hasSuffix(".jsonl") {
-            let entries = (try? read((folder as NSString).appendingPathComponent(name))) ?? []
+            let path = (folder as NSString).appendingPathComponent(name)
+            let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+            guard let modified, modified >= since,
+                let text = try? String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8)
+            else { continue }
+            let entries = text.split(separator: "\n").lazy
+                .filter { $0.contains("\"delete\"") || $0.contains("\"replace\"") }
+                .compactMap { try? decoder.decode(JournalEntry.self, from: Data($0.utf8)) }
             for entry in entries where entry.event == .done && (entry.action == .delete || entry.action == .replace) {
                 guard let kind = entry.kind, kinds.contains(kind), let identity = entry.remoteId,
                     let time = Timestamp.date(entry.time)
