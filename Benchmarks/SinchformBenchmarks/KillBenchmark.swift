@@ -14,6 +14,11 @@ struct KillBenchmark: AsyncParsableCommand {
     @Option(help: "Resources per apply.") var resources = 200
     @Option(help: "Latest kill moment, in milliseconds after the apply started.") var maxKillMs = 4000
     @Option(help: "Random latency the emulator adds to each request, in milliseconds.") var latencyMs = 60
+    @Flag(
+        help: """
+            Apply everything first; the killed apply then renames every webhook and KakaoTalk template (moves, no             API call) and edits the other resources.
+            """)
+    var renames = false
 
     func run() async throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sinchform-kills-\(UUID())")
@@ -37,6 +42,13 @@ struct KillBenchmark: AsyncParsableCommand {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
                 let manifests = ManyResources(count: resources, webhooks: 5)
                 try manifests.write(to: directory)
+                if renames {
+                    let first = try await ChildProcess.run(
+                        binary, ["apply", "--auto-approve", directory.path], environment: environment,
+                        directory: scratch, scratch: scratch, timeout: .seconds(600))
+                    guard first.status == 0 else { throw ExitCode(1) }
+                    try Self.rename(in: directory)
+                }
 
                 let killAt = Int.random(in: 50...maxKillMs)
                 let apply = try ChildProcess(
@@ -46,7 +58,7 @@ struct KillBenchmark: AsyncParsableCommand {
                 let wasRunning = apply.isRunning
                 apply.kill()
                 let creates = try await control.successfulCreates()
-                if wasRunning && creates < resources { midApply += 1 }
+                if wasRunning && (renames || creates < resources) { midApply += 1 }
 
                 let lockPath = directory.appendingPathComponent("sinchform.lock").path
                 if FileManager.default.fileExists(atPath: lockPath) {
@@ -88,5 +100,16 @@ struct KillBenchmark: AsyncParsableCommand {
                 + "lock files that did not parse \(unparsable), kills that landed mid-apply \(midApply)")
         for failure in failures { print("  \(failure)") }
         if converged != kills || duplicates != 0 || unparsable != 0 { throw ExitCode(1) }
+    }
+
+    /// Renames every webhook and KakaoTalk template key of the manifests in `directory`: the next plan moves them.
+    static func rename(in directory: URL) throws {
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) where name.hasSuffix(".yaml") {
+            let url = directory.appendingPathComponent(name)
+            let text = try String(contentsOf: url, encoding: .utf8)
+                .replacingOccurrences(of: "\n  hook-", with: "\n  moved-hook-")
+                .replacingOccurrences(of: "\n  template-", with: "\n  moved-template-")
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
     }
 }
