@@ -12,18 +12,16 @@ struct FuzzEmulatorBenchmark: AsyncParsableCommand {
 
     @Option(help: "How long to run, in seconds.") var seconds: Double = 600
     @Option(help: "Seed of the request generator.") var seed: UInt64 = 20_261_201
-    @Flag(help: "Leave out the inputs known to crash the emulator (huge numbers in faults, state and pageSize).")
-    var avoidKnownCrashes = false
 
     func run() async throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sinchform-fuzz-\(UUID())")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        print("fuzz-emulator: seed \(seed), \(seconds) s, avoid known crashes: \(avoidKnownCrashes)")
+        print("fuzz-emulator: seed \(seed), \(seconds) s")
         var emulator = try await Self.start(scratch: scratch)
         let start = ContinuousClock.now
         let tally = try await EmulatorFuzz.run(
-            seed: seed, avoidKnownCrashes: avoidKnownCrashes, duration: .milliseconds(Int64(seconds * 1000)),
+            seed: seed, duration: .milliseconds(Int64(seconds * 1000)),
             baseURL: { emulator.url },
             crashed: { request in
                 // A broken connection is a crash only when the process is gone.

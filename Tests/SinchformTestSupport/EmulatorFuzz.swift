@@ -38,17 +38,13 @@ public struct EmulatorFuzz: Sendable {
     public static let project = "sinchform-project"
 
     private var random: SplitMix64
-    /// Keep out the inputs that crash the emulator in places being fixed elsewhere (huge numbers in fault rules,
-    /// state documents and `pageSize`), so that a short run in `swift test` exercises everything else.
-    public let avoidKnownCrashes: Bool
     private var identifiers: [String] = ["@acme", "welcome", "EN_US", "KO", "00000000-0000-4000-8000-000000000000"]
     private var state: JSONValue?
     /// API example request bodies, by file name.
     private let seeds: [(name: String, body: JSONValue)]
 
-    public init(seed: UInt64, avoidKnownCrashes: Bool) {
+    public init(seed: UInt64) {
         random = SplitMix64(state: seed)
-        self.avoidKnownCrashes = avoidKnownCrashes
         seeds = Self.loadSeeds()
     }
 
@@ -144,15 +140,8 @@ public struct EmulatorFuzz: Sendable {
         items[Int.random(in: 0..<items.count, using: &random)]
     }
 
-    /// Whether a number's text would trap in an `Int(Double)` conversion: beyond ±2^63, infinite or NaN.
-    static func isHuge(_ text: String) -> Bool {
-        guard let value = Double(text) else { return false }
-        return !value.isFinite || abs(value) >= 9.2e18
-    }
-
-    private mutating func number(safe: Bool) -> Double {
-        let candidates = safe ? Self.numbers.filter { !Self.isHuge($0) } : Self.numbers
-        return Double(pick(candidates)) ?? 0
+    private mutating func number() -> Double {
+        Double(pick(Self.numbers)) ?? 0
     }
 
     /// The next request.
@@ -224,9 +213,7 @@ public struct EmulatorFuzz: Sendable {
             var value: String
             switch name {
             case "pageSize":
-                let safe = avoidKnownCrashes
-                let candidates = chance(0.8) ? Self.numbers : Self.numberLikes
-                value = pick(candidates.filter { !safe || !Self.isHuge($0) })
+                value = pick(chance(0.8) ? Self.numbers : Self.numberLikes)
             case "pageToken":
                 let offset = chance(0.5) ? pick(Self.numbers) : String(Int.random(in: -5...50, using: &random))
                 value =
@@ -249,11 +236,10 @@ public struct EmulatorFuzz: Sendable {
             return Array(
                 pick(["grant_type=client_credentials", "grant_type=password", "", "grant_type", "%%%", "a=b&a=c"]).utf8)
         }
-        let safe = avoidKnownCrashes && path.hasPrefix("/_emulator/")
         switch path {
-        case "/_emulator/faults": return serialize(faultRules(safe: safe))
-        case "/_emulator/state": return serialize(mutate(state ?? ["projects": [:], "seq": 1], safe: safe, depth: 0))
-        case "/_emulator/clock/advance": return serialize(["seconds": .number(number(safe: false))])
+        case "/_emulator/faults": return serialize(faultRules())
+        case "/_emulator/state": return serialize(mutate(state ?? ["projects": [:], "seq": 1], depth: 0))
+        case "/_emulator/clock/advance": return serialize(["seconds": .number(number())])
         case "/_emulator/review":
             return serialize([
                 "projectId": .string(chance(0.9) ? Self.project : pick(Self.strings)),
@@ -277,15 +263,15 @@ public struct EmulatorFuzz: Sendable {
         case 3:
             let whole = serialize(pick(seeds.map(\.body)))
             return Array(whole.prefix(Int.random(in: 0...max(0, whole.count), using: &random)))
-        case 4: return serialize(randomValue(depth: 0, safe: false))
+        case 4: return serialize(randomValue(depth: 0))
         case 5, 6:
             // As the example has it: creates that succeed, so that later requests find resources.
             return serialize(seeds.isEmpty ? [:] : pick(seeds(for: path)))
-        default: return serialize(mutate(seeds.isEmpty ? [:] : pick(seeds(for: path)), safe: false, depth: 0))
+        default: return serialize(mutate(seeds.isEmpty ? [:] : pick(seeds(for: path)), depth: 0))
         }
     }
 
-    private mutating func faultRules(safe: Bool) -> JSONValue {
+    private mutating func faultRules() -> JSONValue {
         let types = [
             "latency", "status", "drop", "malformed", "wrongTypes", "endlessPages", "huge", "trickle", "redirect", "x",
         ]
@@ -294,7 +280,7 @@ public struct EmulatorFuzz: Sendable {
             var rule: [String: JSONValue] = ["type": .string(pick(types))]
             for key in ["status", "count", "probability", "fixedMs", "randomMs", "retryAfter", "bytes", "intervalMs"]
             where chance(0.3) {
-                rule[key] = .number(number(safe: safe))
+                rule[key] = .number(number())
             }
             // Faults that stall every later request for minutes stay rare and short-lived.
             rule["count"] = rule["count"] ?? .number(Double(Int.random(in: 1...3, using: &random)))
@@ -303,26 +289,26 @@ public struct EmulatorFuzz: Sendable {
             if chance(0.2) { rule["location"] = .string(pick(Self.strings)) }
             rules.append(.object(rule))
         }
-        return chance(0.9) ? ["rules": .array(rules)] : randomValue(depth: 0, safe: safe)
+        return chance(0.9) ? ["rules": .array(rules)] : randomValue(depth: 0)
     }
 
     /// `value` with one to three leaves or members changed.
-    private mutating func mutate(_ value: JSONValue, safe: Bool, depth: Int) -> JSONValue {
+    private mutating func mutate(_ value: JSONValue, depth: Int) -> JSONValue {
         var result = value
         for _ in 0..<Int.random(in: 1...3, using: &random) {
-            result = mutateOnce(result, safe: safe, depth: depth)
+            result = mutateOnce(result, depth: depth)
         }
         return result
     }
 
-    private mutating func mutateOnce(_ value: JSONValue, safe: Bool, depth: Int) -> JSONValue {
+    private mutating func mutateOnce(_ value: JSONValue, depth: Int) -> JSONValue {
         switch value {
         case .object(var members) where !members.isEmpty && depth < 12:
             let key = pick(members.keys.sorted())
             switch Int.random(in: 0..<6, using: &random) {
             case 0: members[key] = nil
-            case 1: members[pick(Self.strings.filter { $0.count < 40 })] = randomValue(depth: depth + 1, safe: safe)
-            default: members[key] = mutateOnce(members[key] ?? .null, safe: safe, depth: depth + 1)
+            case 1: members[pick(Self.strings.filter { $0.count < 40 })] = randomValue(depth: depth + 1)
+            default: members[key] = mutateOnce(members[key] ?? .null, depth: depth + 1)
             }
             return .object(members)
         case .array(var elements) where !elements.isEmpty && depth < 12:
@@ -332,29 +318,29 @@ public struct EmulatorFuzz: Sendable {
             case 1:
                 elements.append(
                     contentsOf: Array(repeating: elements[index], count: Int.random(in: 1...20, using: &random)))
-            default: elements[index] = mutateOnce(elements[index], safe: safe, depth: depth + 1)
+            default: elements[index] = mutateOnce(elements[index], depth: depth + 1)
             }
             return .array(elements)
         case .number:
-            return chance(0.8) ? .number(number(safe: safe)) : randomValue(depth: depth + 1, safe: safe)
+            return chance(0.8) ? .number(number()) : randomValue(depth: depth + 1)
         default:
-            return randomValue(depth: depth + 1, safe: safe)
+            return randomValue(depth: depth + 1)
         }
     }
 
-    private mutating func randomValue(depth: Int, safe: Bool) -> JSONValue {
+    private mutating func randomValue(depth: Int) -> JSONValue {
         switch Int.random(in: 0..<(depth > 4 ? 5 : 7), using: &random) {
         case 0: return .null
         case 1: return .bool(chance(0.5))
-        case 2, 3: return .number(number(safe: safe))
+        case 2, 3: return .number(number())
         case 4: return .string(chance(0.7) ? pick(Self.strings) : pick(identifiers))
         case 5:
             return .array(
-                (0..<Int.random(in: 0...4, using: &random)).map { _ in randomValue(depth: depth + 1, safe: safe) })
+                (0..<Int.random(in: 0...4, using: &random)).map { _ in randomValue(depth: depth + 1) })
         default:
             var members: [String: JSONValue] = [:]
             for _ in 0..<Int.random(in: 0...4, using: &random) {
-                members[pick(Self.strings.filter { $0.count < 40 })] = randomValue(depth: depth + 1, safe: safe)
+                members[pick(Self.strings.filter { $0.count < 40 })] = randomValue(depth: depth + 1)
             }
             return .object(members)
         }
@@ -474,11 +460,11 @@ public struct EmulatorFuzz: Sendable {
     ///     caller restarts a crashed emulator before it returns.
     ///   - progress: Called about every 10 seconds.
     public static func run(
-        seed: UInt64, avoidKnownCrashes: Bool, duration: Duration, maxRequests: Int = .max,
+        seed: UInt64, duration: Duration, maxRequests: Int = .max,
         baseURL: () async throws -> String, crashed: (Request) async throws -> String?,
         progress: (FuzzTally) -> Void = { _ in }
     ) async throws -> FuzzTally {
-        var fuzz = EmulatorFuzz(seed: seed, avoidKnownCrashes: avoidKnownCrashes)
+        var fuzz = EmulatorFuzz(seed: seed)
         var tally = FuzzTally()
         let client = makeClient()
         let clock = ContinuousClock()
