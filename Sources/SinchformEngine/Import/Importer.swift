@@ -55,11 +55,17 @@ public struct Importer: Sendable {
         return try await write(live, into: workspace, project: project, options: options)
     }
 
-    /// Writes the manifests and the lock file for `live` (already read), then checks that the files load.
+    /// Writes the manifests and the lock file for `live` (already read). The files are written and loaded in a
+    /// scratch folder first, on their own: only a set that validates is moved into place, so a failed import leaves
+    /// the directory as it was (security audit 19).
     public func write(
         _ live: LiveState, into workspace: Workspace, project: String, options: ImportOptions = ImportOptions()
     ) async throws(EngineError) -> ImportResult {
-        let directory = workspace.root
+        let directory = workspace.directory
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw EngineError.importFailed("--out \(directory) is a file; give a directory (it is created if missing)")
+        }
         let located = SchemaReference.locate(from: directory)
         var documents: [ImportedDocument]
         do {
@@ -86,10 +92,15 @@ public struct Importer: Sendable {
                         + "choose another --out directory or pass --force")
             }
         }
+        // The scratch folder is hidden (manifests under dot-folders are never read) and beside the final files, so
+        // moving them into place is a rename on one file system.
+        let scratch = (workspace.stateDirectory as NSString).appendingPathComponent("import-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            for (document, path) in zip(documents, paths) {
-                try AtomicFile.write(Data(document.text.utf8), to: path)
+            try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+            for document in documents {
+                try AtomicFile.write(
+                    Data(document.text.utf8), to: (scratch as NSString).appendingPathComponent(document.fileName))
             }
         } catch {
             throw EngineError.importFailed("cannot write the manifests into \(directory): \(error)")
@@ -99,12 +110,22 @@ public struct Importer: Sendable {
         // compares like with like.
         let manifests: ManifestSet
         do {
-            (manifests, _) = try await workspace.loadManifests()
+            var generated = workspace
+            generated.directory = scratch
+            (manifests, _) = try await generated.loadManifests()
         } catch {
             throw EngineError.importFailed(
-                "the imported manifests in \(directory) do not validate (the live values break a rule sinchform "
-                    + "checks); no lock file was written. Fix the files, or import without the kind, then import "
-                    + "again with --force:\n\(error)")
+                "the imported manifests do not validate (the live values break a rule sinchform checks); nothing "
+                    + "was written. Import without that kind (--kinds), or report the value:\n\(error)")
+        }
+        do {
+            for (document, path) in zip(documents, paths) {
+                if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+                try FileManager.default.moveItem(
+                    atPath: (scratch as NSString).appendingPathComponent(document.fileName), toPath: path)
+            }
+        } catch {
+            throw EngineError.importFailed("cannot write the manifests into \(directory): \(error)")
         }
         var lock = LockFile(project: project)
         let now = Timestamp.iso(Date())

@@ -104,6 +104,36 @@ import Testing
         }
     }
 
+    /// Security audit 19: `--out` naming a file is refused before anything is written, and a generated set is
+    /// validated on its own (another YAML file in the directory does not make a valid import fail).
+    @Test func outMustBeADirectoryAndOtherFilesDoNotMatter() async throws {
+        try await EmulatorHarness.run { harness in
+            try await Self.seed(harness)
+            let file = harness.directory.appendingPathComponent("README.txt")
+            try "notes".write(to: file, atomically: true, encoding: .utf8)
+            do {
+                _ = try await Self.importAll(harness, into: Workspace(directory: file.path))
+                Issue.record("imported into a file")
+            } catch let EngineError.importFailed(message) {
+                #expect(message.contains("is a file; give a directory"), "\(message)")
+            }
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: harness.directory.path) == ["README.txt"],
+                "nothing written beside the file")
+
+            let out = harness.directory.appendingPathComponent("out")
+            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+            try "services: {web: {image: nginx}}\n".write(
+                to: out.appendingPathComponent("docker-compose.yml"), atomically: true, encoding: .utf8)
+            let result = try await Self.importAll(harness, into: Workspace(directory: out.path))
+            #expect(result.files.count > 1)
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("sinchform.lock").path))
+            let leftovers = try FileManager.default.contentsOfDirectory(
+                atPath: out.appendingPathComponent(".sinchform").path)
+            #expect(leftovers.isEmpty, "the scratch folder is gone: \(leftovers)")
+        }
+    }
+
     @Test func importedProjectPlansAsNoChanges() async throws {
         try await EmulatorHarness.run { harness in
             try await Self.seed(harness)
