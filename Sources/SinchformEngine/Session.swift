@@ -116,6 +116,16 @@ public struct Session: Sendable {
         guard let path = journal ?? Journal.latest(in: stateDirectory) else {
             throw EngineError.missing("no journal in \(stateDirectory)/journal")
         }
+        // The workspace is where the journal sits: only a journal in DIR/.sinchform/journal/ names one (security
+        // audit 21: any other path would make some unrelated folder the workspace).
+        let folder = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent()
+        guard folder.lastPathComponent == "journal",
+            folder.deletingLastPathComponent().lastPathComponent == ".sinchform"
+        else {
+            throw EngineError.configuration(
+                "\(path) is not in a .sinchform/journal folder; give the journal of an apply "
+                    + "(DIR/.sinchform/journal/NAME.jsonl), or --directory DIR for its latest")
+        }
         let rollback = Rollback(journalPath: path)
         let workspace = workspace(rollback.workspaceDirectory)
         let lock = try await ApplyLock.acquire(

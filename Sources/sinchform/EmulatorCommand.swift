@@ -26,8 +26,17 @@ extension Sinchform {
         @Option(help: "Access key ID the emulator accepts.")
         var keyId = "sinchform-key"
 
-        @Option(help: "Access key secret the emulator accepts (a local test credential).")
-        var keySecret = "sinchform-secret"
+        @Option(
+            help: """
+                Environment variable holding the access key secret the emulator accepts (default: the public local \
+                test secret sinchform-secret). Secrets never come from flags: they would show in process lists.
+                """)
+        var keySecretEnv: String?
+
+        /// The key secret: from the variable `--key-secret-env` names, else the public local test secret.
+        var keySecret: String {
+            keySecretEnv.flatMap { ProcessInfo.processInfo.environment[$0] } ?? "sinchform-secret"
+        }
 
         @Option(name: .customLong("project-id"), help: "A project ID the key may use (repeatable).")
         var projectIds: [String] = []
@@ -41,8 +50,10 @@ extension Sinchform {
             guard reviewDelay >= 0, reviewDelay <= Self.maxReviewDelay else {
                 throw ValidationError("--review-delay must be a number of seconds from 0 to 1000000000.")
             }
-            guard !keyId.isEmpty, !keySecret.isEmpty else {
-                throw ValidationError("--key-id and --key-secret must not be empty.")
+            guard !keyId.isEmpty else { throw ValidationError("--key-id must not be empty.") }
+            if let keySecretEnv, ProcessInfo.processInfo.environment[keySecretEnv, default: ""].isEmpty {
+                throw ValidationError(
+                    "--key-secret-env \(keySecretEnv): that environment variable is not set or empty.")
             }
         }
 

@@ -105,9 +105,9 @@ public struct EmulatorProcess: Sendable {
         let child = try ChildProcess(
             binary,
             [
-                "emulator", "--port", "0", "--state", state.path, "--key-id", keyId, "--key-secret", keySecret,
-                "--review-delay", "3600",
-            ], environment: [:], directory: scratch, scratch: scratch)
+                "emulator", "--port", "0", "--state", state.path, "--key-id", keyId, "--key-secret-env",
+                "SINCHFORM_EMULATOR_KEY_SECRET", "--review-delay", "3600",
+            ], environment: ["SINCHFORM_EMULATOR_KEY_SECRET": keySecret], directory: scratch, scratch: scratch)
         let url = try await listening(child)
         let emulator = EmulatorProcess(
             child: child, url: url, keyId: keyId, keySecret: keySecret,

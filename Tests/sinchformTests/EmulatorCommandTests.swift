@@ -34,10 +34,11 @@ private final class EmulatorProcess: Sendable {
     let lines: AsyncStream<String>
     let exit: AsyncStream<Int32>
 
-    init(arguments: [String]) throws {
+    init(arguments: [String], environment: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = try sinchformBinary()
         process.arguments = ["emulator"] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
@@ -108,10 +109,11 @@ private func request(_ method: String, _ url: String, body: String? = nil) async
         defer { try? FileManager.default.removeItem(at: directory) }
         let stateFile = directory.appendingPathComponent("state.json").path
         let arguments = [
-            "--port", "0", "--state", stateFile, "--key-id", "k1", "--key-secret", "local-secret", "--project-id", "p1",
+            "--port", "0", "--state", stateFile, "--key-id", "k1", "--key-secret-env", "EMULATOR_SECRET",
+            "--project-id", "p1",
         ]
 
-        let first = try EmulatorProcess(arguments: arguments)
+        let first = try EmulatorProcess(arguments: arguments, environment: ["EMULATOR_SECRET": "local-secret"])
         let lines = await first.firstLines(2)
         #expect(lines.count == 2)
         let url = try #require(lines.first)
@@ -132,7 +134,7 @@ private func request(_ method: String, _ url: String, body: String? = nil) async
         let mode = try FileManager.default.attributesOfItem(atPath: stateFile)[.posixPermissions] as? NSNumber
         #expect(mode?.intValue == 0o600)
 
-        let second = try EmulatorProcess(arguments: arguments)
+        let second = try EmulatorProcess(arguments: arguments, environment: ["EMULATOR_SECRET": "local-secret"])
         let url2 = try #require(await second.firstLines(1).first)
         let (again, _) = try await request("GET", url2 + "/v1/projects/p1/rcs/senders/\(id)")
         #expect(again == 200)

@@ -17,6 +17,23 @@ import Testing
 
         """
 
+    /// Security audit 21: a journal outside DIR/.sinchform/journal names no workspace, and nothing is created.
+    @Test func aJournalOutsideAStateFolderIsRefused() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sinchform-j-\(UUID().uuidString)")
+        let journal = scratch.appendingPathComponent("x/y/j.jsonl")
+        try FileManager.default.createDirectory(
+            at: journal.deletingLastPathComponent(), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        try "{}\n".write(to: journal, atomically: true, encoding: .utf8)
+        do {
+            _ = try await Session(environment: [:]).rollback(journal: journal.path, directory: ".")
+            Issue.record("a stray journal was rolled back")
+        } catch let EngineError.configuration(message) {
+            #expect(message.contains("is not in a .sinchform/journal folder"), "\(message)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path) == ["x"], "nothing created")
+    }
+
     @Test func listShowMoveRollBackAndForget() async throws {
         try await EmulatorHarness.run(environment: ["STATE_SECRET": "state-secret"]) { harness in
             try harness.write("main.yaml", Self.webhook)
