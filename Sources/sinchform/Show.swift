@@ -15,7 +15,7 @@ extension Sinchform {
 
         func run() async throws {
             try await CommandSupport.run {
-                let plan = try SavedPlan.read(planFile)
+                let plan = try SavedPlan.read(planFile, requiringDigest: false)
                 let renderer = PlanRenderer(color: CommandSupport.color && output.format == .text)
                 Output.write(try renderer.render(plan, format: output.format))
             }

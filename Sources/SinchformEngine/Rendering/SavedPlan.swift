@@ -7,7 +7,9 @@ public enum SavedPlan {
     /// Reads and decodes the plan at `path`, checking that it is a sinchform plan of the supported format version.
     ///
     /// - Throws: ``SavedPlanError`` naming the file: missing, unreadable, not a plan, or another format version.
-    public static func read(_ path: String) throws -> Plan {
+    /// `requiringDigest: false` (for `show`, which only renders) also reads a plan without a digest, such as
+    /// `plan --format json` output; a digest that does not match is refused either way.
+    public static func read(_ path: String, requiringDigest: Bool = true) throws -> Plan {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -21,7 +23,7 @@ public enum SavedPlan {
                     : isDirectory.boolValue
                         ? "is a directory, not a plan file" : "cannot be read (\(error.localizedDescription))")
         }
-        var plan = try decode(data, path: path)
+        var plan = try decode(data, path: path, requiringDigest: requiringDigest)
         // The manifests are found from the plan file, wherever the command runs.
         if !plan.manifestDirectory.hasPrefix("/") {
             let folder = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent()
@@ -40,7 +42,7 @@ public enum SavedPlan {
     }
 
     /// Decodes a plan from its JSON bytes; `path` names the source in errors.
-    static func decode(_ data: Data, path: String) throws -> Plan {
+    static func decode(_ data: Data, path: String, requiringDigest: Bool = true) throws -> Plan {
         struct Header: Decodable {
             var formatVersion: Int?
         }
@@ -68,16 +70,17 @@ public enum SavedPlan {
         } catch {
             throw SavedPlanError(path: path, message: "is not a valid sinchform plan: \(error)")
         }
-        return try checked(plan, path: path)
+        return try checked(plan, path: path, requiringDigest: requiringDigest)
     }
 
     /// A decoded plan as it must be to be applied: unedited since it was written (its digest), each address once.
     /// The summary is computed from the changes, not taken from the file.
-    static func checked(_ decoded: Plan, path: String) throws -> Plan {
-        guard let digest = decoded.digest else {
+    static func checked(_ decoded: Plan, path: String, requiringDigest: Bool = true) throws -> Plan {
+        let digest = decoded.digest
+        if digest == nil && requiringDigest {
             throw SavedPlanError(path: path, message: "has no digest, so it cannot be checked; run plan --out again")
         }
-        guard (try? self.digest(of: decoded)) == digest else {
+        if let digest, (try? self.digest(of: decoded)) != digest {
             throw SavedPlanError(
                 path: path,
                 message: "was changed after it was written (its digest does not match); run plan --out again")
