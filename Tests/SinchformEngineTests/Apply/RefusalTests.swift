@@ -26,6 +26,31 @@ import Testing
         )
     }
 
+    /// A saved plan keeps its `--target`: applying it makes that change only, with no `--target` given again, and
+    /// from another working directory (the manifests are found from the plan file).
+    @Test func aSavedPlanKeepsItsScope() async throws {
+        try await EmulatorHarness.run(environment: ["REFUSAL_SECRET": "refusal-secret"]) { harness in
+            try harness.write(
+                "main.yaml",
+                Self.webhooks + """
+                      audit:
+                        target: https://audit.example.com/refusal
+                        triggers: [ALL]
+                        secret: ${env.REFUSAL_SECRET}
+
+                    """)
+            let session = Session(environment: harness.environment)
+            let plan = try await session.plan(harness.directory.path, scope: PlanScope(targets: ["webhook.audit"]))
+            #expect(plan.changes.map(\.address) == ["webhook.audit"])
+            let planPath = harness.directory.appendingPathComponent("targeted.plan").path
+            try SavedPlan.write(plan, to: planPath)
+            let result = try #require(try await session.apply(planPath, options: ApplyOptions(parallelism: 2)))
+            #expect(result.succeeded && result.done.map(\.address) == ["webhook.audit"])
+            #expect(
+                try LockFile.read(in: harness.directory.path)?.resources.keys.map(\.description) == ["webhook.audit"])
+        }
+    }
+
     @Test func anEditedOrRepeatingPlanFileAndAnInconsistentLockWriteNothing() async throws {
         try await EmulatorHarness.run(environment: ["REFUSAL_SECRET": "refusal-secret"]) { harness in
             try harness.write("main.yaml", Self.webhooks)
