@@ -17,7 +17,7 @@ public enum PlanJSONSchema {
     }
 
     static let sensitiveConvention =
-        "Sensitive values (webhook secrets, values from ${env...} used there) are never written in clear: each such leaf is the string \"(sensitive)\"."
+        "Sensitive values (webhook secrets, and values from ${env.NAME} when NAME contains SECRET, TOKEN, PASSWORD, PASSWD, CREDENTIAL or PRIVATE, in whatever field) are never written in clear: each such leaf is the string \"(sensitive)\"."
 
     static var root: JSONValue {
         [
