@@ -132,4 +132,30 @@ import Testing
             #expect(delete.consequences.contains { $0.contains("30 days") })
         }
     }
+
+    /// The name block comes from this project's journals: the plan finds the apply's delete among its other lines.
+    @Test func aTemplateDeletedByAnEarlierApplyBlocksItsNameInTheNextPlan() async throws {
+        try await EmulatorHarness.run { harness in
+            let templates = { (names: [String]) in
+                "whatsappTemplates:\n"
+                    + names.map {
+                        "  \($0):\n    category: UTILITY\n    languages:\n"
+                            + "      EN: {details: {components: [{type: BODY, text: \"Hello\"}]}}\n"
+                    }.joined()
+            }
+            try harness.write("main.yaml", templates(["notice", "keep"]))
+            #expect(try await harness.apply().succeeded)
+            try harness.write("main.yaml", templates(["keep"]))
+            #expect(try await harness.apply().succeeded)
+            try harness.write("main.yaml", templates(["notice", "keep"]))
+            do {
+                let plan = try await harness.plan().plan
+                Issue.record("a name deleted a moment ago planned: \(plan.changes.map(\.action))")
+            } catch let EngineError.plan(messages) {
+                #expect(
+                    messages.count == 1 && messages[0].contains("whatsappTemplate.notice[EN]")
+                        && messages[0].contains("refuses to reuse it until"), "\(messages)")
+            }
+        }
+    }
 }
