@@ -82,7 +82,7 @@ struct WorkloadRun: AsyncParsableCommand {
                 log(
                     "  "
                         + cell.phases.map {
-                            $0.phase + String(format: " %.2f s", $0.seconds)
+                            $0.phase + String(format: " %.2f s (CPU %.2f s)", $0.seconds, $0.cpuSeconds)
                                 + ($0.diffSeconds > 0 ? String(format: " (diff alone %.2f s)", $0.diffSeconds) : "")
                                 + ($0.refreshSeconds > 0
                                     ? String(format: " (load %.2f s, GETs %.2f s)", $0.loadSeconds, $0.refreshSeconds)

@@ -29,6 +29,8 @@ struct PhaseReport: Codable, Sendable {
     var lockCanonical: Bool?
     /// The child's peak resident set (VmHWM), in MB.
     var peakMegabytes = 0.0
+    /// The CPU time (user + system, every thread) the child spent in the timed phase, from getrusage.
+    var cpuSeconds = 0.0
 }
 
 /// The engine side of the workload, run in a child process so that its peak memory is its own: one phase, timed,
@@ -66,9 +68,11 @@ struct WorkloadEngine: AsyncParsableCommand {
             let context = try await workspace.plan(client: client)
             try await control.clearRequests()
             let start = ContinuousClock.now
+            let cpuStart = processCPUSeconds()
             let result = try await Applier().apply(
                 context, workspace: workspace, client: client, options: ApplyOptions(parallelism: parallelism))
             report.seconds = (ContinuousClock.now - start).inSeconds
+            report.cpuSeconds = processCPUSeconds() - cpuStart
             report.done = result.done.count
             report.failed = result.failed.count
             report.skipped = result.skipped.count
@@ -78,10 +82,12 @@ struct WorkloadEngine: AsyncParsableCommand {
             // What `sinchform plan` does: the lock file, then the manifests loading while the lock's kinds are read.
             try await control.clearRequests()
             let start = ContinuousClock.now
+            let cpuStart = processCPUSeconds()
             let context = try await workspace.plan(client: client)
             var plan = context.plan
             if phase == "drift" { plan = plan.driftOnly() }
             report.seconds = (ContinuousClock.now - start).inSeconds
+            report.cpuSeconds = processCPUSeconds() - cpuStart
             report.done = plan.changes.filter(\.isChange).count
             // The diff alone, once more outside the timed phase (after its requests and peak memory are read), from
             // a refresh of its own: the per-resource column adds it to its reads.
@@ -97,6 +103,7 @@ struct WorkloadEngine: AsyncParsableCommand {
         case "baseline":
             try await control.clearRequests()
             let start = ContinuousClock.now
+            let cpuStart = processCPUSeconds()
             _ = try await workspace.loadManifests()
             guard let lock = try workspace.readLock() else { throw ValidationError("baseline needs sinchform.lock") }
             let loaded = ContinuousClock.now
@@ -104,6 +111,7 @@ struct WorkloadEngine: AsyncParsableCommand {
                 .refresh(Array(lock.resources.values))
             let end = ContinuousClock.now
             report.seconds = (end - start).inSeconds
+            report.cpuSeconds = processCPUSeconds() - cpuStart
             report.loadSeconds = (loaded - start).inSeconds
             report.refreshSeconds = (end - loaded).inSeconds
             report.done = bodies
@@ -178,6 +186,14 @@ struct PerResourceRefresher {
         case .whatsappAccount: return try await client.whatsappAccount.get().body
         }
     }
+}
+
+/// The CPU time this process has used so far (user + system, all threads), from getrusage(RUSAGE_SELF).
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 /// VmHWM (the peak resident set) of this process from /proc/self/status, in MB; 0 where /proc is missing.
