@@ -29,6 +29,8 @@ struct JSONParser<Value: JSONTree> {
     @usableFromInline let bytes: [UInt8]
     @usableFromInline var index = 0
     @usableFromInline var depth = 0
+    /// The members of the objects being parsed, innermost last (see ``object()``).
+    @usableFromInline var pending: [(String, Value)] = []
 
     @inlinable init(_ bytes: [UInt8]) {
         self.bytes = bytes
@@ -85,12 +87,15 @@ struct JSONParser<Value: JSONTree> {
         defer { depth -= 1 }
         guard depth <= Self.maximumDepth else { return nil }
         index += 1
-        var members: [String: Value] = [:]
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return Value(node: .object(members))
+            return Value(node: .object([:]))
         }
+        // The members wait on one stack shared by every nesting level, so that each object's dictionary is made once
+        // at its final size instead of growing (1, 2, 4, 8…): a large answer has thousands of objects.
+        let first = pending.count
+        defer { pending.removeSubrange(first...) }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let key = string() else { return nil }
@@ -98,13 +103,16 @@ struct JSONParser<Value: JSONTree> {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
             index += 1
             guard let member = value() else { return nil }
-            members[key] = member
+            pending.append((key, member))
             skipWhitespace()
             guard index < bytes.count else { return nil }
             switch bytes[index] {
             case UInt8(ascii: ","): index += 1
             case UInt8(ascii: "}"):
                 index += 1
+                var members = [String: Value](minimumCapacity: pending.count - first)
+                // A repeated key keeps its last value, as before.
+                for (key, member) in pending[first...] { members[key] = member }
                 return Value(node: .object(members))
             default: return nil
             }

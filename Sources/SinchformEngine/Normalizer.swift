@@ -44,7 +44,7 @@ struct Normalizer: Sendable {
     }
 
     private func normalizeFields(_ members: [String: JSONValue], _ object: ObjectSchema) -> [String: JSONValue] {
-        var result: [String: JSONValue] = [:]
+        var result = [String: JSONValue](minimumCapacity: members.count)
         for field in object.fields where !field.traits.contains(.writeOnly) {
             if let value = members[field.name], let normalized = normalize(value, as: field.type) {
                 result[field.name] = normalized
@@ -59,7 +59,7 @@ struct Normalizer: Sendable {
     /// manifest leaves out are the API's business and never show as changes.
     func restrict(_ live: JSONValue, to desired: JSONValue) -> JSONValue {
         guard case let .object(liveMembers) = live, case let .object(desiredMembers) = desired else { return live }
-        var result: [String: JSONValue] = [:]
+        var result = [String: JSONValue](minimumCapacity: desiredMembers.count)
         for (key, desiredValue) in desiredMembers {
             if let liveValue = liveMembers[key] { result[key] = restrict(liveValue, to: desiredValue) }
         }

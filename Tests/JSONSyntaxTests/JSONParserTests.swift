@@ -17,6 +17,10 @@ import Testing
         #expect(parse(#""top""#) == "top")
         #expect(parse("1152921504606846976") == .number(1_152_921_504_606_846_976))
         #expect(parse(#"{"a":1,"a":2}"#) == ["a": 2])
+        // Members of nested objects share one pending stack: each object gets exactly its own.
+        #expect(
+            parse(#"{"a":{"b":1,"c":{"d":2,"e":[{"f":3},{}]}},"g":4,"a2":{"b":5}}"#)
+                == ["a": ["b": 1, "c": ["d": 2, "e": [["f": 3], .object([:])]]], "g": 4, "a2": ["b": 5]])
     }
 
     @Test func stringEscapes() {
