@@ -83,8 +83,11 @@ struct FaultRule: Sendable {
         try validation.check()
     }
 
-    /// Whether the rule concerns this request. Control and token paths need an explicit path match.
+    /// Whether the rule concerns this request. Control and token paths need an explicit path match, and
+    /// `/_emulator/faults` is never faulted: a rule matching every path (`.*`) must still be removable (the HTTP
+    /// fuzzer installed a huge-body rule on every path and every later answer, the clearing one included, was that).
     func applies(method: String, path: String) -> Bool {
+        if path == "/_emulator/faults" { return false }
         if let self_method = self.method, self_method != method { return false }
         let isProtected = path.hasPrefix("/_emulator/") || path == "/oauth2/token"
         guard let pathPattern else { return !isProtected }

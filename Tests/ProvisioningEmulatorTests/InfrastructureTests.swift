@@ -103,6 +103,19 @@ import Testing
         }
     }
 
+    /// A rule whose path matches every route, control routes included, can still be seen and removed.
+    @Test func aFaultOnEveryPathLeavesTheFaultsRouteWorking() async throws {
+        try await Harness.run { h in
+            _ = try await h.control(.PUT, "faults", ["rules": [["type": "status", "status": 503, "path": ".*"]]])
+            #expect(try await h.get("webhooks").status == 503)
+            #expect(try await h.control(.GET, "clock").status == 503)
+            #expect(try await h.control(.GET, "faults").status == 200)
+            #expect(try await h.control(.DELETE, "faults").status == 204)
+            #expect(try await h.get("webhooks").status == 200)
+            #expect(try await h.control(.GET, "clock").status == 200)
+        }
+    }
+
     @Test func stateDumpLoadResetAndPersistence() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("emulator-\(UUID()).json").path
         var configuration = EmulatorConfiguration()
