@@ -162,7 +162,7 @@ extension ResourceDefinition {
         uniqueKeysWithValues: all.map { ($0.kind, $0) })
 
     public static func definition(for kind: ResourceKind) -> ResourceDefinition {
-        // Every kind has a definition in `all` (ResourceDefinitionTests checks it).
+        // `allCases` is made from `all`, so every kind has its definition (PlannerRulesTests checks each one).
         byKind[kind] ?? webhook
     }
 

@@ -69,7 +69,8 @@ extension KindAdapter {
 }
 
 enum KindAdapters {
-    /// One adapter per kind; a new kind adds its adapter here.
+    /// One adapter per kind; a new kind adds its adapter here (its constant and definition are in
+    /// ResourceDefinition+Kinds.swift).
     private static let all: [any KindAdapter] = [
         WebhookAdapter(), WhatsAppTemplateAdapter(), WhatsAppSenderAdapter(), KakaoTalkSenderAdapter(),
         KakaoTalkTemplateAdapter(), RCSSenderAdapter(), WhatsAppAccountAdapter(),
@@ -79,7 +80,7 @@ enum KindAdapters {
         uniqueKeysWithValues: all.map { ($0.kind, $0) })
 
     static func adapter(for kind: ResourceKind) -> any KindAdapter {
-        // Every kind has an adapter (KindAdapterTests checks it).
+        // Every kind has an adapter (PlannerRulesTests.everyKindHasItsDefinitionAndAdapterAndIsItsName checks it).
         byKind[kind] ?? WebhookAdapter()
     }
 }

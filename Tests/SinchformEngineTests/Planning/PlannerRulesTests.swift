@@ -211,6 +211,28 @@ import Testing
         #expect(later.changes.map(\.action) == [.create])
     }
 
+    /// Kinds are declared once, beside their definitions: each has exactly one definition and one adapter, a kind is
+    /// its name in every encoding, and a name that is not a kind is refused.
+    @Test func everyKindHasItsDefinitionAndAdapterAndIsItsName() throws {
+        #expect(ResourceKind.allCases.count == 7)
+        #expect(Set(ResourceKind.allCases).count == ResourceKind.allCases.count)
+        for kind in ResourceKind.allCases {
+            #expect(kind.definition.kind == kind)
+            #expect(KindAdapters.adapter(for: kind).kind == kind, "\(kind) has no adapter")
+            #expect(ResourceKind(rawValue: kind.rawValue) == kind && "\(kind)" == kind.rawValue)
+            #expect(ResourceKind(manifestKey: kind.manifestKey) == kind)
+            let encoded = try JSONEncoder().encode([kind])
+            #expect(String(decoding: encoded, as: UTF8.self) == "[\"\(kind.rawValue)\"]")
+            #expect(try JSONDecoder().decode([ResourceKind].self, from: encoded) == [kind])
+        }
+        #expect(ResourceKind(rawValue: "smsSender") == nil)
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode([ResourceKind].self, from: Data(#"["sms"]"#.utf8))
+        }
+        #expect(ResourceKind.allCases.sorted() == ResourceKind.allCases)
+        #expect(ResourceKind.kakaotalkSender < .kakaotalkTemplate)
+    }
+
     @Test func addressesParseAndPrintAsWritten() throws {
         let address = try Address(parsing: "whatsappTemplate.order_shipped[EN_US]")
         #expect(address.kind == .whatsappTemplate && address.name == "order_shipped" && address.language == "EN_US")
