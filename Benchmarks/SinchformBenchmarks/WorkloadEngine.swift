@@ -184,7 +184,6 @@ struct PerResourceRefresher {
         case .kakaotalkTemplate:
             return try await client.kakaotalkTemplates.get(plusFriendId: id.plusFriendId ?? "", code: id.id ?? "")
         case .whatsappAccount: return try await client.whatsappAccount.get().body
-        default: throw ValidationError("the per-resource baseline has no GET for \(entry.kind) yet")
         }
     }
 }

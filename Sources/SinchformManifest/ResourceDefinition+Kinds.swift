@@ -34,19 +34,9 @@ private func object(_ fields: [Field]) -> SchemaType {
 private let url = text(1, 742, format: .url)
 private let e164 = text(pattern: #"^\+[1-9][0-9]{1,14}$"#, hint: "an E.164 number such as +12223334444")
 
-extension ResourceKind {
-    public static let webhook = ResourceKind(declaring: "webhook")
-    public static let whatsappTemplate = ResourceKind(declaring: "whatsappTemplate")
-    public static let whatsappSender = ResourceKind(declaring: "whatsappSender")
-    public static let kakaotalkSender = ResourceKind(declaring: "kakaotalkSender")
-    public static let kakaotalkTemplate = ResourceKind(declaring: "kakaotalkTemplate")
-    public static let rcsSender = ResourceKind(declaring: "rcsSender")
-    public static let whatsappAccount = ResourceKind(declaring: "whatsappAccount")
-}
-
 extension ResourceDefinition {
     /// The definitions of every kind, in dependency order: what others depend on comes first. A new kind adds its
-    /// constant above, its definition below and its place here.
+    /// definition below and here.
     public static let all: [ResourceDefinition] = [
         webhook, kakaotalkSender, kakaotalkTemplate, whatsappAccount, whatsappSender, whatsappTemplate, rcsSender,
     ]

@@ -162,7 +162,7 @@ extension ResourceDefinition {
         uniqueKeysWithValues: all.map { ($0.kind, $0) })
 
     public static func definition(for kind: ResourceKind) -> ResourceDefinition {
-        // `allCases` is made from `all`, so every kind has its definition (PlannerRulesTests checks each one).
+        // Every kind has a definition in `all` (PlannerRulesTests.everyKindHasItsDefinitionAndAdapterAndIsItsName).
         byKind[kind] ?? webhook
     }
 

@@ -1,24 +1,12 @@
-/// A kind of resource a manifest can declare. Each kind is named, ordered and defined in one place,
-/// ResourceDefinition+Kinds.swift: its constant (`ResourceKind.webhook`), its ``ResourceDefinition`` and its place in
-/// ``ResourceDefinition/all``. A new kind adds those three there, and its adapter in the engine.
-public struct ResourceKind: RawRepresentable, Sendable, Hashable, CaseIterable, Codable, Comparable,
-    CustomStringConvertible
-{
-    public let rawValue: String
-
-    /// A kind sinchform knows (one of ``allCases``); nil for any other name, so that decoding an unknown kind fails.
-    public init?(rawValue: String) {
-        guard let kind = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
-        self = kind
-    }
-
-    /// Declares a kind: only the definitions' file does this.
-    init(declaring rawValue: String) { self.rawValue = rawValue }
-
-    /// Every kind, in the order of ``ResourceDefinition/all`` (what others depend on first).
-    public static let allCases: [ResourceKind] = ResourceDefinition.all.map(\.kind)
-
-    public var description: String { rawValue }
+/// The kinds of resource a manifest can declare. What each one means lives in its ``ResourceDefinition``.
+public enum ResourceKind: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+    case webhook
+    case whatsappTemplate
+    case whatsappSender
+    case kakaotalkSender
+    case kakaotalkTemplate
+    case rcsSender
+    case whatsappAccount
 
     /// The top-level manifest key that holds resources of this kind: the kind in the plural, or the kind itself for
     /// a kind with one resource per project and no name (`whatsappAccount:`).
@@ -31,7 +19,7 @@ public struct ResourceKind: RawRepresentable, Sendable, Hashable, CaseIterable, 
     public var rank: Int { Self.ranks[self] ?? 0 }
 
     private static let ranks: [ResourceKind: Int] = Dictionary(
-        uniqueKeysWithValues: allCases.enumerated().map { ($0.element, $0.offset) })
+        uniqueKeysWithValues: ResourceDefinition.all.enumerated().map { ($0.element.kind, $0.offset) })
 
     public static func < (lhs: ResourceKind, rhs: ResourceKind) -> Bool { lhs.rank < rhs.rank }
 

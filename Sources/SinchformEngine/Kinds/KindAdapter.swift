@@ -69,8 +69,8 @@ extension KindAdapter {
 }
 
 enum KindAdapters {
-    /// One adapter per kind; a new kind adds its adapter here (its constant and definition are in
-    /// ResourceDefinition+Kinds.swift).
+    /// One adapter per kind; a new kind adds its adapter here (its case is in ResourceKind.swift, its
+    /// definition in ResourceDefinition+Kinds.swift).
     private static let all: [any KindAdapter] = [
         WebhookAdapter(), WhatsAppTemplateAdapter(), WhatsAppSenderAdapter(), KakaoTalkSenderAdapter(),
         KakaoTalkTemplateAdapter(), RCSSenderAdapter(), WhatsAppAccountAdapter(),

@@ -211,8 +211,8 @@ import Testing
         #expect(later.changes.map(\.action) == [.create])
     }
 
-    /// Kinds are declared once, beside their definitions: each has exactly one definition and one adapter, a kind is
-    /// its name in every encoding, and a name that is not a kind is refused.
+    /// Each kind has exactly one definition (in dependency order) and one adapter, a kind is its name in every
+    /// encoding, and a name that is not a kind is refused.
     @Test func everyKindHasItsDefinitionAndAdapterAndIsItsName() throws {
         #expect(ResourceKind.allCases.count == 7)
         #expect(Set(ResourceKind.allCases).count == ResourceKind.allCases.count)
@@ -229,7 +229,9 @@ import Testing
         #expect(throws: DecodingError.self) {
             try JSONDecoder().decode([ResourceKind].self, from: Data(#"["sms"]"#.utf8))
         }
-        #expect(ResourceKind.allCases.sorted() == ResourceKind.allCases)
+        let ranked = ResourceDefinition.all.map(\.kind)
+        #expect(Set(ranked) == Set(ResourceKind.allCases) && ranked.count == ResourceKind.allCases.count)
+        #expect(ranked.sorted() == ranked)
         #expect(ResourceKind.kakaotalkSender < .kakaotalkTemplate)
     }
 
