@@ -148,8 +148,8 @@ struct StepExecutor: Sendable {
     private func delete(_ identity: RemoteIdentity, change: Change, adapter: any KindAdapter) async throws {
         do {
             try await adapter.delete(identity, client: client, label: change.address.description)
-        } catch let error as APIError where error.status == 404 {
-            // Already gone: the goal of the step is reached.
+        } catch let error as APIError where error.meansAlreadyDeleted {
+            // Already gone, or marked for removal by an earlier call: the goal of the step is reached.
         }
     }
 
@@ -288,5 +288,14 @@ struct StepExecutor: Sendable {
         case .noop:
             return RollbackNote(inverse: nil, restore: nil, note: "nothing was changed")
         }
+    }
+}
+
+extension APIError {
+    /// The answer to a DELETE of something already deleted: `404`, or the `409 sender_already_deleted` of a sender
+    /// marked for removal, which reads as before during its grace period and refuses a second delete (part A §4.3
+    /// S5, part B §2.7). A step or rollback that meets it has reached its goal.
+    var meansAlreadyDeleted: Bool {
+        status == 404 || (status == 409 && errorCode == "sender_already_deleted")
     }
 }
