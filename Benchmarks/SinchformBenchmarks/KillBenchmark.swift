@@ -5,7 +5,9 @@ import SinchformTestSupport
 
 /// `sinchform-bench kills`: kill -9 the real `sinchform apply` at random moments, then run `plan` and `apply`;
 /// count convergence, duplicates and lock files that do not parse. The emulator is a `sinchform emulator --state`
-/// process of its own.
+/// process of its own. With `--command rollback` or `--command state-move`, the command killed is that one, after a
+/// full apply, and the same command is run again (``KillRound``); `state move` lasts 20-40 ms, so kill it within
+/// about `--max-kill-ms 50`.
 struct KillBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kills", abstract: "kill -9 during apply, then plan + apply: convergence and duplicates.")
