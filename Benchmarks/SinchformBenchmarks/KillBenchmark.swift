@@ -5,7 +5,9 @@ import SinchformTestSupport
 
 /// `sinchform-bench kills`: kill -9 the real `sinchform apply` at random moments, then run `plan` and `apply`;
 /// count convergence, duplicates and lock files that do not parse. The emulator is a `sinchform emulator --state`
-/// process of its own.
+/// process of its own. With `--command rollback` or `--command state-move`, the command killed is that one, after a
+/// full apply, and the same command is run again (``KillRound``); `state move` lasts 20-40 ms, so kill it within
+/// about `--max-kill-ms 50`.
 struct KillBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kills", abstract: "kill -9 during apply, then plan + apply: convergence and duplicates.")
@@ -19,8 +21,16 @@ struct KillBenchmark: AsyncParsableCommand {
             Apply everything first; the killed apply then renames every webhook and KakaoTalk template (moves, no             API call) and edits the other resources.
             """)
     var renames = false
+    @Option(
+        help: """
+            The command killed: apply (then plan and apply), or rollback / state-move (after a full apply; then the \
+            same command again).
+            """)
+    var command = "apply"
 
     func run() async throws {
+        if let killed = KillRound.Command(rawValue: command) { return try await runStateCommand(killed) }
+        guard command == "apply" else { throw ValidationError("--command is apply, rollback or state-move") }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sinchform-kills-\(UUID())")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -100,6 +110,38 @@ struct KillBenchmark: AsyncParsableCommand {
                 + "lock files that did not parse \(unparsable), kills that landed mid-apply \(midApply)")
         for failure in failures { print("  \(failure)") }
         if converged != kills || duplicates != 0 || unparsable != 0 { throw ExitCode(1) }
+    }
+
+    /// `--command rollback|state-move`: each round applies, kills the command at a random moment up to
+    /// `--max-kill-ms`, runs it again, and checks the lock and live state (``KillRound``).
+    func runStateCommand(_ killed: KillRound.Command) async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sinchform-kills-\(UUID())")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let binary = URL(fileURLWithPath: sinchformBinary())
+        var outcomes: [KillRound.Outcome] = []
+        try await EmulatorProcess.run(
+            binary: binary, state: scratch.appendingPathComponent("emulator.json"), scratch: scratch
+        ) { emulator in
+            for round in 1...kills {
+                let killAt = Int.random(in: 1...max(1, maxKillMs))
+                let outcome = try await KillRound(
+                    command: killed, resources: resources, killAtMs: killAt, latencyMs: latencyMs
+                ).run(
+                    binary: binary, emulator: emulator, directory: scratch.appendingPathComponent("round-\(round)"),
+                    scratch: scratch)
+                print(
+                    "round \(round): killed at \(killAt) ms (\(outcome.wasRunning ? "running" : "already finished")) "
+                        + "after \(outcome.progressAtKill); converged \(outcome.converged)"
+                        + (outcome.converged ? "" : ": \(outcome.problems) \(outcome.rerunOutput)"))
+                outcomes.append(outcome)
+            }
+        }
+        let converged = outcomes.filter(\.converged).count
+        print(
+            "kills during \(command): \(converged) of \(kills) converged (target \(kills) of \(kills)), "
+                + "kills that landed while it ran \(outcomes.filter(\.wasRunning).count)")
+        if converged != kills { throw ExitCode(1) }
     }
 
     /// Renames every webhook and KakaoTalk template key of the manifests in `directory`: the next plan moves them.

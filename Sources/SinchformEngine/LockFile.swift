@@ -230,11 +230,16 @@ enum AtomicFile {
 
     /// Writes what `body` writes to the handle it is given (a temporary file, created anew), then renames it over
     /// `path` and flushes the directory, so that the rename itself survives a power loss.
+    ///
+    /// The temporary file's name carries the writer's process id: one left by a process that no longer runs (killed
+    /// between creating it and the rename) is removed by the next write of the same file.
     static func write(to path: String, _ body: (FileHandle) throws -> Void) throws {
         try refuseLink(at: path)
         let directory = (path as NSString).deletingLastPathComponent
         let folder = directory.isEmpty ? "." : directory
-        let temporary = folder + "/.\((path as NSString).lastPathComponent).\(UUID().uuidString).tmp"
+        let prefix = ".\((path as NSString).lastPathComponent)."
+        removeAbandonedTemporaries(in: folder, prefix: prefix)
+        let temporary = folder + "/" + prefix + "\(getpid()).\(UUID().uuidString).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw FileSystemError(temporary, "be created") }
         do {
@@ -248,6 +253,17 @@ enum AtomicFile {
             throw error
         }
         try syncDirectory(folder)
+    }
+
+    /// Removes `PREFIX<pid>.<uuid>.tmp` files in `folder` whose process is gone.
+    private static func removeAbandonedTemporaries(in folder: String, prefix: String) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+            let parts = name.dropFirst(prefix.count).split(separator: ".")
+            // range-checked: Int32(_:) of text is nil for anything outside Int32.
+            guard parts.count == 3, let pid = Int32(parts[0]), pid > 0, pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(folder + "/" + name) }
+        }
     }
 
     /// Flushes a directory's entries (a rename, a new file) to disk.

@@ -105,15 +105,15 @@ public struct Session: Sendable {
         }
     }
 
-    /// `rollback`: the inverse steps of a journal (the latest in `directory` when nil), newest first, after
-    /// confirmation of the runnable ones.
+    /// `rollback`: the inverse steps of a journal (the latest apply's or state command's in `directory` when nil),
+    /// newest first, after confirmation of the runnable ones.
     public func rollback(
         journal: String?, directory: String
     ) async throws -> (
         steps: [RollbackStep], done: [RollbackStep], failed: [(RollbackStep, String)]
     ) {
         let stateDirectory = workspace(directory).stateDirectory
-        guard let path = journal ?? Journal.latest(in: stateDirectory) else {
+        guard let path = journal ?? Rollback.latestJournal(in: stateDirectory) else {
             throw EngineError.missing("no journal in \(stateDirectory)/journal")
         }
         // The workspace is where the journal sits: only a journal in DIR/.sinchform/journal/ names one (security

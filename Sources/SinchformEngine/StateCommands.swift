@@ -31,15 +31,24 @@ extension Session {
     }
 
     /// Records a resource under another address, without any API call (a rename the manifests will make).
+    ///
+    /// Run again after it was stopped once the lock was written (a kill before the journal's closing line), it finds
+    /// the move done and journals it again, so that `rollback` can undo it: the same command converges.
     public func stateMove(_ fromText: String, to toText: String, directory: String) async throws -> Address {
+        let stateDirectory = workspace(directory).stateDirectory
         let moved = try await changingLock(directory, "state move") { lock in
-            let from = try entry(fromText, in: lock)
             let to: Address
             do throws(AddressError) {
                 to = try Address(parsing: toText)
             } catch {
                 throw EngineError.configuration(error.description)
             }
+            if let done = lock.resources[to], let from = try? Address(parsing: fromText), lock.resources[from] == nil,
+                Self.moveStarted(from: from, to: to, in: stateDirectory)
+            {
+                return [Step(entry: done, action: .move, movedTo: nil, note: Self.moveNote(from: from), recorded: true)]
+            }
+            let from = try entry(fromText, in: lock)
             guard to.kind == from.kind else {
                 throw EngineError.configuration(
                     "\(from.address) is a \(from.kind.rawValue); it cannot move to \(to), a \(to.kind.rawValue) address"
@@ -48,15 +57,28 @@ extension Session {
             guard lock.resources[to] == nil else {
                 throw EngineError.configuration("sinchform.lock already records \(to); forget or move it first")
             }
-            return [
-                Step(
-                    entry: from, action: .move, movedTo: to,
-                    note: RollbackNote(
-                        inverse: .move, restore: ["movedFrom": .string(from.address.description)],
-                        note: "record it under \(from.address) again in sinchform.lock (no API call)"))
-            ]
+            return [Step(entry: from, action: .move, movedTo: to, note: Self.moveNote(from: from.address))]
         }
         return moved[0]
+    }
+
+    private static func moveNote(from: Address) -> RollbackNote {
+        RollbackNote(
+            inverse: .move, restore: ["movedFrom": .string(from.description)],
+            note: "record it under \(from) again in sinchform.lock (no API call)")
+    }
+
+    /// Whether a state journal records the start of a move of `from` to `to`.
+    private static func moveStarted(from: Address, to: Address, in stateDirectory: String) -> Bool {
+        let folder = (stateDirectory as NSString).appendingPathComponent("journal")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { $0.hasSuffix("-state.jsonl") }.contains { name in
+            let entries = (try? Journal.read((folder as NSString).appendingPathComponent(name))) ?? []
+            return entries.contains {
+                $0.event == .start && $0.action == .move && $0.address == to
+                    && $0.rollback?.restore?["movedFrom"]?.stringValue == from.description
+            }
+        }
     }
 
     private struct Step {
@@ -64,6 +86,8 @@ extension Session {
         var action: Action
         var movedTo: Address?
         var note: RollbackNote
+        /// The lock already holds the step's result (a command run again after a kill): it is journaled, not applied.
+        var recorded = false
 
         /// The step's journal line, under the address it leaves the resource at.
         func journalEntry(_ event: JournalEntry.Event) -> JournalEntry {
@@ -118,7 +142,7 @@ extension Session {
         } catch {
             throw EngineError.stateFile("cannot write the journal in \(workspace.stateDirectory): \(error)")
         }
-        for step in planned {
+        for step in planned where !step.recorded {
             lock.resources[step.entry.address] = nil
             if let to = step.movedTo {
                 var moved = step.entry
@@ -126,8 +150,10 @@ extension Session {
                 lock.resources[to] = moved
             }
         }
-        lock.serial += 1
-        try lock.write(in: workspace.root)
+        if planned.contains(where: { !$0.recorded }) {
+            lock.serial += 1
+            try lock.write(in: workspace.root)
+        }
         for step in planned { try? await journal.append(step.journalEntry(.done)) }
         try? await journal.close()
         return planned.map { $0.movedTo ?? $0.entry.address }

@@ -8,8 +8,9 @@ extension Sinchform {
             abstract: "Undo a recorded apply where the API allows, newest step first.",
             discussion: "Steps whose resource changed since the apply are skipped and explained. Exit 0 / 1.")
 
-        @Argument(help: "A journal (.sinchform/journal/*.jsonl); default: the latest in --directory.") var journal:
-            String?
+        @Argument(
+            help: "A journal (.sinchform/journal/*.jsonl); default: the latest in --directory that is not a rollback's."
+        ) var journal: String?
         @Option(help: "Directory of manifests (to find the latest journal).") var directory = "."
         @OptionGroup var confirmation: ConfirmationOptions
         @OptionGroup var connection: ConnectionOptions

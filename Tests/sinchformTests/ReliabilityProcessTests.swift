@@ -165,3 +165,43 @@ import Testing
         }
     }
 }
+
+/// kill -9 of `rollback` and of `state move` at random moments, then the same command again: it ends with exit 0,
+/// the lock whole and equal to what is live, nothing lost or duplicated, and a plan that agrees (issue 19).
+/// `sinchform-bench kills --command rollback|state-move` runs more rounds with more resources.
+@Suite(.serialized) struct KilledStateCommandTests {
+    @Test(.timeLimit(.minutes(4)), arguments: KillRound.Command.allCases)
+    func killedCommandsConvergeWhenRunAgain(_ command: KillRound.Command) async throws {
+        let scratch = try Reliability.scratch("kill-\(command.rawValue)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        try await EmulatorProcess.run(
+            binary: Reliability.binary, state: scratch.appendingPathComponent("emulator.json"), scratch: scratch,
+            keyId: "reliability-key", keySecret: "reliability-secret"
+        ) { emulator in
+            var generator = SystemRandomNumberGenerator()
+            var outcomes: [KillRound.Outcome] = []
+            for round in 0..<(command == .rollback ? 6 : 10) {
+                // rollback: 18 deletes one after another at up to 120 ms each; state move: a command of 20-40 ms, much
+                // of it the process starting.
+                let killAt =
+                    command == .rollback
+                    ? Int.random(in: 150...2500, using: &generator) : Int.random(in: 1...50, using: &generator)
+                let outcome = try await KillRound(command: command, resources: 18, killAtMs: killAt, latencyMs: 120)
+                    .run(
+                        binary: Reliability.binary, emulator: emulator,
+                        directory: scratch.appendingPathComponent("round-\(round)"), scratch: scratch)
+                #expect(
+                    outcome.converged,
+                    "round \(round), killed at \(killAt) ms: \(outcome.problems) \(outcome.rerunOutput)")
+                outcomes.append(outcome)
+            }
+            if command == .rollback {
+                // The kills must land while the rollback runs, or they test nothing.
+                #expect(outcomes.contains { $0.wasRunning }, "\(outcomes.map(\.progressAtKill))")
+            }
+            print(
+                "kills during \(command.rawValue) (swift test): \(outcomes.filter(\.converged).count) of "
+                    + "\(outcomes.count) converged; at the kill: \(outcomes.map(\.progressAtKill))")
+        }
+    }
+}

@@ -59,13 +59,29 @@ public struct Rollback: Sendable {
         } catch {
             throw EngineError.refresh("\(error)")
         }
+        let recorded = try LockFile.read(in: workspaceDirectory)?.resources ?? [:]
         return completed.reversed().compactMap { start, done in
-            start.kind.map { step(start, done, kind: $0, live: live) }
+            start.kind.map { step(start, done, kind: $0, live: live, recorded: recorded) }
         }
     }
 
-    private func step(_ start: JournalEntry, _ done: JournalEntry, kind: ResourceKind, live: LiveState) -> RollbackStep
-    {
+    /// The journal `rollback` undoes when none is named: the newest in the state directory that is not a rollback's
+    /// own (whose steps record no inverse), so that a rollback stopped halfway, run again, goes on with the same apply.
+    public static func latestJournal(in stateDirectory: String) -> String? {
+        let folder = (stateDirectory as NSString).appendingPathComponent("journal")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { $0.hasSuffix(".jsonl") && !$0.hasSuffix(journalSuffix + ".jsonl") }.sorted().last.map {
+            (folder as NSString).appendingPathComponent($0)
+        }
+    }
+
+    /// The end of a rollback journal's name, before `.jsonl`.
+    static let journalSuffix = "-rollback"
+
+    private func step(
+        _ start: JournalEntry, _ done: JournalEntry, kind: ResourceKind, live: LiveState,
+        recorded: [Address: LockFile.Entry]
+    ) -> RollbackStep {
         let note = start.rollback ?? RollbackNote(inverse: nil, restore: nil, note: "no rollback note recorded")
         var step = RollbackStep(
             address: start.address ?? "", kind: kind, recorded: start.action ?? .noop, inverse: note.inverse,
@@ -76,10 +92,23 @@ public struct Rollback: Sendable {
         }
         switch inverse {
         case .delete, .update:
+            let stillRecorded = step.identity != nil && recorded[step.address]?.remoteId == step.identity
+            if inverse == .delete, !stillRecorded {
+                // Deleted by this rollback before (a sender marked for removal still reads as before for 60 days),
+                // or no longer sinchform's to delete (forgotten, moved).
+                step.skipReason = "sinchform.lock no longer records it: already rolled back, forgotten or moved"
+                return step
+            }
             guard let identity = step.identity,
                 let resource = live.all(kind).first(where: { $0.identity == identity })
             else {
-                step.skipReason = "it no longer exists in the project"
+                if inverse == .delete {
+                    // Deleted but still recorded: a rollback stopped between its DELETE and the lock write. The step
+                    // runs again (the API's answer that it is gone counts as done) to remove the entry.
+                    step.note = "already deleted; its entry leaves sinchform.lock"
+                } else {
+                    step.skipReason = "it no longer exists in the project"
+                }
                 return step
             }
             let schema = ResourceDefinition.definition(for: kind).resourceSpec
@@ -112,7 +141,8 @@ public struct Rollback: Sendable {
         }
         let journal: Journal
         do {
-            journal = try Journal(directory: workspace.stateDirectory, name: Timestamp.fileSafe(Date()) + "-rollback")
+            journal = try Journal(
+                directory: workspace.stateDirectory, name: Timestamp.fileSafe(Date()) + Self.journalSuffix)
             var header = JournalEntry(event: .apply)
             header.message = "rollback of \(journalPath)"
             try await journal.append(header)
@@ -136,7 +166,11 @@ public struct Rollback: Sendable {
                 switch inverse {
                 case .delete:
                     if let identity = step.identity {
-                        try await adapter.delete(identity, client: client, label: step.address.description)
+                        do {
+                            try await adapter.delete(identity, client: client, label: step.address.description)
+                        } catch let error as APIError where error.meansAlreadyDeleted {
+                            // Already gone: the goal of the step is reached.
+                        }
                     }
                     lock.resources[step.address] = nil
                 case .update:

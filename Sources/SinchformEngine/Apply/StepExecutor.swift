@@ -148,35 +148,39 @@ struct StepExecutor: Sendable {
     private func delete(_ identity: RemoteIdentity, change: Change, adapter: any KindAdapter) async throws {
         do {
             try await adapter.delete(identity, client: client, label: change.address.description)
-        } catch let error as APIError where error.status == 404 {
-            // Already gone: the goal of the step is reached.
+        } catch let error as APIError where error.meansAlreadyDeleted {
+            // Already gone, or marked for removal by an earlier call: the goal of the step is reached.
         }
     }
 
-    /// Creates the resource; when the API's answer was lost, looks it up by identity before sending again, so
-    /// nothing is ever created twice.
+    /// Creates the resource. A POST whose answer was lost (a 5xx, a broken connection, a 2xx body naming nothing) may
+    /// or may not have been applied, so the resource is looked up by identity before anything is sent again: nothing
+    /// is ever created twice. The send after a lookup that found nothing meets the same faults as the first, so it is
+    /// repeated, with backoff, up to the client's retry policy's attempts rather than given up after a second unknown
+    /// outcome. The lookup's list is retried by the client like any read; only a list read to its end answers "not
+    /// there", and only that answer sends the create again.
     private func create(_ change: Change, adapter: any KindAdapter) async throws -> RemoteIdentity {
         let desired = try desiredResource(change)
         let spec = desired.spec
-        for attempt in 1...2 {
+        let policy = client.configuration.retry
+        var unresolved: any Error = EngineError.createWithoutIdentity(change.address)
+        for attempt in 1...policy.maxAttempts {
+            if attempt > 1 { try await Task.sleep(for: policy.delay(afterAttempt: attempt - 1, retryAfter: nil)) }
             switch try await adapter.create(spec, desired: desired, client: client) {
             case let .completed(body):
                 if let body, let created = try? adapter.live(body, parent: desired.definition.parentKey(of: spec)) {
                     return created.identity
                 }
-                if let found = try await lookUp(desired, adapter: adapter) { return found }
-                // A 2xx whose body names nothing, and nothing found by identity: the create did not take effect
-                // (a broken proxy or server answered), so it is sent once more, as after an unknown outcome.
-                if attempt == 2 {
-                    throw EngineError.createWithoutIdentity(change.address)
-                }
+                // A 2xx whose body names nothing: found by identity it took effect; not found, a broken proxy or
+                // server answered, and it is sent again as after an unknown outcome.
+                unresolved = EngineError.createWithoutIdentity(change.address)
             case let .outcomeUnknown(error):
-                if let found = try await lookUp(desired, adapter: adapter) { return found }
-                if attempt == 2 { throw error }
-            // Not there: the create never happened, so sending it again cannot duplicate it.
+                unresolved = error
             }
+            if let found = try await lookUp(desired, adapter: adapter) { return found }
+            // Not there: the create never happened, so sending it again cannot duplicate it.
         }
-        throw EngineError.createWithoutIdentity(change.address)
+        throw unresolved
     }
 
     /// Finds a desired resource among live ones by its identity or natural key.
@@ -284,5 +288,14 @@ struct StepExecutor: Sendable {
         case .noop:
             return RollbackNote(inverse: nil, restore: nil, note: "nothing was changed")
         }
+    }
+}
+
+extension APIError {
+    /// The answer to a DELETE of something already deleted: `404`, or the `409 sender_already_deleted` of a sender
+    /// marked for removal, which reads as before during its grace period and refuses a second delete (part A §4.3
+    /// S5, part B §2.7). A step or rollback that meets it has reached its goal.
+    var meansAlreadyDeleted: Bool {
+        status == 404 || (status == 409 && errorCode == "sender_already_deleted")
     }
 }

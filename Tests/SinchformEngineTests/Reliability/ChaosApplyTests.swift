@@ -6,7 +6,7 @@ import SinchformTestSupport
 import Testing
 
 /// Apply under injected faults (5xx, 429 with Retry-After, dropped connections before and after processing, random
-/// latency) until a plan shows no changes: few runs, no duplicate, no delete, live state equal to the manifests.
+/// latency) until a plan shows no changes: one run, no duplicate, no delete, live state equal to the manifests.
 /// `sinchform-bench chaos` runs the same with 500 resources.
 @Suite struct ChaosApplyTests {
     @Test(.timeLimit(.minutes(2))) func sixtyResourcesConvergeWithoutDuplicates() async throws {
@@ -43,7 +43,9 @@ import Testing
 
             #expect(converged, "not converged after \(runs) runs: \(failures.prefix(5))")
             print("chaos (swift test): \(resources.count) resources, runs needed \(runs), step failures \(failures)")
-            #expect(runs <= 3, "runs needed: \(runs); failures: \(failures.prefix(5))")
+            // Issue 19: one apply converges, with no failed step (an unknown create resolved however often it is
+            // faulted, a list read through a run of faults).
+            #expect(runs == 1 && failures.isEmpty, "runs needed: \(runs); failures: \(failures.prefix(5))")
             let requests = try await harness.control.requests()
             let faulted = requests.filter { [0, 429, 500, 502, 503].contains($0.status) }.count
             #expect(faulted >= 5, "the faults must really fire (\(faulted) of \(requests.count) requests)")
