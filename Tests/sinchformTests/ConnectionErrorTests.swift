@@ -44,12 +44,7 @@ import Testing
     }
 
     @Test func wrongCredentials() async throws {
-        let scratch = try Reliability.scratch("connection-emulator")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        try await EmulatorProcess.run(
-            binary: Reliability.binary, state: scratch.appendingPathComponent("state.json"), scratch: scratch,
-            keyId: "reliability-key", keySecret: "reliability-secret"
-        ) { emulator in
+        try await Reliability.withEmulator("connection-emulator") { emulator, _ in
             try await attempt(emulator.environment(["SINCH_KEY_SECRET": "not-the-secret"]), expecting: "401")
         }
     }

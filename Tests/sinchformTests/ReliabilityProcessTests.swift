@@ -8,12 +8,7 @@ import Testing
 @Suite(.serialized) struct ReliabilityProcessTests {
     @Test(.timeLimit(.minutes(2)), arguments: [2, 10])
     func simultaneousAppliesLetExactlyOneProceed(_ count: Int) async throws {
-        let scratch = try Reliability.scratch("race")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        try await EmulatorProcess.run(
-            binary: Reliability.binary, state: scratch.appendingPathComponent("emulator.json"), scratch: scratch,
-            keyId: "reliability-key", keySecret: "reliability-secret"
-        ) { emulator in
+        try await Reliability.withEmulator("race") { emulator, scratch in
             let directory = scratch.appendingPathComponent("manifests")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try ManyResources(count: 12).write(to: directory)
@@ -41,12 +36,7 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(3))) func killedAppliesConvergeWithoutDuplicates() async throws {
-        let scratch = try Reliability.scratch("kills")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        try await EmulatorProcess.run(
-            binary: Reliability.binary, state: scratch.appendingPathComponent("emulator.json"), scratch: scratch,
-            keyId: "reliability-key", keySecret: "reliability-secret"
-        ) { emulator in
+        try await Reliability.withEmulator("kills") { emulator, scratch in
             var generator = SystemRandomNumberGenerator()
             let kills = 5
             var converged = 0
@@ -104,12 +94,7 @@ import Testing
         let keySecret = "KEYSECRET-e2e-Q9w-never-shown"
         let hookSecret = "HOOKSECRET-e2e-Z3v-never-shown"
         let rotated = "HOOKSECRET-e2e-rotated-M5b-never-shown"
-        let scratch = try Reliability.scratch("secrets")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        try await EmulatorProcess.run(
-            binary: Reliability.binary, state: scratch.appendingPathComponent("emulator.json"), scratch: scratch,
-            keyId: "reliability-key", keySecret: keySecret
-        ) { emulator in
+        try await Reliability.withEmulator("secrets", keySecret: keySecret) { emulator, scratch in
             let directory = scratch.appendingPathComponent("manifests")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try ManyResources(count: 6, webhooks: 3).write(to: directory)
@@ -172,12 +157,7 @@ import Testing
 @Suite(.serialized) struct KilledStateCommandTests {
     @Test(.timeLimit(.minutes(4)), arguments: KillRound.Command.allCases)
     func killedCommandsConvergeWhenRunAgain(_ command: KillRound.Command) async throws {
-        let scratch = try Reliability.scratch("kill-\(command.rawValue)")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        try await EmulatorProcess.run(
-            binary: Reliability.binary, state: scratch.appendingPathComponent("emulator.json"), scratch: scratch,
-            keyId: "reliability-key", keySecret: "reliability-secret"
-        ) { emulator in
+        try await Reliability.withEmulator("kill-\(command.rawValue)") { emulator, scratch in
             var generator = SystemRandomNumberGenerator()
             var outcomes: [KillRound.Outcome] = []
             for round in 0..<(command == .rollback ? 6 : 10) {

@@ -1,4 +1,5 @@
 import Foundation
+import SinchformTestSupport
 
 /// The built `sinchform` binary the reliability tests run, and their scratch directories.
 enum Reliability {
@@ -11,5 +12,19 @@ enum Reliability {
             "sinchform-\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return directory
+    }
+
+    /// A scratch folder and the real `sinchform emulator` in a child process keeping its state there, both gone when
+    /// `body` returns.
+    static func withEmulator(
+        _ name: String, keySecret: String = "reliability-secret", isolation: isolated (any Actor)? = #isolation,
+        _ body: (EmulatorProcess, URL) async throws -> Void
+    ) async throws {
+        let scratch = try scratch(name)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        try await EmulatorProcess.run(
+            binary: binary, state: scratch.appendingPathComponent("emulator.json"), scratch: scratch,
+            keyId: "reliability-key", keySecret: keySecret
+        ) { emulator in try await body(emulator, scratch) }
     }
 }
