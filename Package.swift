@@ -29,6 +29,7 @@ let package = Package(
     targets: [
         .target(
             name: "SinchformManifest",
+            // YAMLLoader reads libyaml's events through CYaml, the C target the Yams product is built on.
             dependencies: ["JSONSyntax", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),

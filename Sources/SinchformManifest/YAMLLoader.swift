@@ -1,5 +1,5 @@
+import CYaml
 import Foundation
-import Yams
 
 /// Turns the bytes of one manifest file into located YAML nodes, with limits that keep hostile input bounded.
 struct YAMLLoader: Sendable {
@@ -10,6 +10,11 @@ struct YAMLLoader: Sendable {
     var maxNodesPerFile = 2_000_000
 
     /// The documents of a file, each a located node, or the diagnostics that stopped the load.
+    ///
+    /// Built straight from libyaml's event stream (CYaml, which Yams wraps): Yams would first build its own node tree
+    /// (with a hashed duplicate-key check per mapping) that was then converted to ``YAMLNode`` — two trees per file, a
+    /// tenth of a plan's CPU at 10,000 resources. The diagnostics are the ones Yams gave: libyaml's own problems at
+    /// its marks, undefined aliases, and duplicate keys.
     func load(data: Data, file: String) -> Result<[YAMLNode], ManifestErrors> {
         let start = SourceLocation(file: file, line: 1, column: 1)
         if data.count > maxFileBytes {
@@ -21,151 +26,34 @@ struct YAMLLoader: Sendable {
                             + "split it into several files")
                 ]))
         }
-        guard let text = String(validating: data, as: UTF8.self) else {
+        guard String(validating: data, as: UTF8.self) != nil else {
             return .failure(
                 ManifestErrors([.error(at: invalidUTF8Location(data, file: file), "file is not valid UTF-8")]))
         }
-        do {
-            // The basic resolver: sinchform types scalars by schema, so Yams's regex tag resolution (run for every
-            // key it hashes in its duplicate check) would be wasted work.
-            let parser = try Parser(yaml: text, resolver: .basic)
-            var documents: [YAMLNode] = []
-            var budget = maxNodesPerFile
-            var problems: [Diagnostic] = []
-            while let root = try parser.nextRoot() {
-                documents.append(try convert(root, file: file, budget: &budget, problems: &problems))
+        return data.withUnsafeBytes { bytes in
+            var builder = EventTreeBuilder(file: file, budget: maxNodesPerFile, maxNodes: maxNodesPerFile)
+            do {
+                let documents = try builder.documents(bytes)
+                return builder.problems.isEmpty ? .success(documents) : .failure(ManifestErrors(builder.problems))
+            } catch let error as ManifestErrors {
+                return .failure(error)
+            } catch {
+                return .failure(ManifestErrors([.error(at: start, "cannot read YAML: \(error)")]))
             }
-            return problems.isEmpty ? .success(documents) : .failure(ManifestErrors(problems))
-        } catch let error as YamlError {
-            return .failure(ManifestErrors([diagnostic(for: error, file: file)]))
-        } catch let error as ManifestErrors {
-            return .failure(error)
-        } catch {
-            return .failure(ManifestErrors([.error(at: start, "cannot read YAML: \(error)")]))
-        }
-    }
-
-    /// `problems` collects what does not stop the conversion (tags), so every one is reported.
-    private func convert(
-        _ node: Node, file: String, budget: inout Int, problems: inout [Diagnostic]
-    ) throws -> YAMLNode {
-        budget -= 1
-        let location = SourceLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
-        if budget < 0 {
-            throw ManifestErrors([
-                .error(
-                    at: location,
-                    "the YAML expands to more than \(maxNodesPerFile) values (aliases that repeat each other?); "
-                        + "write the values out or use fewer aliases")
-            ])
-        }
-        if let tag = node.explicitTag, !Self.coreTags.contains(tag) {
-            problems.append(
-                .error(
-                    at: location,
-                    "YAML tag \(Self.shortForm(of: tag)) is not supported; a manifest uses plain YAML values "
-                        + "(tags of the core schema only: !!str, !!int, !!float, !!bool, !!null, !!seq, !!map)"))
-        }
-        switch node {
-        case let .scalar(scalar):
-            // An explicit !!str is text even when it looks like a number.
-            let plain = scalar.style == .plain && node.explicitTag != Tag.Name.str.rawValue
-            return YAMLNode(kind: .scalar(scalar.string, plain: plain), location: location)
-        case let .sequence(sequence):
-            var items: [YAMLNode] = []
-            items.reserveCapacity(sequence.count)
-            for item in sequence {
-                items.append(try convert(item, file: file, budget: &budget, problems: &problems))
-            }
-            return YAMLNode(kind: .sequence(items), location: location)
-        case let .mapping(mapping):
-            var pairs: [(key: YAMLNode, value: YAMLNode)] = []
-            pairs.reserveCapacity(mapping.count)
-            var merged: [(key: YAMLNode, value: YAMLNode)] = []
-            for (key, value) in mapping {
-                if case let .scalar(k) = key, k.string == "<<", k.style == .plain {
-                    merged.append(contentsOf: try mergeSources(value, file: file, budget: &budget, problems: &problems))
-                    continue
-                }
-                pairs.append(
-                    (
-                        try convert(key, file: file, budget: &budget, problems: &problems),
-                        try convert(value, file: file, budget: &budget, problems: &problems)
-                    ))
-            }
-            // YAML merge keys: explicit keys win over merged ones, earlier merge sources over later ones.
-            var seen = Set(pairs.compactMap { $0.key.scalarText })
-            for pair in merged {
-                guard let key = pair.key.scalarText, seen.insert(key).inserted else { continue }
-                pairs.append(pair)
-            }
-            return YAMLNode(kind: .mapping(pairs), location: location)
-        case .alias:
-            throw ManifestErrors([.error(at: location, "unresolved YAML alias")])
         }
     }
 
     /// The YAML 1.2 core schema: the only tags whose meaning the manifest's own typing agrees with. Anything else
     /// (`!!binary`, `!!python/...`, `!custom`) would be silently read as plain text or structure.
-    private static let coreTags = Set([Tag.Name.str, .int, .float, .bool, .null, .seq, .map].map(\.rawValue))
+    fileprivate static let coreTags: Set<String> = [
+        "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+        "tag:yaml.org,2002:null", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map",
+    ]
+    fileprivate static let stringTag = "tag:yaml.org,2002:str"
 
-    private static func shortForm(of tag: String) -> String {
+    fileprivate static func shortForm(of tag: String) -> String {
         let prefix = "tag:yaml.org,2002:"
         return tag.hasPrefix(prefix) ? "!!" + tag.dropFirst(prefix.count) : tag
-    }
-
-    private func mergeSources(
-        _ node: Node, file: String, budget: inout Int, problems: inout [Diagnostic]
-    ) throws -> [(key: YAMLNode, value: YAMLNode)] {
-        let sources: [Node]
-        switch node {
-        case .mapping: sources = [node]
-        case let .sequence(sequence): sources = Array(sequence)
-        default: sources = []
-        }
-        var pairs: [(key: YAMLNode, value: YAMLNode)] = []
-        for source in sources {
-            let converted = try convert(source, file: file, budget: &budget, problems: &problems)
-            guard case let .mapping(sourcePairs) = converted.kind else {
-                throw ManifestErrors([
-                    .error(at: converted.location, "a merge key (<<) takes a mapping or a list of mappings")
-                ])
-            }
-            pairs.append(contentsOf: sourcePairs)
-        }
-        if sources.isEmpty {
-            let location = SourceLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
-            throw ManifestErrors([.error(at: location, "a merge key (<<) takes a mapping or a list of mappings")])
-        }
-        return pairs
-    }
-
-    private func diagnostic(for error: YamlError, file: String) -> Diagnostic {
-        func located(_ mark: Mark, _ problem: String, _ context: YamlError.Context?) -> Diagnostic {
-            // libyaml's own wording names its C API; say what it means instead.
-            let problem =
-                problem.hasPrefix("Maximum nesting level reached")
-                ? "values nested deeper than 1000 levels" : problem
-            var message = "YAML syntax: \(problem)"
-            if let context {
-                message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
-            }
-            return .error(at: SourceLocation(file: file, line: mark.line, column: mark.column), message)
-        }
-        switch error {
-        case let .scanner(context, problem, mark, _): return located(mark, problem, context)
-        case let .parser(context, problem, mark, _): return located(mark, problem, context)
-        case let .composer(context, problem, mark, _): return located(mark, problem, context)
-        case let .reader(problem, offset, _, yaml):
-            return .error(at: location(ofCharacterOffset: offset ?? 0, in: yaml, file: file), "YAML syntax: \(problem)")
-        case let .duplicatedKeysInMapping(duplicates, context):
-            let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-            return .error(
-                at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
-                "duplicate key \(names) in one mapping; each key may appear once")
-        default:
-            return .error(at: SourceLocation(file: file, line: 1, column: 1), "cannot read YAML: \(error)")
-        }
     }
 
     private func location(ofCharacterOffset offset: Int, in text: String, file: String) -> SourceLocation {
@@ -202,17 +90,267 @@ struct YAMLLoader: Sendable {
     }
 }
 
-extension Node {
-    /// The tag written in the file, or nil for an untagged node (quoted scalars come back as !!str from libyaml, and
-    /// `!` alone means "no specific tag").
-    fileprivate var explicitTag: String? {
-        let name: String
-        switch self {
-        case let .scalar(scalar): name = scalar.tag.description
-        case let .mapping(mapping): name = mapping.tag.description
-        case let .sequence(sequence): name = sequence.tag.description
-        case .alias: return nil
+/// Builds ``YAMLNode`` trees from libyaml events, one document after another.
+private struct EventTreeBuilder {
+    let file: String
+    /// Nodes left before the file is refused; aliases count every node they repeat.
+    var budget: Int
+    let maxNodes: Int
+    /// What does not stop the load (unsupported tags), so every one is reported.
+    var problems: [Diagnostic] = []
+    /// Anchored nodes with their node counts. As in Yams, an anchor lives until the end of the stream and a later one of
+    /// the same name replaces it.
+    private var anchors: [String: (node: YAMLNode, count: Int)] = [:]
+    private var parser = yaml_parser_t()
+
+    init(file: String, budget: Int, maxNodes: Int) {
+        self.file = file
+        self.budget = budget
+        self.maxNodes = maxNodes
+    }
+
+    mutating func documents(_ bytes: UnsafeRawBufferPointer) throws -> [YAMLNode] {
+        guard yaml_parser_initialize(&parser) == 1 else {
+            throw ManifestErrors([.error(at: at(1, 1), "cannot read YAML: out of memory")])
         }
-        return name.isEmpty || name == "!" ? nil : name
+        defer { yaml_parser_delete(&parser) }
+        yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+        yaml_parser_set_input_string(&parser, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count)
+        var documents: [YAMLNode] = []
+        var event = try next(bytes)  // stream start
+        yaml_event_delete(&event)
+        while true {
+            event = try next(bytes)
+            defer { yaml_event_delete(&event) }
+            if event.type == YAML_STREAM_END_EVENT { return documents }
+            // A document start; then its root node and its end.
+            var root = try next(bytes)
+            let (node, _) = try self.node(from: &root, bytes)
+            documents.append(node)
+            var end = try next(bytes)
+            yaml_event_delete(&end)
+        }
+    }
+
+    private mutating func next(_ bytes: UnsafeRawBufferPointer) throws -> yaml_event_t {
+        var event = yaml_event_t()
+        guard yaml_parser_parse(&parser, &event) == 1 else { throw ManifestErrors([parserDiagnostic(bytes)]) }
+        return event
+    }
+
+    private func at(_ line: Int, _ column: Int) -> SourceLocation {
+        SourceLocation(file: file, line: line, column: column)
+    }
+
+    private func location(of event: yaml_event_t) -> SourceLocation {
+        at(event.start_mark.line + 1, event.start_mark.column + 1)
+    }
+
+    private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        guard let pointer else { return nil }
+        return String(cString: pointer)
+    }
+
+    /// The node `event` starts (deleting the events it reads, and `event` itself), with the nodes it counts.
+    private mutating func node(
+        from event: inout yaml_event_t, _ bytes: UnsafeRawBufferPointer
+    ) throws -> (
+        YAMLNode, Int
+    ) {
+        defer { yaml_event_delete(&event) }
+        let location = location(of: event)
+        if event.type == YAML_ALIAS_EVENT {
+            let name = Self.string(event.data.alias.anchor) ?? ""
+            guard let anchored = anchors[name] else {
+                throw ManifestErrors([.error(at: location, "YAML syntax: found undefined alias")])
+            }
+            try spend(anchored.count, at: location)
+            return anchored
+        }
+        try spend(1, at: location)
+        let tag: String?
+        let anchor: String?
+        switch event.type {
+        case YAML_SCALAR_EVENT:
+            let scalar = event.data.scalar
+            tag = scalar.quoted_implicit == 1 ? YAMLLoader.stringTag : Self.string(scalar.tag)
+            anchor = Self.string(scalar.anchor)
+        case YAML_SEQUENCE_START_EVENT:
+            tag = event.data.sequence_start.implicit != 0 ? nil : Self.string(event.data.sequence_start.tag)
+            anchor = Self.string(event.data.sequence_start.anchor)
+        default:
+            tag = event.data.mapping_start.implicit != 0 ? nil : Self.string(event.data.mapping_start.tag)
+            anchor = Self.string(event.data.mapping_start.anchor)
+        }
+        let explicitTag = tag.flatMap { $0.isEmpty || $0 == "!" ? nil : $0 }
+        if let explicitTag, !YAMLLoader.coreTags.contains(explicitTag) {
+            problems.append(
+                .error(
+                    at: location,
+                    "YAML tag \(YAMLLoader.shortForm(of: explicitTag)) is not supported; a manifest uses plain YAML "
+                        + "values (tags of the core schema only: !!str, !!int, !!float, !!bool, !!null, !!seq, !!map)"))
+        }
+        var count = 1
+        let node: YAMLNode
+        switch event.type {
+        case YAML_SCALAR_EVENT:
+            let scalar = event.data.scalar
+            let text =
+                scalar.value.map {
+                    String(decoding: UnsafeBufferPointer(start: $0, count: scalar.length), as: UTF8.self)
+                }
+                ?? ""
+            // An explicit !!str is text even when it looks like a number.
+            let plain = scalar.style == YAML_PLAIN_SCALAR_STYLE && explicitTag != YAMLLoader.stringTag
+            node = YAMLNode(kind: .scalar(text, plain: plain), location: location)
+        case YAML_SEQUENCE_START_EVENT:
+            var items: [YAMLNode] = []
+            while true {
+                var item = try next(bytes)
+                if item.type == YAML_SEQUENCE_END_EVENT {
+                    yaml_event_delete(&item)
+                    break
+                }
+                let (child, nodes) = try self.node(from: &item, bytes)
+                items.append(child)
+                count += nodes
+            }
+            node = YAMLNode(kind: .sequence(items), location: location)
+        default:
+            node = YAMLNode(kind: .mapping(try mapping(&count, bytes)), location: location)
+        }
+        if let anchor { anchors[anchor] = (node, count) }
+        return (node, count)
+    }
+
+    /// The pairs of the mapping being read, up to its end: merge keys (`<<`) applied (explicit keys win over merged
+    /// ones, earlier merge sources over later ones), repeated keys refused.
+    private mutating func mapping(
+        _ count: inout Int, _ bytes: UnsafeRawBufferPointer
+    ) throws -> [(
+        key: YAMLNode, value: YAMLNode
+    )] {
+        var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+        var merged: [(key: YAMLNode, value: YAMLNode)] = []
+        var firstLocation: [String: SourceLocation] = [:]
+        var repeated = Set<String>()
+        while true {
+            var keyEvent = try next(bytes)
+            if keyEvent.type == YAML_MAPPING_END_EVENT {
+                yaml_event_delete(&keyEvent)
+                break
+            }
+            let isMerge =
+                keyEvent.type == YAML_SCALAR_EVENT && keyEvent.data.scalar.style == YAML_PLAIN_SCALAR_STYLE
+                && keyEvent.data.scalar.length == 2
+                && keyEvent.data.scalar.value.map { $0[0] == UInt8(ascii: "<") && $0[1] == UInt8(ascii: "<") } == true
+            var (key, keyNodes) = try node(from: &keyEvent, bytes)
+            // A key is text, never null, a number or a boolean (as with Yams, whose duplicate check resolved every
+            // key's tag to !!str).
+            if case let .scalar(text, true) = key.kind {
+                key = YAMLNode(kind: .scalar(text, plain: false), location: key.location)
+            }
+            var valueEvent = try next(bytes)
+            let (value, valueNodes) = try node(from: &valueEvent, bytes)
+            count += keyNodes + valueNodes
+            if let text = key.scalarText {
+                if let first = firstLocation[text] {
+                    repeated.insert(text)
+                    _ = first
+                } else {
+                    firstLocation[text] = key.location
+                }
+            }
+            if isMerge {
+                merged.append(contentsOf: try mergeSources(value))
+                continue
+            }
+            pairs.append((key, value))
+        }
+        if !repeated.isEmpty {
+            // As Yams said it: every repeated key, sorted, at the first occurrence of the first of them.
+            let names = repeated.sorted()
+            throw ManifestErrors([
+                .error(
+                    at: firstLocation[names[0]] ?? at(1, 1),
+                    "duplicate key \(names.map { "'\($0)'" }.joined(separator: ", ")) in one mapping; each key may "
+                        + "appear once")
+            ])
+        }
+        var seen = Set(pairs.compactMap { $0.key.scalarText })
+        for pair in merged {
+            guard let key = pair.key.scalarText, seen.insert(key).inserted else { continue }
+            pairs.append(pair)
+        }
+        return pairs
+    }
+
+    private func mergeSources(_ node: YAMLNode) throws -> [(key: YAMLNode, value: YAMLNode)] {
+        switch node.kind {
+        case let .mapping(pairs): return pairs
+        case let .sequence(sources):
+            var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+            for source in sources {
+                guard case let .mapping(sourcePairs) = source.kind else {
+                    throw ManifestErrors([
+                        .error(at: source.location, "a merge key (<<) takes a mapping or a list of mappings")
+                    ])
+                }
+                pairs.append(contentsOf: sourcePairs)
+            }
+            if sources.isEmpty {
+                throw ManifestErrors([
+                    .error(at: node.location, "a merge key (<<) takes a mapping or a list of mappings")
+                ])
+            }
+            return pairs
+        case .scalar:
+            throw ManifestErrors([.error(at: node.location, "a merge key (<<) takes a mapping or a list of mappings")])
+        }
+    }
+
+    private mutating func spend(_ nodes: Int, at location: SourceLocation) throws {
+        budget -= nodes
+        if budget < 0 {
+            throw ManifestErrors([
+                .error(
+                    at: location,
+                    "the YAML expands to more than \(maxNodes) values (aliases that repeat each other?); "
+                        + "write the values out or use fewer aliases")
+            ])
+        }
+    }
+
+    /// libyaml's error, worded as before: its problem at its mark, with its context.
+    private func parserDiagnostic(_ bytes: UnsafeRawBufferPointer) -> Diagnostic {
+        let problem = parser.problem.map { String(cString: $0) } ?? "unknown problem"
+        switch parser.error {
+        case YAML_READER_ERROR:
+            // The offset is in bytes; the location counts characters.
+            let prefix = bytes.prefix(min(parser.problem_offset, bytes.count))
+            var line = 1
+            var column = 1
+            for character in String(decoding: prefix, as: UTF8.self) {
+                if character == "\n" {
+                    line += 1
+                    column = 1
+                } else {
+                    column += 1
+                }
+            }
+            return .error(at: at(line, column), "YAML syntax: \(problem)")
+        case YAML_SCANNER_ERROR, YAML_PARSER_ERROR, YAML_COMPOSER_ERROR:
+            // libyaml's own wording names its C API; say what it means instead.
+            let said =
+                problem.hasPrefix("Maximum nesting level reached") ? "values nested deeper than 1000 levels" : problem
+            var message = "YAML syntax: \(said)"
+            if let context = parser.context.map({ String(cString: $0) }) {
+                message +=
+                    " (\(context) at line \(parser.context_mark.line + 1), column \(parser.context_mark.column + 1))"
+            }
+            return .error(at: at(parser.problem_mark.line + 1, parser.problem_mark.column + 1), message)
+        default:
+            return .error(at: at(1, 1), "cannot read YAML: out of memory")
+        }
     }
 }
