@@ -31,7 +31,7 @@ struct YAMLLoader: Sendable {
                 ManifestErrors([.error(at: invalidUTF8Location(data, file: file), "file is not valid UTF-8")]))
         }
         return data.withUnsafeBytes { bytes in
-            var builder = EventTreeBuilder(file: file, budget: maxNodesPerFile, maxNodes: maxNodesPerFile)
+            var builder = EventTreeBuilder(file: file, maxNodes: maxNodesPerFile)
             do {
                 let documents = try builder.documents(bytes)
                 return builder.problems.isEmpty ? .success(documents) : .failure(ManifestErrors(builder.problems))
@@ -56,12 +56,6 @@ struct YAMLLoader: Sendable {
         return tag.hasPrefix(prefix) ? "!!" + tag.dropFirst(prefix.count) : tag
     }
 
-    private func location(ofCharacterOffset offset: Int, in text: String, file: String) -> SourceLocation {
-        var cursor = Cursor(file: file)
-        for character in text.prefix(offset) { cursor.advance(newline: character == "\n") }
-        return cursor.location
-    }
-
     private func invalidUTF8Location(_ data: Data, file: String) -> SourceLocation {
         // Walk the scalars until the decoder fails: the cursor then points at the first bad byte.
         var iterator = data.makeIterator()
@@ -71,23 +65,24 @@ struct YAMLLoader: Sendable {
         return cursor.location
     }
 
-    /// A 1-based line and column that follows characters as they are read.
-    private struct Cursor {
-        let file: String
-        var line = 1
-        var column = 1
+}
 
-        mutating func advance(newline: Bool) {
-            if newline {
-                line += 1
-                column = 1
-            } else {
-                column += 1
-            }
+/// A 1-based line and column that follows characters as they are read.
+private struct Cursor {
+    let file: String
+    var line = 1
+    var column = 1
+
+    mutating func advance(newline: Bool) {
+        if newline {
+            line += 1
+            column = 1
+        } else {
+            column += 1
         }
-
-        var location: SourceLocation { SourceLocation(file: file, line: line, column: column) }
     }
+
+    var location: SourceLocation { SourceLocation(file: file, line: line, column: column) }
 }
 
 /// Builds ``YAMLNode`` trees from libyaml events, one document after another.
@@ -103,9 +98,9 @@ private struct EventTreeBuilder {
     private var anchors: [String: (node: YAMLNode, count: Int)] = [:]
     private var parser = yaml_parser_t()
 
-    init(file: String, budget: Int, maxNodes: Int) {
+    init(file: String, maxNodes: Int) {
         self.file = file
-        self.budget = budget
+        self.budget = maxNodes
         self.maxNodes = maxNodes
     }
 
@@ -254,11 +249,10 @@ private struct EventTreeBuilder {
             let (value, valueNodes) = try node(from: &valueEvent, bytes)
             count += keyNodes + valueNodes
             if let text = key.scalarText {
-                if let first = firstLocation[text] {
-                    repeated.insert(text)
-                    _ = first
-                } else {
+                if firstLocation[text] == nil {
                     firstLocation[text] = key.location
+                } else {
+                    repeated.insert(text)
                 }
             }
             if isMerge {
@@ -327,18 +321,11 @@ private struct EventTreeBuilder {
         switch parser.error {
         case YAML_READER_ERROR:
             // The offset is in bytes; the location counts characters.
-            let prefix = bytes.prefix(min(parser.problem_offset, bytes.count))
-            var line = 1
-            var column = 1
-            for character in String(decoding: prefix, as: UTF8.self) {
-                if character == "\n" {
-                    line += 1
-                    column = 1
-                } else {
-                    column += 1
-                }
+            var cursor = Cursor(file: file)
+            for character in String(decoding: bytes.prefix(min(parser.problem_offset, bytes.count)), as: UTF8.self) {
+                cursor.advance(newline: character == "\n")
             }
-            return .error(at: at(line, column), "YAML syntax: \(problem)")
+            return .error(at: cursor.location, "YAML syntax: \(problem)")
         case YAML_SCANNER_ERROR, YAML_PARSER_ERROR, YAML_COMPOSER_ERROR:
             // libyaml's own wording names its C API; say what it means instead.
             let said =

@@ -68,6 +68,8 @@ import Testing
                 "2:2: YAML syntax: did not find expected ',' or ']' (while parsing a flow sequence at line 1, column 4)"
             ])
         #expect(messages("a: !thing 1\nb: !!binary aGk=\n").count == 2)
+        // A reader error (a control character) is located by characters, not bytes.
+        #expect(messages("a: é\nb: x\u{7}y\n") == ["2:5: YAML syntax: control characters are not allowed"])
         var small = YAMLLoader()
         small.maxNodesPerFile = 10
         #expect(
