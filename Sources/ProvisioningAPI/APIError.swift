@@ -83,6 +83,13 @@ public struct APIError: Error, CustomStringConvertible, Sendable {
     /// Whether the server said the resource does not exist (HTTP 404).
     public var isNotFound: Bool { status == 404 && kind == .api }
 
+    /// The answer to a DELETE of something already deleted: `404`, or the `409 sender_already_deleted` of a sender
+    /// marked for removal, which reads as before during its grace period and refuses a second delete (part A §4.3
+    /// S5, part B §2.7). A step or rollback that meets it has reached its goal.
+    public var meansAlreadyDeleted: Bool {
+        status == 404 || (status == 409 && errorCode == "sender_already_deleted")
+    }
+
     /// For an ``Kind-swift.struct/outcomeUnknown`` error, the failure that left the outcome unknown.
     public var underlying: APIError? { cause?.error }
 

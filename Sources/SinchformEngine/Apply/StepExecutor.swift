@@ -290,12 +290,3 @@ struct StepExecutor: Sendable {
         }
     }
 }
-
-extension APIError {
-    /// The answer to a DELETE of something already deleted: `404`, or the `409 sender_already_deleted` of a sender
-    /// marked for removal, which reads as before during its grace period and refuses a second delete (part A §4.3
-    /// S5, part B §2.7). A step or rollback that meets it has reached its goal.
-    var meansAlreadyDeleted: Bool {
-        status == 404 || (status == 409 && errorCode == "sender_already_deleted")
-    }
-}
