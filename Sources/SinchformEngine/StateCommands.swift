@@ -70,10 +70,8 @@ extension Session {
 
     /// Whether a state journal records the start of a move of `from` to `to`.
     private static func moveStarted(from: Address, to: Address, in stateDirectory: String) -> Bool {
-        let folder = (stateDirectory as NSString).appendingPathComponent("journal")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return names.filter { $0.hasSuffix("-state.jsonl") }.contains { name in
-            let entries = (try? Journal.read((folder as NSString).appendingPathComponent(name))) ?? []
+        Journal.files(in: stateDirectory).filter { $0.hasSuffix("-state.jsonl") }.contains { path in
+            let entries = (try? Journal.read(path)) ?? []
             return entries.contains {
                 $0.event == .start && $0.action == .move && $0.address == to
                     && $0.rollback?.restore?["movedFrom"]?.stringValue == from.description

@@ -54,7 +54,7 @@ actor Journal {
 
     /// Creates a new journal file in `directory/journal`, refusing symbolic links at the folders and the file.
     init(directory: String, name: String = Timestamp.fileSafe(Date())) throws {
-        let folder = (directory as NSString).appendingPathComponent("journal")
+        let folder = Self.folder(in: directory)
         try AtomicFile.createStateFolder(directory)
         try AtomicFile.createStateFolder(folder)
         var candidate = (folder as NSString).appendingPathComponent(name + ".jsonl")
@@ -131,13 +131,10 @@ actor Journal {
     static func deletions(
         in stateDirectory: String, of kinds: Set<ResourceKind>, since: Date
     ) -> [RemoteIdentity: Date] {
-        let folder = (stateDirectory as NSString).appendingPathComponent("journal")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         var deleted: [RemoteIdentity: Date] = [:]
         let decoder = JSONDecoder()
         let needles = [Array(#""action":"delete""#.utf8), Array(#""action":"replace""#.utf8)]
-        for name in names where name.hasSuffix(".jsonl") {
-            let path = (folder as NSString).appendingPathComponent(name)
+        for path in files(in: stateDirectory) {
             let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
             guard let modified, modified >= since, let data = FileManager.default.contents(atPath: path) else {
                 continue
@@ -155,12 +152,17 @@ actor Journal {
     }
 
     /// The newest journal in a state directory.
-    static func latest(in stateDirectory: String) -> String? {
-        let folder = (stateDirectory as NSString).appendingPathComponent("journal")
+    static func latest(in stateDirectory: String) -> String? { files(in: stateDirectory).last }
+
+    /// Every journal of a state directory (`journal/*.jsonl`), oldest first (names start with their time).
+    static func files(in stateDirectory: String) -> [String] {
+        let folder = folder(in: stateDirectory)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return names.filter { $0.hasSuffix(".jsonl") }.sorted().last.map {
-            (folder as NSString).appendingPathComponent($0)
-        }
+        return names.filter { $0.hasSuffix(".jsonl") }.sorted().map { (folder as NSString).appendingPathComponent($0) }
+    }
+
+    private static func folder(in stateDirectory: String) -> String {
+        (stateDirectory as NSString).appendingPathComponent("journal")
     }
 }
 

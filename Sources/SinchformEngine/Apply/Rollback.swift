@@ -68,11 +68,7 @@ public struct Rollback: Sendable {
     /// The journal `rollback` undoes when none is named: the newest in the state directory that is not a rollback's
     /// own (whose steps record no inverse), so that a rollback stopped halfway, run again, goes on with the same apply.
     public static func latestJournal(in stateDirectory: String) -> String? {
-        let folder = (stateDirectory as NSString).appendingPathComponent("journal")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return names.filter { $0.hasSuffix(".jsonl") && !$0.hasSuffix(journalSuffix + ".jsonl") }.sorted().last.map {
-            (folder as NSString).appendingPathComponent($0)
-        }
+        Journal.files(in: stateDirectory).last { !$0.hasSuffix(journalSuffix + ".jsonl") }
     }
 
     /// The end of a rollback journal's name, before `.jsonl`.
