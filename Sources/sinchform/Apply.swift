@@ -38,29 +38,9 @@ extension Sinchform {
                     let result = try await session.apply(
                         source, scope: scope.scope, options: options, lockTimeout: .seconds(lockTimeout))
                 else { return }
-                progress.finish()
-                report(result)
+                progress.finish(result)
                 if !result.succeeded { throw ExitCode(1) }
             }
-        }
-
-        private func report(_ result: ApplyResult) {
-            Output.line(
-                "\nApply \(result.succeeded ? "complete" : "incomplete"): \(result.done.count) done, "
-                    + "\(result.failed.count) failed, \(result.skipped.count) skipped.")
-            for step in result.failed { Output.line("  failed:  \(step.message ?? step.address.description)") }
-            for step in result.skipped { Output.line("  skipped: \(step.address) (\(step.message ?? ""))") }
-            for step in result.rejected { Output.line("  rejected in review: \(step.address): \(step.message ?? "")") }
-            if !result.stillPending.isEmpty {
-                Output.line("  still under review: \(result.stillPending.map(\.description).joined(separator: ", "))")
-            }
-            if !result.succeeded && !result.done.isEmpty {
-                Output.line("\nRollback notes of the completed steps (sinchform rollback \(result.journalPath)):")
-                for step in result.done.reversed() {
-                    Output.line("  \(step.address) (\(step.action.rawValue)): \(step.rollback?.note ?? "none")")
-                }
-            }
-            Output.line("Journal: \(result.journalPath)")
         }
     }
 }

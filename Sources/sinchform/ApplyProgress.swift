@@ -3,7 +3,7 @@ import SinchformEngine
 import SinchformManifest
 import Synchronization
 
-/// Progress lines: one per step start and end. While waiting for reviews: on a terminal one line redrawn in place at
+/// Progress lines: one per step start and end, then the outcome. While waiting for reviews: on a terminal one line redrawn in place at
 /// every poll, otherwise a plain line per poll (polls back off from 1 s to 30 s).
 final class ApplyProgress: Sendable {
     private let live = isatty(STDOUT_FILENO) == 1
@@ -34,6 +34,28 @@ final class ApplyProgress: Sendable {
             if open { Output.write("\n") }
             open = false
         }
+    }
+
+    /// Ends the progress lines and prints the outcome: counts, what failed, was skipped or rejected, the rollback
+    /// notes of the completed steps when something failed, and the journal.
+    func finish(_ result: ApplyResult) {
+        finish()
+        Output.line(
+            "\nApply \(result.succeeded ? "complete" : "incomplete"): \(result.done.count) done, "
+                + "\(result.failed.count) failed, \(result.skipped.count) skipped.")
+        for step in result.failed { Output.line("  failed:  \(step.message ?? step.address.description)") }
+        for step in result.skipped { Output.line("  skipped: \(step.address) (\(step.message ?? ""))") }
+        for step in result.rejected { Output.line("  rejected in review: \(step.address): \(step.message ?? "")") }
+        if !result.stillPending.isEmpty {
+            Output.line("  still under review: \(result.stillPending.map(\.description).joined(separator: ", "))")
+        }
+        if !result.succeeded && !result.done.isEmpty {
+            Output.line("\nRollback notes of the completed steps (sinchform rollback \(result.journalPath)):")
+            for step in result.done.reversed() {
+                Output.line("  \(step.address) (\(step.action.rawValue)): \(step.rollback?.note ?? "none")")
+            }
+        }
+        Output.line("Journal: \(result.journalPath)")
     }
 
     private func line(_ text: String) {
