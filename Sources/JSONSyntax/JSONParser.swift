@@ -26,26 +26,30 @@ struct JSONParser<Value: JSONTree> {
     /// Deeper nesting is rejected (as JSONSerialization does), so hostile bodies cannot exhaust the stack.
     @usableFromInline static var maximumDepth: Int { 512 }
 
-    @usableFromInline let bytes: [UInt8]
+    /// The bytes, read without a bounds check or reference count per byte (the array outlives the parser: see
+    /// ``parse(_:)``). Every read is guarded by `index < bytes.count`.
+    @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
     @usableFromInline var index = 0
     @usableFromInline var depth = 0
     /// The members of the objects being parsed, innermost last (see ``object()``).
     @usableFromInline var pending: [(String, Value)] = []
 
-    @inlinable init(_ bytes: [UInt8]) {
+    @inlinable init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
     /// The value `bytes` hold (any value at the top level, surrounding whitespace allowed), or nil when they are not
     /// exactly one JSON value.
     @inlinable static func parse(_ bytes: [UInt8]) -> Value? {
-        var parser = JSONParser(bytes)
-        // A UTF-8 byte order mark is tolerated, as JSONSerialization does.
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
-        guard let value = parser.value() else { return nil }
-        parser.skipWhitespace()
-        guard parser.index == bytes.count else { return nil }
-        return value
+        bytes.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(buffer)
+            // A UTF-8 byte order mark is tolerated, as JSONSerialization does.
+            if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
+            guard let value = parser.value() else { return nil }
+            parser.skipWhitespace()
+            guard parser.index == buffer.count else { return nil }
+            return value
+        }
     }
 
     @inlinable mutating func skipWhitespace() {
@@ -149,16 +153,18 @@ struct JSONParser<Value: JSONTree> {
     @inlinable mutating func string() -> String? {
         index += 1
         let start = index
+        var ascii = true
         // Fast path: no escapes, so the bytes between the quotes are the string.
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = String(validating: bytes[start..<index], as: UTF8.self)
+                let text = Self.text(UnsafeBufferPointer(rebasing: bytes[start..<index]), ascii: ascii)
                 index += 1
                 return text
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { return nil }
+            if byte >= 0x80 { ascii = false }
             index += 1
         }
         var decoded = Array(bytes[start..<index])
@@ -167,7 +173,7 @@ struct JSONParser<Value: JSONTree> {
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
-                return String(validating: decoded, as: UTF8.self)
+                return decoded.withUnsafeBufferPointer { Self.text($0, ascii: false) }
             case UInt8(ascii: "\\"):
                 index += 1
                 guard index < bytes.count else { return nil }
@@ -259,10 +265,19 @@ struct JSONParser<Value: JSONTree> {
             // Integers of up to 15 digits are exact as Doubles; skip the text round trip.
             return Value(node: .number(Double(bytes[start] == UInt8(ascii: "-") ? -integer : integer)))
         }
-        guard let text = String(validating: bytes[start..<index], as: UTF8.self), let parsed = Double(text),
-            parsed.isFinite
-        else { return nil }
+        // The bytes were checked above to be ASCII digits, signs, a point and an exponent.
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        guard let parsed = Double(text), parsed.isFinite else { return nil }
         return Value(node: .number(parsed))
+    }
+
+    /// The string of UTF-8 bytes; nil when they are not valid UTF-8. ASCII bytes are valid by construction.
+    /// `String(validating:)` over a slice ran unspecialised (a generic call per string); decoding repairs invalid
+    /// input, so the check for non-ASCII text is that decoding changed nothing.
+    @inlinable static func text(_ utf8: UnsafeBufferPointer<UInt8>, ascii: Bool) -> String? {
+        let text = String(decoding: utf8, as: UTF8.self)
+        if ascii { return text }
+        return text.utf8.elementsEqual(utf8) ? text : nil
     }
 
     @inlinable mutating func skipDigits() -> Bool {

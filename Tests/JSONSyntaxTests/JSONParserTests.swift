@@ -28,6 +28,23 @@ import Testing
         #expect(parse(#""\u00e9\u20AC\ud83d\ude00 é""#) == .string("é€😀 é"))
     }
 
+    /// ASCII strings skip the UTF-8 check; every other string is checked, raw or after escapes.
+    @Test func stringsAreValidUTF8() {
+        func quoted(_ bytes: [UInt8]) -> [UInt8] { [0x22] + bytes + [0x22] }
+        let valid: [([UInt8], String)] = [
+            (Array("é€😀".utf8), "é€😀"), (Array("plain".utf8), "plain"), ([0x5C, 0x6E] + Array("é".utf8), "\né"),
+        ]
+        for (bytes, text) in valid { #expect(JSONValue.parse(quoted(bytes)) == .string(text)) }
+        let invalid: [[UInt8]] = [
+            [0x61, 0xFF], [0xC3], [0x61, 0xC3], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80],
+            Array("é".utf8) + [0x80], [0x5C, 0x6E, 0xFF],
+        ]
+        for bytes in invalid {
+            #expect(JSONValue.parse(quoted(bytes)) == nil, "\(bytes)")
+            #expect(JSONValue.parse(Array(#"{"k":"#.utf8) + quoted(bytes) + [0x7D]) == nil, "\(bytes) in an object")
+        }
+    }
+
     @Test func rejectsWhatIsNotJSON() {
         for text in [
             "", " ", "{", "[1,]", "{\"a\":1,}", "01", "1.", ".5", "-", "1e", "+1", "tru", "nul", "\"open",
