@@ -43,16 +43,32 @@ struct Normalizer: Sendable {
         }
     }
 
+    /// Walks the members a value has, not every field the schema knows: a schema has many optional fields and a
+    /// value few, and finding a field by name in a short list is cheaper than hashing each name to look it up.
     private func normalizeFields(_ members: [String: JSONValue], _ object: ObjectSchema) -> [String: JSONValue] {
         var result = [String: JSONValue](minimumCapacity: members.count)
-        for field in object.fields where !field.traits.contains(.writeOnly) {
-            if let value = members[field.name], let normalized = normalize(value, as: field.type) {
-                result[field.name] = normalized
-            } else if let defaultValue = field.defaultValue {
-                result[field.name] = normalize(defaultValue.json, as: field.type)
-            }
+        for (name, value) in members {
+            guard let field = object.fields.first(where: { $0.name == name }), !field.traits.contains(.writeOnly),
+                let normalized = normalize(value, as: field.type)
+            else { continue }
+            result[name] = normalized
+        }
+        for field in object.fields
+        where field.defaultValue != nil && !field.traits.contains(.writeOnly) && result[field.name] == nil {
+            result[field.name] = field.defaultValue.flatMap { normalize($0.json, as: field.type) }
         }
         return result
+    }
+
+    /// Whether `restrict(live, to: desired) == desired`, without making the restricted copy.
+    func matches(_ live: JSONValue, _ desired: JSONValue) -> Bool {
+        guard case let .object(liveMembers) = live, case let .object(desiredMembers) = desired else {
+            return live == desired
+        }
+        for (key, desiredValue) in desiredMembers {
+            guard let liveValue = liveMembers[key], matches(liveValue, desiredValue) else { return false }
+        }
+        return true
     }
 
     /// Keeps only the parts of `live` that `desired` declares (at object level, recursively): fields the

@@ -171,8 +171,7 @@ struct SchemaValidator {
             error(node.location, path, "expected a mapping, found \(node.kindDescription)")
             return nil
         }
-        var result: [String: ManifestValue] = [:]
-        var present = Set<String>()
+        var result = [String: ManifestValue](minimumCapacity: pairs.count)
         for (key, value) in pairs {
             guard let name = key.scalarText else {
                 error(key.location, path, "a key must be a plain value, found \(key.kindDescription)")
@@ -189,12 +188,12 @@ struct SchemaValidator {
                 error(key.location, path, message)
                 continue
             }
-            present.insert(name)
             // An explicit null for an optional field is the same as leaving it out.
             if value.isNull, !field.required { continue }
             if let checked = check(value, field.type, path: path + "." + name) { result[name] = checked }
         }
-        for field in object.fields where field.required && !present.contains(field.name) {
+        // Required fields are few: a scan of the keys is cheaper than a set of every name.
+        for field in object.fields where field.required && !pairs.contains(where: { $0.key.scalarText == field.name }) {
             error(node.location, path, "missing required field '\(field.name)'")
         }
         return ManifestValue(.object(result), at: node.location)
