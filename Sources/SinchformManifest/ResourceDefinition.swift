@@ -3,32 +3,39 @@ import JSONSyntax
 /// Everything sinchform knows about one resource kind that does not need the API: its manifest shape, how its
 /// resources are told apart, what it depends on, whether it goes through review, and how `import` writes it.
 /// The engine's adapter for the kind adds the API calls; nothing else holds per-kind rules.
-public struct ResourceDefinition: Sendable {
-    public var kind: ResourceKind
-    public var description: String
+///
+/// A class: `kind.definition` is read several times per resource of a plan, and a struct of a dozen reference-counted
+/// members was copied (retained and released member by member) on each read.
+public final class ResourceDefinition: Sendable {
+    public let kind: ResourceKind
+    public let description: String
     /// Rules for the resource's name (the map key under the kind's manifest key).
-    public var nameRules: StringRules
+    public let nameRules: StringRules
     /// The spec as written in a manifest, without `lifecycle` (added to every kind).
-    public var manifestSpec: ObjectSchema
+    public let manifestSpec: ObjectSchema
     /// The spec of one resource as the planner sees it. It differs from `manifestSpec` only for WhatsApp
     /// templates, whose manifest entry expands to one resource per language.
-    public var resourceSpec: ObjectSchema
+    public let resourceSpec: ObjectSchema
     /// How two resources of this kind are known to be the same one, whatever their manifest names.
-    public var naturalKey: NaturalKey
+    public let naturalKey: NaturalKey
     /// The resource of another kind this one belongs to, named by one of its fields (a KakaoTalk template's
     /// `plusFriendId` names its sender): it is created after it, deleted before it, and listed under it.
-    public var parent: Parent?
+    public let parent: Parent?
     /// Creates and updates are submitted for review; live content changes only once approved.
-    public var isReviewed: Bool
+    public let isReviewed: Bool
     /// The API's limit of resources of this kind per project, checked before any call.
-    public var limit: Int?
+    public let limit: Int?
     /// Rules within one resource that the schema cannot say, on its located spec (address, spec).
-    public var checks: [@Sendable (String, ManifestValue) -> [Diagnostic]]
+    public let checks: [@Sendable (String, ManifestValue) -> [Diagnostic]]
     /// How `import` writes resources of this kind.
-    public var importing: Importing
+    public let importing: Importing
     /// One resource per project, with no name (the WhatsApp account): its manifest key holds the spec itself, and
     /// its address is the kind alone (`whatsappAccount`).
-    public var isSingleton: Bool
+    public let isSingleton: Bool
+    /// Whether a field of the resource spec is write-only, and whether one is sensitive (a webhook's `secret`):
+    /// only then does a plan look for such values in each resource of the kind.
+    public let hasWriteOnlyFields: Bool
+    public let hasSensitiveFields: Bool
 
     public init(
         kind: ResourceKind, description: String, nameRules: StringRules, manifestSpec: ObjectSchema,
@@ -41,14 +48,17 @@ public struct ResourceDefinition: Sendable {
         self.nameRules = nameRules
         self.manifestSpec = manifestSpec
         self.resourceSpec = resourceSpec
+        var naturalKey = naturalKey
+        naturalKey.paths = resourceSpec.paths(with: .identity)
         self.naturalKey = naturalKey
-        self.naturalKey.paths = resourceSpec.paths(with: .identity)
         self.parent = parent
         self.isReviewed = isReviewed
         self.limit = limit
         self.checks = checks
         self.importing = importing
         self.isSingleton = isSingleton
+        hasWriteOnlyFields = !resourceSpec.paths(with: .writeOnly).isEmpty
+        hasSensitiveFields = !resourceSpec.paths(with: .sensitive).isEmpty
     }
 
     public var resourceType: SchemaType { .object(resourceSpec) }
