@@ -122,7 +122,7 @@ public struct LockFile: Codable, Sendable, Equatable {
         serial = try LockFormatError.require(fields, "serial", \.intValue)
         salt = try LockFormatError.require(fields, "salt", \.stringValue)
         let entries = try LockFormatError.require(fields, "resources", \.objectValue)
-        resources = [:]
+        resources = Dictionary(minimumCapacity: entries.count)
         for (key, value) in entries {
             let entry = try Entry(json: value)
             guard entry.address.description == key else {
@@ -135,15 +135,31 @@ public struct LockFile: Codable, Sendable, Equatable {
             resources[entry.address] = entry
         }
         // Ownership decides what may be deleted: one live resource recorded twice would be deleted for one of them.
-        var owners: [String: Address] = [:]
-        for entry in resources.values.sorted(by: { $0.address < $1.address }) {
-            let key = entry.kind.rawValue + " " + entry.remoteId.description
-            if let first = owners.updateValue(entry.address, forKey: key) {
-                throw LockFormatError(
-                    "\(first) and \(entry.address) record the same \(entry.kind.rawValue) (\(entry.remoteId)); "
-                        + "remove the wrong entry")
+        // Sorted (for the same message on every run) only once there is a clash to report.
+        if Self.firstClash(resources.values) != nil,
+            let (first, second) = Self.firstClash(resources.values.sorted { $0.address < $1.address })
+        {
+            throw LockFormatError(
+                "\(first.address) and \(second.address) record the same \(first.kind.rawValue) (\(first.remoteId)); "
+                    + "remove the wrong entry")
+        }
+    }
+
+    /// One live resource.
+    private struct Owner: Hashable {
+        var kind: ResourceKind
+        var remoteId: RemoteIdentity
+    }
+
+    /// The first entry, in `entries` order, that records the same live resource as an earlier one, with that one.
+    private static func firstClash(_ entries: some Sequence<Entry>) -> (Entry, Entry)? {
+        var owners: [Owner: Entry] = [:]
+        for entry in entries {
+            if let first = owners.updateValue(entry, forKey: Owner(kind: entry.kind, remoteId: entry.remoteId)) {
+                return (first, entry)
             }
         }
+        return nil
     }
 
     /// One entry as the lock file writes it (pretty-printed, sorted keys), ending in a newline.

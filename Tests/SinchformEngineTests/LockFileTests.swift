@@ -32,6 +32,24 @@ import Testing
         #expect(written == (try encoder.encode(lock)) + Data("\n".utf8))
     }
 
+    /// Three entries recording one live resource: the message names the first two in address order, whatever
+    /// order the file's dictionary is read in.
+    @Test func aClashIsNamedInAddressOrder() throws {
+        let folder = try directory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let entries = ["webhook.c", "webhook.a", "webhook.b", "webhook.d"].map { address in
+            #""\#(address)":{"address":"\#(address)","kind":"webhook","remoteId":{"id":"\#(address == "webhook.d" ? "2" : "1")"},"specDigest":"d","managedFields":[],"writeOnly":{},"appliedAt":"t"}"#
+        }
+        let text =
+            #"{"formatVersion":1,"project":"p","lineage":"l","serial":1,"salt":"s","resources":{"#
+            + entries.joined(separator: ",") + "}}"
+        try text.write(toFile: folder + "/sinchform.lock", atomically: true, encoding: .utf8)
+        let error = #expect(throws: EngineError.self) { try LockFile.read(in: folder) }
+        #expect(
+            error?.description.contains("webhook.a and webhook.b record the same webhook (id 1)") == true,
+            "\(String(describing: error))")
+    }
+
     @Test(arguments: [
         "{not json", #"{"formatVersion": 1}"#, "[]",
         #"{"formatVersion":1,"project":"p","lineage":"l","serial":1,"salt":"s","resources":{"x.y":{"address":"x.y","kind":"nope","remoteId":{},"specDigest":"d","managedFields":[],"writeOnly":{},"appliedAt":"t"}}}"#,
