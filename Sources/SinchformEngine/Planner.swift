@@ -307,26 +307,34 @@ public struct Planner: Sendable {
     }
 
     func diff(_ desired: DesiredResource, live: LiveResource?, entry: LockFile.Entry?, lock: LockFile?) -> Diff {
-        let schema = desired.definition.resourceSpec
+        let definition = desired.definition
+        let schema = definition.resourceSpec
         let spec = desired.spec
         var desiredNormalized = normalizer.normalize(spec, as: .object(schema)) ?? .object([:])
-        var diff = Diff(after: schema.masked(spec), desiredDigest: desiredNormalized.digest)
+        var diff = Diff(
+            after: definition.hasSensitiveFields ? schema.masked(spec) : spec, desiredDigest: desiredNormalized.digest)
         guard let live else { return diff }
 
-        var liveNormalized = normalizer.restrict(live.effective, to: desiredNormalized)
-        for path in desired.lifecycle.ignoreChanges {
-            let parts = path.split(separator: ".").map(String.init)
-            desiredNormalized = removing(parts, from: desiredNormalized)
-            liveNormalized = removing(parts, from: liveNormalized)
+        if desired.lifecycle.ignoreChanges.isEmpty, normalizer.matches(live.effective, desiredNormalized) {
+            // Most resources of a large plan are unchanged: equal values need no restricted copy of the live one,
+            // no field walk and no second digest.
+            diff.before = desiredNormalized
+            diff.liveDigest = diff.desiredDigest
+        } else {
+            var liveNormalized = normalizer.restrict(live.effective, to: desiredNormalized)
+            for path in desired.lifecycle.ignoreChanges {
+                let parts = path.split(separator: ".").map(String.init)
+                desiredNormalized = removing(parts, from: desiredNormalized)
+                liveNormalized = removing(parts, from: liveNormalized)
+            }
+            if !desired.lifecycle.ignoreChanges.isEmpty { diff.desiredDigest = desiredNormalized.digest }
+            let same = liveNormalized == desiredNormalized
+            diff.before = liveNormalized
+            diff.liveDigest = same ? diff.desiredDigest : liveNormalized.digest
+            diff.fields = same ? [] : differences(liveNormalized, desiredNormalized, schema: schema)
         }
-        if !desired.lifecycle.ignoreChanges.isEmpty { diff.desiredDigest = desiredNormalized.digest }
-        // Most resources of a large plan are unchanged: equal values need neither a field walk nor a second digest.
-        let same = liveNormalized == desiredNormalized
-        diff.before = liveNormalized
-        diff.liveDigest = same ? diff.desiredDigest : liveNormalized.digest
-        diff.fields = same ? [] : differences(liveNormalized, desiredNormalized, schema: schema)
 
-        for (path, field, value) in schema.writeOnlyValues(in: spec)
+        for (path, field, value) in definition.hasWriteOnlyFields ? schema.writeOnlyValues(in: spec) : []
         where !desired.lifecycle.ignoreChanges.contains(path) {
             let sensitive = field.traits.contains(.sensitive)
             let known = entry?.writeOnly[path]

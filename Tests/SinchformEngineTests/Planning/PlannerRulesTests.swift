@@ -244,5 +244,34 @@ import Testing
         #expect(throws: AddressError.self) { try Address(parsing: "webhook.") }
         #expect(RemoteIdentity(json: ["id": ""]) == nil)
         #expect(RemoteIdentity(json: ["id": "c", "plusFriendId": "@a"]) == .code("c", plusFriendId: "@a"))
+        // Read by bytes, printed as written, and the same as an address made of its parts.
+        let parts: [(String, ResourceKind, String, String?)] = [
+            ("webhook.ops", .webhook, "ops", nil), ("whatsappTemplate.a[b][EN]", .whatsappTemplate, "a[b]", "EN"),
+            ("kakaotalkSender.é.x", .kakaotalkSender, "é.x", nil), ("whatsappAccount", .whatsappAccount, "", nil),
+        ]
+        for (text, kind, name, language) in parts {
+            let parsed = try Address(parsing: text)
+            #expect(parsed == Address(kind: kind, name: name, language: language) && parsed.description == text)
+            #expect(parsed.kind == kind && parsed.name == name && parsed.language == language, "\(text)")
+        }
+        for text in ["whatsappTemplate.x[]", "whatsappAccount.x", "webhook", ".ops", "webhook.[EN]"] {
+            #expect(throws: AddressError.self, "\(text)") { try Address(parsing: text) }
+        }
+    }
+
+    /// The planner's shortcut for unchanged resources answers as restricting the live value and comparing would.
+    @Test func matchesIsRestrictThenCompare() {
+        let normalizer = Normalizer()
+        let values: [JSONValue] = [
+            ["a": 1], ["a": 1, "b": 2], ["a": 2], ["a": ["x": 1]], ["a": ["x": 1, "y": 2]], ["a": [1, 2]],
+            ["a": [2, 1]], .object([:]), "text", ["a": nil], ["b": ["x": 1]],
+        ]
+        for live in values {
+            for desired in values {
+                #expect(
+                    normalizer.matches(live, desired) == (normalizer.restrict(live, to: desired) == desired),
+                    "\(live) against \(desired)")
+            }
+        }
     }
 }
