@@ -3,10 +3,7 @@ import JSONSyntax
 /// Everything sinchform knows about one resource kind that does not need the API: its manifest shape, how its
 /// resources are told apart, what it depends on, whether it goes through review, and how `import` writes it.
 /// The engine's adapter for the kind adds the API calls; nothing else holds per-kind rules.
-///
-/// A class: `kind.definition` is read several times per resource of a plan, and a struct of a dozen reference-counted
-/// members was copied (retained and released member by member) on each read.
-public final class ResourceDefinition: Sendable {
+public struct ResourceDefinition: Sendable {
     public let kind: ResourceKind
     public let description: String
     /// Rules for the resource's name (the map key under the kind's manifest key).
