@@ -605,15 +605,17 @@ public struct Planner: Sendable {
             if let children = childrenOf[changes[index].address] { changes[index].dependsOn = children.sorted() }
         }
         // Indices are sorted, not the changes: a plan of 10,000 moves 10,000 large values once, not at every swap.
-        let removals: Set<Action> = [.delete, .forget]
-        let isRemoval = changes.map { removals.contains($0.action) }
-        let forward = changes.indices.filter { !isRemoval[$0] }.sorted {
-            (changes[$0].kind, changes[$0].address) < (changes[$1].kind, changes[$1].address)
+        // Each kind's rank is read once, not at each of the ~140,000 comparisons (a dictionary lookup each).
+        let ordered = changes
+        let rank = ordered.map(\.kind.rank)
+        let isRemoval = ordered.map { $0.action == .delete || $0.action == .forget }
+        let forward = ordered.indices.filter { !isRemoval[$0] }.sorted {
+            rank[$0] != rank[$1] ? rank[$0] < rank[$1] : ordered[$0].address < ordered[$1].address
         }
-        let backward = changes.indices.filter { isRemoval[$0] }.sorted {
-            (changes[$1].kind, changes[$0].address) < (changes[$0].kind, changes[$1].address)
+        let backward = ordered.indices.filter { isRemoval[$0] }.sorted {
+            rank[$0] != rank[$1] ? rank[$1] < rank[$0] : ordered[$0].address < ordered[$1].address
         }
-        return (forward + backward).map { changes[$0] }
+        return (forward + backward).map { ordered[$0] }
     }
 
     /// A kind identified by its name (WhatsApp templates) cannot be renamed in place: a create whose content is what a

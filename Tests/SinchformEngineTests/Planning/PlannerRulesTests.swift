@@ -149,6 +149,29 @@ import Testing
         #expect(ordered.first { $0.address == "webhook.other" }?.dependsOn == [])
     }
 
+    /// Creates and updates go in kind order (parents first), removals after them in reverse kind order (children
+    /// first); within a kind, by address.
+    @Test func changesAreOrderedByKindThenAddressAndRemovalsInReverse() {
+        func change(_ address: Address, _ action: Action) -> Change {
+            Change(
+                address: address, kind: address.kind, action: action, reason: "", origin: .manifest, before: nil,
+                after: nil, fields: [], forcesReplacement: [], consequences: [], review: nil, remoteId: nil,
+                dependsOn: [], liveDigest: nil, desiredDigest: nil)
+        }
+        let ordered = Planner().order([
+            change("webhook.b", .delete), change("kakaotalkTemplate.t2", .create), change("webhook.z", .update),
+            change("kakaotalkSender.s", .delete), change("kakaotalkTemplate.t1", .create),
+            change("kakaotalkTemplate.old", .forget), change("webhook.a", .delete),
+            change("kakaotalkSender.n", .create),
+            change("webhook.y", .noop),
+        ])
+        #expect(
+            ordered.map(\.address.description) == [
+                "webhook.y", "webhook.z", "kakaotalkSender.n", "kakaotalkTemplate.t1", "kakaotalkTemplate.t2",
+                "kakaotalkTemplate.old", "kakaotalkSender.s", "webhook.a", "webhook.b",
+            ])
+    }
+
     /// Preflight: what the API would refuse half-way through an apply is a plan error, found from live state.
     @Test func aKakaoTalkTemplateWhoseSenderExistsNowhereIsAPlanError() async throws {
         let yaml = """
