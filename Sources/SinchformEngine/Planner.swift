@@ -87,15 +87,17 @@ public struct Planner: Sendable {
                 )
             }
         }
-        for entry in entries.values.sorted(by: { $0.address < $1.address })
-        where !desiredAddresses.contains(entry.address) && moved[entry.address] == nil {
+        // The entries that left the manifests, sorted (not all 10,000 of an unchanged plan).
+        let removed = entries.values.filter { !desiredAddresses.contains($0.address) && moved[$0.address] == nil }
+        for entry in removed.sorted(by: { $0.address < $1.address }) {
             let adapter = KindAdapters.adapter(for: entry.kind)
             changes.append(removal(entry, live: index.find(entry.kind, entry.remoteId), adapter: adapter))
         }
 
         errors += preflight(changes, manifests: manifests, live: live, deleted: deleted, now: now)
         if !errors.isEmpty { throw EngineError.plan(errors) }
-        let resolved = try scope.resolve(known: Array(desiredAddresses.union(entries.keys)))
+        let resolved =
+            scope.isEmpty ? ([], []) : try scope.resolve(known: Array(desiredAddresses.union(entries.keys)))
         explainRenames(&changes, entries: entries)
         changes = scoped(order(changes), resolved)
         return Plan(
@@ -167,9 +169,10 @@ public struct Planner: Sendable {
             }
             parentKeys[parentKind] = keys
         }
-        for desired in manifests.resources {
-            guard let parent = desired.definition.parent, let key = desired.definition.parentKey(of: desired.spec)
-            else { continue }
+        let childKinds = Set(ResourceDefinition.all.filter { $0.parent != nil }.map(\.kind))
+        for desired in manifests.resources where childKinds.contains(desired.kind) {
+            let definition = desired.definition
+            guard let parent = definition.parent, let key = definition.parentKey(of: desired.spec) else { continue }
             if parentKeys[parent.kind]?.contains(key) != true {
                 errors.append(
                     "\(desired.address): \(parent.field) '\(key)' names no \(parent.kind.rawValue) in the manifests or in "
@@ -178,9 +181,8 @@ public struct Planner: Sendable {
         }
         for definition in ResourceDefinition.all {
             guard let limit = definition.limit else { continue }
-            let kinds = changes.filter { $0.kind == definition.kind }
-            let creates = kinds.count { $0.action == .create }
-            let deletes = kinds.count { $0.action == .delete }
+            let creates = changes.count { $0.kind == definition.kind && $0.action == .create }
+            let deletes = changes.count { $0.kind == definition.kind && $0.action == .delete }
             let liveCount = live.all(definition.kind).count
             if liveCount + creates - deletes > limit {
                 errors.append(
@@ -249,20 +251,22 @@ public struct Planner: Sendable {
             _ live: LiveState, owned entries: some Sequence<LockFile.Entry> = [], movable: Set<Address> = [],
             naturalKeysFor adopting: Set<ResourceKind> = []
         ) {
+            owners.reserveCapacity(entries.underestimatedCount)
             for entry in entries { owners[Owned(kind: entry.kind, identity: entry.remoteId)] = entry.address }
             self.movable = movable
             for (kind, resources) in live.resources {
                 // Natural keys that do not depend on the manifest name (not for kinds identified by name, which
                 // are found by their identity).
                 let indexNatural = adopting.contains(kind) && !kind.definition.naturalKey.byName
+                // Each kind's index is made at its final size, and the first resource listed under an identity kept.
+                var identities = [RemoteIdentity: LiveResource](minimumCapacity: resources.count)
                 for resource in resources {
-                    if byIdentity[kind, default: [:]][resource.identity] == nil {
-                        byIdentity[kind, default: [:]][resource.identity] = resource
-                    }
+                    if identities[resource.identity] == nil { identities[resource.identity] = resource }
                     if indexNatural, let key = resource.naturalKey {
                         byNatural[kind, default: [:]][key, default: []].append(resource)
                     }
                 }
+                byIdentity[kind] = identities
             }
         }
 
