@@ -68,6 +68,12 @@ struct WorkloadRun: AsyncParsableCommand {
     )
     var profile: String?
     @Option(help: "The profiler of --profile: perf (CPU) or heaptrack (allocations).") var profiler = "perf"
+    @Option(
+        help: """
+            perf's call graphs: fp (frame pointers: light, but glibc's malloc and free lose their callers) or dwarf \
+            (every caller, a larger file).
+            """)
+    var callGraph = "fp"
 
     func run() async throws {
         let sizeList = sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -77,6 +83,7 @@ struct WorkloadRun: AsyncParsableCommand {
             latencyList.allSatisfy({ $0 >= 0 && $0 <= 1000 })
         else { throw ValidationError("sizes must be 10...100000 and latencies 0...1000 ms") }
         guard ["perf", "heaptrack"].contains(profiler) else { throw ValidationError("--profiler is perf or heaptrack") }
+        guard ["fp", "dwarf"].contains(callGraph) else { throw ValidationError("--call-graph is fp or dwarf") }
 
         var cells: [WorkloadCell] = []
         for size in sizeList {
@@ -202,7 +209,11 @@ struct WorkloadRun: AsyncParsableCommand {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             let command =
                 profiler == "heaptrack"
-                ? ["heaptrack", "-o", output] : ["perf", "record", "-g", "-q", "-o", output + ".data", "--"]
+                ? ["heaptrack", "-o", output]
+                : [
+                    "perf", "record", "--call-graph", callGraph == "dwarf" ? "dwarf,32768" : "fp", "-q", "-o",
+                    output + ".data", "--",
+                ]
             process.arguments = command + [executable.path] + arguments
             log("  profiling \(label) with \(profiler) into \(output)*")
         } else {
