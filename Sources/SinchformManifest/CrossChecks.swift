@@ -71,12 +71,6 @@ enum CrossChecks {
         return diagnostics
     }
 
-    /// Rules within one resource that the schema cannot say (the kind's ``ResourceDefinition/checks``), on its
-    /// located spec while its file is read.
-    static func resource(_ address: String, _ kind: ResourceKind, _ spec: ManifestValue) -> [Diagnostic] {
-        kind.definition.checks.flatMap { $0(address, spec) }
-    }
-
     /// Reports every resource whose key repeats an earlier one's.
     private static func unique(
         _ resources: [DesiredResource], key: (DesiredResource) -> String?, diagnostics: inout [Diagnostic],

@@ -12,9 +12,7 @@ public enum ManifestJSONSchema {
             ]
         ]
         for definition in ResourceDefinition.all {
-            let spec = ObjectSchema(
-                definition.manifestSpec.description,
-                definition.manifestSpec.fields + [ResourceDefinition.lifecycle])
+            let spec = definition.manifestEntry
             if definition.isSingleton {
                 // One per project, no name: the key holds the spec itself.
                 var single = object(spec)

@@ -177,9 +177,10 @@ struct FileContents: Sendable {
                 continue
             }
             if value.isNull { continue }
-            if kind.definition.isSingleton {
+            let definition = kind.definition
+            if definition.isSingleton {
                 // One per project, no name: the key holds the spec itself.
-                addResource(kind, name: "", at: key.location, value, validator: &validator)
+                addResource(definition, definition.address(name: ""), at: key.location, value, validator: &validator)
                 continue
             }
             guard case let .mapping(entries) = value.kind else {
@@ -201,25 +202,26 @@ struct FileContents: Sendable {
             validator.error(key.location, kind.manifestKey, "a resource name must be a plain value")
             return
         }
-        validator.checkName(
-            name, kind.definition.nameRules, at: key.location, path: kind.definition.address(name: name).description)
-        addResource(kind, name: name, at: key.location, spec, validator: &validator)
+        let definition = kind.definition
+        let address = definition.address(name: name)
+        validator.checkName(name, definition.nameRules, at: key.location, path: address.description)
+        addResource(definition, address, at: key.location, spec, validator: &validator)
     }
 
-    /// A resource named `name` (empty for a singleton), its name's key at `location`.
+    /// The resource at `address` (a singleton's has an empty name), its name's key at `location`.
     private mutating func addResource(
-        _ kind: ResourceKind, name: String, at location: SourceLocation, _ spec: YAMLNode,
+        _ definition: ResourceDefinition, _ address: Address, at location: SourceLocation, _ spec: YAMLNode,
         validator: inout SchemaValidator
     ) {
-        let definition = ResourceDefinition.definition(for: kind)
-        let address = definition.address(name: name)
+        let kind = definition.kind
+        let name = address.name
         let path = address.description
         validator.address = path
         defer { validator.address = nil }
         let sensitiveBefore = validator.sensitiveValues
-        let schema = ObjectSchema(
-            definition.manifestSpec.description, definition.manifestSpec.fields + [ResourceDefinition.lifecycle])
-        guard var value = validator.check(spec, .object(schema), path: path), var fields = value.object else {
+        guard var value = validator.check(spec, .object(definition.manifestEntry), path: path),
+            var fields = value.object
+        else {
             return
         }
         let lifecycle = readLifecycle(fields.removeValue(forKey: "lifecycle"), definition, path, &validator)
@@ -230,7 +232,8 @@ struct FileContents: Sendable {
             add(
                 DesiredResource(
                     kind: kind, name: name, language: nil, address: address, spec: value.json, lifecycle: lifecycle,
-                    location: location, sensitivePaths: sensitive ? value.sensitivePaths : []), located: value)
+                    location: location, sensitivePaths: sensitive ? value.sensitivePaths : []), definition,
+                located: value)
             return
         }
         let languages = fields.removeValue(forKey: "languages")?.object ?? [:]
@@ -244,16 +247,19 @@ struct FileContents: Sendable {
                     address: definition.address(name: name, language: language), spec: spec.json,
                     lifecycle: lifecycle, location: entry.location,
                     sensitivePaths: sensitive ? spec.sensitivePaths : []),
-                located: spec)
+                definition, located: spec)
         }
     }
 
-    /// Keeps a resource, after the checks that need its spec's source locations (the resource keeps only its key's).
-    private mutating func add(_ resource: DesiredResource, located spec: ManifestValue) {
-        var found = CrossChecks.resource(resource.address.description, resource.kind, spec)
+    /// Keeps a resource, after the rules within it that the schema cannot say (the kind's
+    /// ``ResourceDefinition/checks``), which need its spec's source locations (the resource keeps only its key's).
+    private mutating func add(
+        _ resource: DesiredResource, _ definition: ResourceDefinition, located spec: ManifestValue
+    ) {
+        var found = definition.checks.flatMap { $0(resource.address.description, spec) }
         for index in found.indices { found[index].address = resource.address.description }
         diagnostics += found
-        if let parent = resource.definition.parent, let reference = spec[parent.field], let key = reference.string {
+        if let parent = definition.parent, let reference = spec[parent.field], let key = reference.string {
             parentReferences.append(
                 .init(child: resource.address, parent: parent, key: key, location: reference.location))
         }

@@ -10,6 +10,8 @@ public struct ResourceDefinition: Sendable {
     public let nameRules: StringRules
     /// The spec as written in a manifest, without `lifecycle` (added to every kind).
     public let manifestSpec: ObjectSchema
+    /// What a manifest entry is checked against: `manifestSpec` and `lifecycle` (made once, not per resource read).
+    public let manifestEntry: ObjectSchema
     /// The spec of one resource as the planner sees it. It differs from `manifestSpec` only for WhatsApp
     /// templates, whose manifest entry expands to one resource per language.
     public let resourceSpec: ObjectSchema
@@ -44,6 +46,7 @@ public struct ResourceDefinition: Sendable {
         self.description = description
         self.nameRules = nameRules
         self.manifestSpec = manifestSpec
+        manifestEntry = ObjectSchema(manifestSpec.description, manifestSpec.fields + [ResourceDefinition.lifecycle])
         self.resourceSpec = resourceSpec
         var naturalKey = naturalKey
         naturalKey.paths = resourceSpec.paths(with: .identity)

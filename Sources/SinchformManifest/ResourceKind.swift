@@ -16,10 +16,11 @@ public enum ResourceKind: String, Sendable, Hashable, CaseIterable, Codable, Com
     public var definition: ResourceDefinition { ResourceDefinition.definition(for: self) }
 
     /// The order kinds are processed in (the order of ``ResourceDefinition/all``): what others depend on comes first.
-    public var rank: Int { Self.ranks[self] ?? 0 }
+    /// A scan of seven cases, not a dictionary: sorting 10,000 resources by kind compares ~280,000 ranks, and a
+    /// hash each cost more than the scan.
+    public var rank: Int { Self.ranked.firstIndex(of: self) ?? 0 }
 
-    private static let ranks: [ResourceKind: Int] = Dictionary(
-        uniqueKeysWithValues: ResourceDefinition.all.enumerated().map { ($0.element.kind, $0.offset) })
+    private static let ranked = ResourceDefinition.all.map(\.kind)
 
     public static func < (lhs: ResourceKind, rhs: ResourceKind) -> Bool { lhs.rank < rhs.rank }
 
