@@ -136,11 +136,12 @@ public struct LockFile: Codable, Sendable, Equatable {
         }
         // Ownership decides what may be deleted: one live resource recorded twice would be deleted for one of them.
         // Sorted (for the same message on every run) only once there is a clash to report.
-        if Self.firstClash(resources.values) != nil,
-            let (first, second) = Self.firstClash(resources.values.sorted { $0.address < $1.address })
+        if Self.firstClash(resources.values, count: resources.count) != nil,
+            let (first, second) = Self.firstClash(
+                resources.values.sorted { $0.address < $1.address }, count: resources.count)
         {
             throw LockFormatError(
-                "\(first.address) and \(second.address) record the same \(first.kind.rawValue) (\(first.remoteId)); "
+                "\(first) and \(second.address) record the same \(second.kind.rawValue) (\(second.remoteId)); "
                     + "remove the wrong entry")
         }
     }
@@ -151,11 +152,13 @@ public struct LockFile: Codable, Sendable, Equatable {
         var remoteId: RemoteIdentity
     }
 
-    /// The first entry, in `entries` order, that records the same live resource as an earlier one, with that one.
-    private static func firstClash(_ entries: some Sequence<Entry>) -> (Entry, Entry)? {
-        var owners: [Owner: Entry] = [:]
+    /// The first entry, in `entries` order, that records the same live resource as an earlier one, with the earlier
+    /// one's address.
+    private static func firstClash(_ entries: some Sequence<Entry>, count: Int) -> (Address, Entry)? {
+        var owners = [Owner: Address](minimumCapacity: count)
         for entry in entries {
-            if let first = owners.updateValue(entry, forKey: Owner(kind: entry.kind, remoteId: entry.remoteId)) {
+            if let first = owners.updateValue(entry.address, forKey: Owner(kind: entry.kind, remoteId: entry.remoteId))
+            {
                 return (first, entry)
             }
         }

@@ -25,7 +25,7 @@ public struct Address: Sendable, Hashable, Comparable, CustomStringConvertible {
     public init(parsing text: String) throws(AddressError) {
         let utf8 = text.utf8
         guard let dot = utf8.firstIndex(of: UInt8(ascii: ".")) else {
-            guard let kind = ResourceKind(rawValue: text), kind.definition.isSingleton else {
+            guard let kind = ResourceKind(rawValue: text), kind.isSingleton else {
                 throw AddressError(text: text, problem: .noKind)
             }
             self.init(kind: kind, name: "")
@@ -34,7 +34,7 @@ public struct Address: Sendable, Hashable, Comparable, CustomStringConvertible {
         guard let kind = ResourceKind(rawValue: String(text[..<dot])) else {
             throw AddressError(text: text, problem: .unknownKind(String(text[..<dot])))
         }
-        guard !kind.definition.isSingleton else { throw AddressError(text: text, problem: .nameNotAllowed(kind)) }
+        guard !kind.isSingleton else { throw AddressError(text: text, problem: .nameNotAllowed(kind)) }
         var name = text[utf8.index(after: dot)...]
         var language: String?
         if name.utf8.last == UInt8(ascii: "]"), let open = name.utf8.lastIndex(of: UInt8(ascii: "[")) {

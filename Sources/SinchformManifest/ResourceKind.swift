@@ -22,6 +22,11 @@ public enum ResourceKind: String, Sendable, Hashable, CaseIterable, Codable, Com
 
     private static let ranked = ResourceDefinition.all.map(\.kind)
 
+    /// ``ResourceDefinition/isSingleton`` without a copy of the definition: every address parsed asks.
+    public var isSingleton: Bool { Self.singletons.contains(self) }
+
+    private static let singletons = ResourceDefinition.all.filter(\.isSingleton).map(\.kind)
+
     public static func < (lhs: ResourceKind, rhs: ResourceKind) -> Bool { lhs.rank < rhs.rank }
 
     public init?(manifestKey: String) {
