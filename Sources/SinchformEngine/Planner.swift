@@ -57,26 +57,25 @@ public struct Planner: Sendable {
         manifests: ManifestSet, live: LiveState, lock: LockFile?, project: String, manifestDirectory: String,
         scope: PlanScope = PlanScope(), deleted: [RemoteIdentity: Date] = [:], now: Date = Date()
     ) async throws(EngineError) -> Plan {
-        var changes: [Change] = []
-        var errors: [String] = []
         let entries = lock?.resources ?? [:]
+        var desiredAddresses = Set<Address>(minimumCapacity: manifests.resources.count)
         // Natural keys only matter for adoption: a desired resource with neither a lock entry nor an identity.
-        let adopting = Set(
-            manifests.resources.filter {
-                entries[$0.address] == nil && KindAdapters.adapter(for: $0.kind).identity(of: $0) == nil
-            }.map(\.kind))
-        let desiredAddresses = Set(manifests.resources.map(\.address))
-        // Entries whose address left the manifests: their resource may have moved to a new address.
-        let index = LiveIndex(
-            live, owned: entries.values, movable: Set(entries.keys).subtracting(desiredAddresses),
-            naturalKeysFor: adopting)
-
-        for result in await self.changes(for: manifests.resources, entries: entries, lock: lock, index: index) {
-            switch result {
-            case let .success(change): changes.append(change)
-            case let .failure(error): errors.append(error.message)
+        var adopting = Set<ResourceKind>()
+        for resource in manifests.resources {
+            desiredAddresses.insert(resource.address)
+            if entries[resource.address] == nil, !adopting.contains(resource.kind),
+                KindAdapters.adapter(for: resource.kind).identity(of: resource) == nil
+            {
+                adopting.insert(resource.kind)
             }
         }
+        // Entries whose address left the manifests: their resource may have moved to a new address.
+        let index = LiveIndex(
+            live, owned: entries.values, movable: Set(entries.keys.filter { !desiredAddresses.contains($0) }),
+            naturalKeysFor: adopting)
+
+        var (changes, errors) = await self.changes(
+            for: manifests.resources, entries: entries, lock: lock, index: index)
 
         var moved: [Address: Address] = [:]
         for change in changes {
@@ -109,7 +108,7 @@ public struct Planner: Sendable {
     /// every core, and gathered in manifest order.
     private func changes(
         for resources: [DesiredResource], entries: [Address: LockFile.Entry], lock: LockFile?, index: LiveIndex
-    ) async -> [Result<Change, PlanningError>] {
+    ) async -> (changes: [Change], errors: [String]) {
         let chunkCount = min(resources.count, ProcessInfo.processInfo.activeProcessorCount * 4)
         return await withTaskGroup(of: (Int, [Result<Change, PlanningError>]).self) { group in
             for chunk in 0..<chunkCount {
@@ -131,7 +130,20 @@ public struct Planner: Sendable {
             }
             var parts = [[Result<Change, PlanningError>]](repeating: [], count: chunkCount)
             for await (chunk, results) in group { parts[chunk] = results }
-            return Array(parts.joined())
+            var changes: [Change] = []
+            var errors: [String] = []
+            changes.reserveCapacity(resources.count)
+            // Each chunk's results are let go once gathered: all changes are not held twice at the plan's peak.
+            for chunk in parts.indices {
+                for result in parts[chunk] {
+                    switch result {
+                    case let .success(change): changes.append(change)
+                    case let .failure(error): errors.append(error.message)
+                    }
+                }
+                parts[chunk] = []
+            }
+            return (changes, errors)
         }
     }
 
