@@ -62,6 +62,9 @@ extension Session {
         return moved[0]
     }
 
+    /// The end of a state command's journal name, before `.jsonl`.
+    static let stateJournalSuffix = "-state"
+
     private static func moveNote(from: Address) -> RollbackNote {
         RollbackNote(
             inverse: .move, restore: ["movedFrom": .string(from.description)],
@@ -70,7 +73,7 @@ extension Session {
 
     /// Whether a state journal records the start of a move of `from` to `to`.
     private static func moveStarted(from: Address, to: Address, in stateDirectory: String) -> Bool {
-        Journal.files(in: stateDirectory).filter { $0.hasSuffix("-state.jsonl") }.contains { path in
+        Journal.files(in: stateDirectory).filter { $0.hasSuffix(stateJournalSuffix + ".jsonl") }.contains { path in
             let entries = (try? Journal.read(path)) ?? []
             return entries.contains {
                 $0.event == .start && $0.action == .move && $0.address == to
@@ -128,7 +131,8 @@ extension Session {
         let planned = try steps(lock)
         let journal: Journal
         do {
-            journal = try Journal(directory: workspace.stateDirectory, name: Timestamp.fileSafe(Date()) + "-state")
+            journal = try Journal(
+                directory: workspace.stateDirectory, name: Timestamp.fileSafe(Date()) + Self.stateJournalSuffix)
             var header = JournalEntry(event: .apply)
             header.message = command
             try await journal.append(header)

@@ -151,9 +151,6 @@ actor Journal {
         return deleted
     }
 
-    /// The newest journal in a state directory.
-    static func latest(in stateDirectory: String) -> String? { files(in: stateDirectory).last }
-
     /// Every journal of a state directory (`journal/*.jsonl`), oldest first (names start with their time).
     static func files(in stateDirectory: String) -> [String] {
         let folder = folder(in: stateDirectory)

@@ -71,8 +71,8 @@ import Testing
             #expect(plan.changes.map(\.action) == [.move] && plan.changes.first?.movedFrom == "webhook.operations")
 
             // rollback undoes the move from its journal.
-            let journal = try #require(Journal.latest(in: harness.workspace.stateDirectory))
-            #expect(journal.hasSuffix("-state.jsonl"))
+            let journal = try #require(Journal.files(in: harness.workspace.stateDirectory).last)
+            #expect(journal.hasSuffix(Session.stateJournalSuffix + ".jsonl"))
             let rollback = Rollback(journalPath: journal)
             let outcome = try await harness.withClient { client in
                 try await rollback.execute(

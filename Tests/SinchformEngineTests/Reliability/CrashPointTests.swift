@@ -111,7 +111,7 @@ import Testing
             }
             #expect("\(crashed.map { "\($0)" } ?? "")".contains(point.address.description), "\(label)")
             // The journal stops where the crash was: no footer.
-            let journal = try Journal.read(#require(Journal.latest(in: harness.workspace.stateDirectory)))
+            let journal = try Journal.read(#require(Journal.files(in: harness.workspace.stateDirectory).last))
             #expect(!journal.contains { $0.event == .finish }, "\(label)")
 
             let rerun = try await harness.apply()

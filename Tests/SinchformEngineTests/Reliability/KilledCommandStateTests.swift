@@ -37,7 +37,7 @@ import Testing
             try await harness.api(.delete, "\(project)/kakaotalk/senders/@killed")
             // What the killed rollback left: its journal's header and start lines, no lock write.
             let state = harness.workspace.stateDirectory
-            let killed = try Journal(directory: state, name: Timestamp.fileSafe(Date()) + "-rollback")
+            let killed = try Journal(directory: state, name: Timestamp.fileSafe(Date()) + Rollback.journalSuffix)
             var start = JournalEntry(event: .start)
             start.address = "webhook.ops"
             start.kind = .webhook
@@ -72,7 +72,7 @@ import Testing
             let original = try #require(try LockFile.read(in: directory))
 
             // Before the lock write: a journal with its start line, the old lock.
-            let before = try Journal(directory: state, name: Timestamp.fileSafe(Date()) + "-state")
+            let before = try Journal(directory: state, name: Timestamp.fileSafe(Date()) + Session.stateJournalSuffix)
             var start = JournalEntry(event: .start)
             start.address = "webhook.renamed"
             start.action = .move
