@@ -10,7 +10,7 @@ public enum ResourceKind: String, Sendable, Hashable, CaseIterable, Codable, Com
 
     /// The top-level manifest key that holds resources of this kind: the kind in the plural, or the kind itself for
     /// a kind with one resource per project and no name (`whatsappAccount:`).
-    public var manifestKey: String { definition.isSingleton ? rawValue : rawValue + "s" }
+    public var manifestKey: String { isSingleton ? rawValue : rawValue + "s" }
 
     /// The kind's definition: its schema and everything else sinchform knows about it.
     public var definition: ResourceDefinition { ResourceDefinition.definition(for: self) }

@@ -3,8 +3,8 @@ import SinchformEngine
 import SinchformManifest
 import Synchronization
 
-/// Progress lines: one per step start and end, then the outcome. While waiting for reviews: on a terminal one line redrawn in place at
-/// every poll, otherwise a plain line per poll (polls back off from 1 s to 30 s).
+/// Progress lines: one per step start and end, then the outcome. While waiting for reviews: on a terminal one line
+/// redrawn in place at every poll, otherwise a plain line per poll (polls back off from 1 s to 30 s).
 final class ApplyProgress: Sendable {
     private let live = isatty(STDOUT_FILENO) == 1
     /// Whether the redrawn waiting line is on screen (and must be ended before other output).

@@ -90,9 +90,9 @@ public enum PlanJSONSchema {
                     "type": "string",
                     "pattern": .string(
                         "^(("
-                            + ResourceKind.allCases.filter { !$0.definition.isSingleton }.map(\.rawValue)
+                            + ResourceKind.allCases.filter { !$0.isSingleton }.map(\.rawValue)
                             .joined(separator: "|") + ")\\..+|"
-                            + ResourceKind.allCases.filter(\.definition.isSingleton).map(\.rawValue)
+                            + ResourceKind.allCases.filter(\.isSingleton).map(\.rawValue)
                             .joined(separator: "|") + ")$"),
                     "description":
                         "A resource address: webhook.NAME, whatsappTemplate.NAME[LANG], whatsappSender.NAME, kakaotalkSender.NAME, kakaotalkTemplate.NAME, rcsSender.NAME, whatsappAccount.",
