@@ -34,24 +34,29 @@ import Testing
         requests.filter { $0.method == "POST" && $0.path.hasSuffix("/webhooks") }.map(\.status)
     }
 
+    /// Applies the manifest one step at a time with `faults` firing once each, in order, on its webhook POSTs; the
+    /// apply succeeds. The requests it made.
+    static func apply(
+        through faults: [JSONValue], _ harness: EmulatorHarness
+    ) async throws -> [EmulatorControl.RecordedRequest] {
+        try harness.write("webhooks.yaml", manifest)
+        try await harness.control.setFaults(sequence("POST", "/webhooks$", faults))
+        try await harness.control.clearRequests()
+        let result = try await harness.apply(parallelism: 1)
+        #expect(result.succeeded, "\(result.failed.compactMap(\.message))")
+        return try await harness.control.requests()
+    }
+
     /// Three creates refused by a 5xx in a row (the executor used to give up after the second): each is followed by a
     /// lookup that finds nothing, so the fourth send creates the webhook, once.
     @Test func threeFailedCreatesInARowStillCreateOnce() async throws {
         try await EmulatorHarness.run(keyId: "k", keySecret: "s", environment: ["HOOK_SECRET": "h"]) { harness in
-            try harness.write("webhooks.yaml", Self.manifest)
-            try await harness.control.setFaults(
-                Self.sequence(
-                    "POST", "/webhooks$",
-                    [
-                        ["type": "status", "status": 503], ["type": "status", "status": 500],
-                        ["type": "status", "status": 502],
-                    ]))
-            try await harness.control.clearRequests()
+            let requests = try await Self.apply(
+                through: [
+                    ["type": "status", "status": 503], ["type": "status", "status": 500],
+                    ["type": "status", "status": 502],
+                ], harness)
 
-            let result = try await harness.apply(parallelism: 1)
-
-            #expect(result.succeeded, "\(result.failed.compactMap(\.message))")
-            let requests = try await harness.control.requests()
             #expect(Self.posts(requests) == [503, 500, 502, 201])
             // A lookup (a list of webhooks) between every two sends.
             let sequence = requests.filter { $0.path.hasSuffix("/webhooks") }.map(\.method)
@@ -68,20 +73,13 @@ import Testing
     /// sent a fifth time.
     @Test func aCreateAppliedBehindADroppedAnswerIsFoundNotResent() async throws {
         try await EmulatorHarness.run(keyId: "k", keySecret: "s", environment: ["HOOK_SECRET": "h"]) { harness in
-            try harness.write("webhooks.yaml", Self.manifest)
-            try await harness.control.setFaults(
-                Self.sequence(
-                    "POST", "/webhooks$",
-                    [
-                        ["type": "status", "status": 500], ["type": "drop", "afterProcessing": false],
-                        ["type": "status", "status": 503], ["type": "drop", "afterProcessing": true],
-                    ]))
-            try await harness.control.clearRequests()
+            let requests = try await Self.apply(
+                through: [
+                    ["type": "status", "status": 500], ["type": "drop", "afterProcessing": false],
+                    ["type": "status", "status": 503], ["type": "drop", "afterProcessing": true],
+                ], harness)
 
-            let result = try await harness.apply(parallelism: 1)
-
-            #expect(result.succeeded, "\(result.failed.compactMap(\.message))")
-            let posts = Self.posts(try await harness.control.requests())
+            let posts = Self.posts(requests)
             #expect(posts.count == 4, "\(posts)")
             #expect(posts.filter { (200..<300).contains($0) }.count == 1, "one create took effect: \(posts)")
             #expect(try await harness.control.liveCounts() == ["webhooks": 1])
