@@ -327,8 +327,7 @@ public struct Planner: Sendable {
         let schema = definition.resourceSpec
         let spec = desired.spec
         var desiredNormalized = normalizer.normalize(spec, as: .object(schema)) ?? .object([:])
-        var diff = Diff(
-            after: definition.hasSensitiveFields ? schema.masked(spec) : spec, desiredDigest: desiredNormalized.digest)
+        var diff = Diff(after: definition.masked(spec), desiredDigest: desiredNormalized.digest)
         guard let live else { return diff }
 
         if desired.lifecycle.ignoreChanges.isEmpty, normalizer.matches(live.effective, desiredNormalized) {
@@ -350,7 +349,7 @@ public struct Planner: Sendable {
             diff.fields = same ? [] : differences(liveNormalized, desiredNormalized, schema: schema)
         }
 
-        for (path, field, value) in definition.hasWriteOnlyFields ? schema.writeOnlyValues(in: spec) : []
+        for (path, field, value) in definition.writeOnlyValues(in: spec)
         where !desired.lifecycle.ignoreChanges.contains(path) {
             let sensitive = field.traits.contains(.sensitive)
             let known = entry?.writeOnly[path]

@@ -1,6 +1,20 @@
 import ProvisioningAPI
 import SinchformManifest
 
+extension ResourceDefinition {
+    /// A resource spec's write-only values (``ObjectSchema/writeOnlyValues(in:prefix:)``); none, without a walk, for
+    /// a kind that has no write-only field.
+    func writeOnlyValues(in spec: JSONValue) -> [(path: String, field: Field, value: JSONValue)] {
+        hasWriteOnlyFields ? resourceSpec.writeOnlyValues(in: spec) : []
+    }
+
+    /// A resource spec as it may be shown (``ObjectSchema/masked(_:)``): the spec itself, without a walk, for a kind
+    /// that has no sensitive field.
+    func masked(_ spec: JSONValue) -> JSONValue {
+        hasSensitiveFields ? resourceSpec.masked(spec) : spec
+    }
+}
+
 /// Questions the planner asks of a kind's schema by field path.
 extension ObjectSchema {
     /// The field at a dotted path of nested objects (`details.displayName`), or nil.

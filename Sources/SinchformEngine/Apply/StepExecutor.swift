@@ -206,13 +206,13 @@ struct StepExecutor: Sendable {
     func entry(for change: Change, remoteId: RemoteIdentity?, salt: String) throws -> LockFile.Entry {
         let desired = try desiredResource(change)
         guard let remoteId else { throw EngineError.noRemoteIdentity(change.address) }
-        let schema = desired.definition.resourceSpec
+        let definition = desired.definition
         let spec = desired.spec
         var writeOnly: [String: String] = [:]
-        for (path, _, value) in schema.writeOnlyValues(in: spec) {
+        for (path, _, value) in definition.writeOnlyValues(in: spec) {
             writeOnly[path] = try Fingerprint.of(value.jsonString, salt: salt)
         }
-        let normalized = Normalizer().normalize(spec, as: .object(schema)) ?? .object([:])
+        let normalized = Normalizer().normalize(spec, as: definition.resourceType) ?? .object([:])
         return LockFile.Entry(
             address: change.address, kind: change.kind, remoteId: remoteId,
             specDigest: change.desiredDigest ?? normalized.digest, managedFields: normalized.leafPaths(),
