@@ -53,9 +53,10 @@ struct Normalizer: Sendable {
             else { continue }
             result[name] = normalized
         }
-        for field in object.fields
-        where field.defaultValue != nil && !field.traits.contains(.writeOnly) && result[field.name] == nil {
-            result[field.name] = field.defaultValue.flatMap { normalize($0.json, as: field.type) }
+        for field in object.fields {
+            guard let defaultValue = field.defaultValue, !field.traits.contains(.writeOnly), result[field.name] == nil
+            else { continue }
+            result[field.name] = normalize(defaultValue.json, as: field.type)
         }
         return result
     }
