@@ -184,33 +184,32 @@ enum Timestamp {
 }
 
 extension Data {
-    /// The lines (without their newline) that contain `needle`: memchr for its first byte, memcmp for the rest, and
-    /// the line around each match. No string is made of the lines that do not match.
+    /// The lines (without their newline) that contain `needle`, found by a Boyer–Moore–Horspool search (memchr for
+    /// the needle's first byte, a quote, stopped at every key and value: 10 ms per plan after an apply of 10,000, on
+    /// the plan's critical path). No string is made of the lines that do not match.
     fileprivate func lines(containing needle: [UInt8]) -> [Data] {
-        guard let first = needle.first else { return [] }
+        guard let last = needle.last else { return [] }
+        // How far the window may move when its last byte is `byte`.
+        var shift = [Int](repeating: needle.count, count: 256)
+        for (index, byte) in needle.dropLast().enumerated() { shift[Int(byte)] = needle.count - 1 - index }
         let ranges: [Range<Int>] = withUnsafeBytes { haystack in
-            needle.withUnsafeBytes { pattern in
-                guard let base = haystack.baseAddress, let pattern = pattern.baseAddress else { return [] }
-                let newline = UInt8(ascii: "\n")
-                var found: [Range<Int>] = []
-                var offset = 0
-                while offset + needle.count <= haystack.count {
-                    guard let hit = memchr(base + offset, Int32(first), haystack.count - needle.count - offset + 1)
-                    else { break }
-                    let at = base.distance(to: UnsafeRawPointer(hit))
-                    guard memcmp(base + at, pattern, needle.count) == 0 else {
-                        offset = at + 1
-                        continue
-                    }
-                    var start = at
-                    while start > 0, haystack[start - 1] != newline { start -= 1 }
-                    var end = at + needle.count
-                    while end < haystack.count, haystack[end] != newline { end += 1 }
-                    found.append(start..<end)
-                    offset = end
+            let newline = UInt8(ascii: "\n")
+            var found: [Range<Int>] = []
+            var at = 0
+            while at + needle.count <= haystack.count {
+                let end = at + needle.count - 1
+                guard haystack[end] == last, needle.indices.allSatisfy({ haystack[at + $0] == needle[$0] }) else {
+                    at += shift[Int(haystack[end])]
+                    continue
                 }
-                return found
+                var start = at
+                while start > 0, haystack[start - 1] != newline { start -= 1 }
+                var stop = end + 1
+                while stop < haystack.count, haystack[stop] != newline { stop += 1 }
+                found.append(start..<stop)
+                at = stop
             }
+            return found
         }
         return ranges.map { self[self.startIndex + $0.lowerBound..<self.startIndex + $0.upperBound] }
     }
