@@ -42,14 +42,22 @@ struct JSONParser<Value: JSONTree> {
     /// exactly one JSON value.
     @inlinable static func parse(_ bytes: [UInt8]) -> Value? {
         bytes.withUnsafeBufferPointer { buffer in
-            var parser = JSONParser(buffer)
-            // A UTF-8 byte order mark is tolerated, as JSONSerialization does.
-            if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
-            guard let value = parser.value() else { return nil }
-            parser.skipWhitespace()
-            guard parser.index == buffer.count else { return nil }
+            var parser = JSONParser(document: buffer)
+            guard let value = parser.value(), parser.isAtEnd() else { return nil }
             return value
         }
+    }
+
+    /// A parser at the start of a whole document: a UTF-8 byte order mark is tolerated, as JSONSerialization does.
+    @inlinable init(document bytes: UnsafeBufferPointer<UInt8>) {
+        self.init(bytes)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
+    }
+
+    /// Whether nothing but whitespace is left.
+    @inlinable mutating func isAtEnd() -> Bool {
+        skipWhitespace()
+        return index == bytes.count
     }
 
     @inlinable mutating func skipWhitespace() {
@@ -87,38 +95,49 @@ struct JSONParser<Value: JSONTree> {
     }
 
     @inlinable mutating func object() -> Value? {
-        depth += 1
-        defer { depth -= 1 }
-        guard depth <= Self.maximumDepth else { return nil }
-        index += 1
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return Value(node: .object([:]))
-        }
         // The members wait on one stack shared by every nesting level, so that each object's dictionary is made once
         // at its final size instead of growing (1, 2, 4, 8…): a large answer has thousands of objects.
         let first = pending.count
         defer { pending.removeSubrange(first...) }
+        let complete = members { parser, key in
+            guard let member = parser.value() else { return false }
+            parser.pending.append((key, member))
+            return true
+        }
+        guard complete else { return nil }
+        var members = [String: Value](minimumCapacity: pending.count - first)
+        // A repeated key keeps its last value, as before.
+        for (key, member) in pending[first...] { members[key] = member }
+        return Value(node: .object(members))
+    }
+
+    /// Reads the object at `index` key by key: `member` is called with each key and the parser at the member's value,
+    /// which it must read. False when the object is not JSON or `member` returns false.
+    @inlinable mutating func members(_ member: (inout Self, String) throws -> Bool) rethrows -> Bool {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maximumDepth else { return false }
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return true
+        }
         while true {
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let key = string() else { return nil }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let key = string() else { return false }
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
             index += 1
-            guard let member = value() else { return nil }
-            pending.append((key, member))
+            guard try member(&self, key) else { return false }
             skipWhitespace()
-            guard index < bytes.count else { return nil }
+            guard index < bytes.count else { return false }
             switch bytes[index] {
             case UInt8(ascii: ","): index += 1
             case UInt8(ascii: "}"):
                 index += 1
-                var members = [String: Value](minimumCapacity: pending.count - first)
-                // A repeated key keeps its last value, as before.
-                for (key, member) in pending[first...] { members[key] = member }
-                return Value(node: .object(members))
-            default: return nil
+                return true
+            default: return false
             }
         }
     }
