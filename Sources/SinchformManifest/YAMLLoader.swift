@@ -227,8 +227,7 @@ private struct EventTreeBuilder {
     )] {
         var pairs: [(key: YAMLNode, value: YAMLNode)] = []
         var merged: [(key: YAMLNode, value: YAMLNode)] = []
-        var firstLocation: [String: SourceLocation] = [:]
-        var repeated = Set<String>()
+        var mergeKeys: [YAMLNode] = []
         while true {
             var keyEvent = try next(bytes)
             if keyEvent.type == YAML_MAPPING_END_EVENT {
@@ -248,35 +247,52 @@ private struct EventTreeBuilder {
             var valueEvent = try next(bytes)
             let (value, valueNodes) = try node(from: &valueEvent, bytes)
             count += keyNodes + valueNodes
-            if let text = key.scalarText {
-                if firstLocation[text] == nil {
-                    firstLocation[text] = key.location
-                } else {
-                    repeated.insert(text)
-                }
-            }
             if isMerge {
+                mergeKeys.append(key)
                 merged.append(contentsOf: try mergeSources(value))
                 continue
             }
             pairs.append((key, value))
         }
-        if !repeated.isEmpty {
+        // Keys in the order they were read (merge keys, all `<<`, after the others).
+        let keys = (0..<(pairs.count + mergeKeys.count)).lazy.map {
+            $0 < pairs.count ? pairs[$0].key : mergeKeys[$0 - pairs.count]
+        }
+        let repeated = Self.repeated(keys.map(\.scalarText))
+        if let name = repeated.first {
             // As Yams said it: every repeated key, sorted, at the first occurrence of the first of them.
-            let names = repeated.sorted()
             throw ManifestErrors([
                 .error(
-                    at: firstLocation[names[0]] ?? at(1, 1),
-                    "duplicate key \(names.map { "'\($0)'" }.joined(separator: ", ")) in one mapping; each key may "
+                    at: keys.first { $0.scalarText == name }?.location ?? at(1, 1),
+                    "duplicate key \(repeated.map { "'\($0)'" }.joined(separator: ", ")) in one mapping; each key may "
                         + "appear once")
             ])
         }
-        var seen = Set(pairs.compactMap { $0.key.scalarText })
-        for pair in merged {
-            guard let key = pair.key.scalarText, seen.insert(key).inserted else { continue }
-            pairs.append(pair)
+        if !merged.isEmpty {
+            var seen = Set(pairs.compactMap { $0.key.scalarText })
+            for pair in merged {
+                guard let key = pair.key.scalarText, seen.insert(key).inserted else { continue }
+                pairs.append(pair)
+            }
         }
         return pairs
+    }
+
+    /// The texts that occur more than once among `texts`, sorted. A mapping has a few keys: comparing each with the
+    /// ones after it is cheaper than hashing them, up to 16 (a set per mapping was a tenth of loading 10,000
+    /// resources).
+    private static func repeated<Texts: RandomAccessCollection<String?>>(_ texts: Texts) -> [String] {
+        var repeated = Set<String>()
+        if texts.count <= 16 {
+            for index in texts.indices {
+                guard let text = texts[index] else { continue }
+                if texts[texts.index(after: index)...].contains(text) { repeated.insert(text) }
+            }
+        } else {
+            var seen = Set<String>(minimumCapacity: texts.count)
+            for case let text? in texts where !seen.insert(text).inserted { repeated.insert(text) }
+        }
+        return repeated.sorted()
     }
 
     private func mergeSources(_ node: YAMLNode) throws -> [(key: YAMLNode, value: YAMLNode)] {

@@ -61,6 +61,14 @@ import Testing
         #expect(
             messages("m:\n  z: 1\n  b: 2\n  z: 3\n  b: 4\n")
                 == ["3:3: duplicate key 'b', 'z' in one mapping; each key may appear once"])
+        // A long mapping (the keys are compared another way past 16) and repeated merge keys.
+        let long = (1...20).map { "k\($0): \($0)\n" }.joined()
+        #expect(
+            messages(long + "k7: 0\nk19: 0\n")
+                == ["19:1: duplicate key 'k19', 'k7' in one mapping; each key may appear once"])
+        #expect(
+            messages("b: &b {k: 1}\nc: {j: 1, <<: *b, <<: *b}\n")
+                == ["2:11: duplicate key '<<' in one mapping; each key may appear once"])
         #expect(messages("c: {<<: 5}\n") == ["1:9: a merge key (<<) takes a mapping or a list of mappings"])
         #expect(messages("c: {<<: [1]}\n") == ["1:10: a merge key (<<) takes a mapping or a list of mappings"])
         #expect(
