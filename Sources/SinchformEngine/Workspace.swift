@@ -148,6 +148,7 @@ extension Workspace {
             early.cancel()
             return .otherProject(inputs)
         }
+        let deleted = startReadingDeletions(inputs)
         var live: LiveState
         do {
             live = try await early.value
@@ -170,7 +171,8 @@ extension Workspace {
                 liveParents: parentKind.flatMap { live.resources[$0] })
             live.add(added)
         }
-        return .planned(try await plan(inputs, live: live, scope: scope, planner: planner))
+        return .planned(
+            try await plan(inputs, live: live, deleted: await deleted.value, scope: scope, planner: planner))
     }
 
     /// Plans from loaded inputs with a client for their project: one refresh, then the diff.
@@ -179,8 +181,9 @@ extension Workspace {
     ) async throws(EngineError) -> PlanContext {
         let wanted = Self.refreshTargets(
             inputs.manifests.resources, inputs.lock.map { Array($0.resources.values) } ?? [])
+        let deleted = startReadingDeletions(inputs)
         let live = try await refresh(client: client, kinds: wanted.kinds, parents: wanted.parents)
-        return try await plan(inputs, live: live, scope: scope, planner: planner)
+        return try await plan(inputs, live: live, deleted: await deleted.value, scope: scope, planner: planner)
     }
 
     /// Loads everything and plans with `client`, which must be for the manifests' project.
@@ -199,19 +202,25 @@ extension Workspace {
         }
     }
 
-    private func plan(
-        _ inputs: PlanInputs, live: LiveState, scope: PlanScope, planner: Planner
-    ) async throws(EngineError) -> PlanContext {
-        // Deletions by earlier applies matter only for kinds whose identities the API blocks after a delete.
+    /// When earlier applies deleted resources whose identities the API blocks for a while after a delete (from the
+    /// journals), read while live state is listed: the journals of an apply of 10,000 are megabytes.
+    private func startReadingDeletions(_ inputs: PlanInputs) -> Task<[RemoteIdentity: Date], Never> {
         let blocks = Set(inputs.manifests.resources.map(\.kind)).compactMap { kind in
             KindAdapters.adapter(for: kind).reuseBlock.map { (kind, $0) }
         }
         let longest = blocks.map { Double($0.1.components.seconds) }.max() ?? 0
-        let deleted =
+        let stateDirectory = stateDirectory
+        return Task {
             blocks.isEmpty
-            ? [:]
-            : Journal.deletions(
-                in: stateDirectory, of: Set(blocks.map(\.0)), since: Date().addingTimeInterval(-longest))
+                ? [:]
+                : Journal.deletions(
+                    in: stateDirectory, of: Set(blocks.map(\.0)), since: Date().addingTimeInterval(-longest))
+        }
+    }
+
+    private func plan(
+        _ inputs: PlanInputs, live: LiveState, deleted: [RemoteIdentity: Date], scope: PlanScope, planner: Planner
+    ) async throws(EngineError) -> PlanContext {
         let plan = try await planner.plan(
             manifests: inputs.manifests, live: live, lock: inputs.lock, project: inputs.project,
             manifestDirectory: directory, scope: scope, deleted: deleted)
