@@ -87,11 +87,16 @@ enum Fingerprint {
 
 /// Lower-case hexadecimal of bytes.
 private func hexString(_ bytes: some Sequence<UInt8>) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    for byte in bytes {
-        out.append(digits[Int(byte >> 4)])
-        out.append(digits[Int(byte & 0xF)])
+    // Written in place: an array grown digit by digit was six allocations per digest, two digests per resource.
+    let bytes = Array(bytes)
+    return String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+        func digit(_ nibble: UInt8) -> UInt8 {
+            nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+        }
+        for (index, byte) in bytes.enumerated() {
+            out[2 * index] = digit(byte >> 4)
+            out[2 * index + 1] = digit(byte & 0xF)
+        }
+        return bytes.count * 2
     }
-    return String(decoding: out, as: UTF8.self)
 }

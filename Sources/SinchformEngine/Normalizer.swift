@@ -21,7 +21,7 @@ struct Normalizer: Sendable {
         case let .array(items, rules):
             guard case let .array(elements) = value else { return value.isNull ? nil : value }
             var normalized = elements.compactMap { normalize($0, as: items) }
-            if rules.isSet {
+            if rules.isSet, normalized.count > 1 {
                 // Each element encoded once, not once per comparison.
                 normalized = Array(Set(normalized)).map { (key: $0.serialized(), value: $0) }
                     .sorted { $0.key.lexicographicallyPrecedes($1.key) }.map(\.value)
