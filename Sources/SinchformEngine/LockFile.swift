@@ -128,11 +128,13 @@ public struct LockFile: Codable, Sendable, Equatable {
     /// The lock `bytes` hold, each entry mapped as it is read: not JSONDecoder (a lock of 10,000 entries decoded in
     /// 0.25 s before anything else of a plan could start), nor a tree of the whole file then mapped (0.1 s). Damage is
     /// named as a reading of the whole file then its members would name it: not JSON first, then the top-level
-    /// members in order, then an entry.
+    /// members in order, then an entry. A key written twice counts with its last value, as in the tree, even when the
+    /// first was damaged.
     init(bytes: [UInt8]) throws(LockFormatError) {
         var header: Members?
         var entries: [Address: Entry]?
-        var damage: LockFormatError?
+        // Damaged entries by the key they are under: a later entry under the same key replaces the damaged one.
+        var damaged: [String: LockFormatError] = [:]
         let isJSON = JSONReader.read(bytes) { reader -> Bool? in
             guard reader.nextIsObject() else { return reader.value().map { _ in true } }
             var members = Members()
@@ -144,15 +146,16 @@ public struct LockFile: Codable, Sendable, Equatable {
                     return true
                 }
                 var resources: [Address: Entry] = [:]
+                damaged = [:]
                 defer { entries = resources }
                 return reader.object { reader, key in
                     guard let entry = Entry.read(&reader) else { return false }
-                    guard damage == nil else { return true }
                     do throws(LockFormatError) {
                         let entry = try entry.get()
                         resources[try Self.checked(entry, under: key)] = entry
+                        if !damaged.isEmpty { damaged[key] = nil }
                     } catch {
-                        damage = error
+                        damaged[key] = error
                     }
                     return true
                 }
@@ -168,7 +171,7 @@ public struct LockFile: Codable, Sendable, Equatable {
         serial = try LockFormatError.require(header, "serial", \.intValue)
         salt = try LockFormatError.require(header, "salt", \.stringValue)
         guard let entries else { throw LockFormatError("resources is missing or of the wrong type") }
-        if let damage { throw damage }
+        if let (_, damage) = damaged.min(by: { $0.key < $1.key }) { throw damage }
         resources = entries
         // Ownership decides what may be deleted: one live resource recorded twice would be deleted for one of them.
         // Sorted (for the same message on every run) only once there is a clash to report.

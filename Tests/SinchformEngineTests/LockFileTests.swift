@@ -117,6 +117,11 @@ import Testing
             lock(entry: entry.replacingOccurrences(of: #""kind":"webhook""#, with: #""kind":"rcsSender""#)),
             "webhook.a is recorded as a rcsSender, not a webhook"
         ),
+        // A key written twice counts with its last value: a damaged entry after a sound one under the same key.
+        (
+            lock(entry: entry).replacingOccurrences(of: "}}}", with: #"},"webhook.a":[]}}"#),
+            "an entry is not an object"
+        ),
         // An entry under another key than its address.
         (lock("webhook.b", entry: entry), "the entry under webhook.b has the address webhook.a"),
     ])
@@ -134,12 +139,13 @@ import Testing
     }
 
     /// What a lock reader must tolerate: a byte order mark, members in any order and spacing, unknown members (a
-    /// newer writer's), and a repeated key (the last one counts, as JSON parsers commonly do).
+    /// newer writer's), and a repeated key (the last one counts, as JSON parsers commonly do), even when the first one
+    /// was damaged.
     @Test func readsWhatJSONAllows() throws {
         let folder = try directory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let text =
-            "\u{FEFF} {\n \"resources\" : {\"webhook.a\": {\"note\": [1, {\"x\": null}], "
+            "\u{FEFF} {\"resources\": {\"webhook.b\": []},\n \"resources\" : {\"webhook.a\": 7, \"webhook.a\": {\"note\": [1, {\"x\": null}], "
             + Self.entry.replacingOccurrences(of: #""specDigest":"d""#, with: #""specDigest":"old","specDigest":"d""#)
             + #"}}, "salt":"s","serial":3,"lineage":"l","project":"p","formatVersion":1, "future": {"a": [true]}}"#
             + "\n"
