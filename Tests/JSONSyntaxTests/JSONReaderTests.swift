@@ -5,6 +5,10 @@ import Testing
 @Suite struct JSONReaderTests {
     /// Every member of the top-level object, objects among them read member by member again, as a tree.
     private func read(_ text: String) -> JSONValue? {
+        read(Array(text.utf8))
+    }
+
+    private func read(_ bytes: [UInt8]) -> JSONValue? {
         func object(_ reader: inout JSONReader) -> JSONValue? {
             var members: [String: JSONValue] = [:]
             let complete = reader.object { reader, key in
@@ -14,7 +18,7 @@ import Testing
             }
             return complete ? .object(members) : nil
         }
-        return JSONReader.read(Array(text.utf8)) { reader in
+        return JSONReader.read(bytes) { reader in
             reader.nextIsObject() ? object(&reader) : reader.value()
         }
     }
@@ -35,6 +39,31 @@ import Testing
     func refusesWhatTheParserRefuses(_ text: String) {
         #expect(JSONValue.parse(Array(text.utf8)) == nil)
         #expect(read(text) == nil)
+    }
+
+    /// Every one-byte deletion and every replacement by a byte that matters to JSON, at every position of a document
+    /// shaped like a lock file: read member by member or as a tree, each gives the same value or the same refusal.
+    @Test func everyOneByteDamageIsReadAsTheParserReadsIt() {
+        let document =
+            #"{"resources": {"a.b": {"ids": {"id": "x\"1"}, "n": [1, -2.5e3, true, null], "w": {}}}, "serial": 7}"#
+        let bytes = Array(document.utf8)
+        let replacements = Array(#"{}[],:"\ 0-.eunt"#.utf8) + [0x0A, 0xC3]
+        var cases = 0
+        for position in bytes.indices {
+            var variants = [bytes[..<position] + bytes[(position + 1)...]]
+            for byte in replacements where byte != bytes[position] {
+                var variant = bytes
+                variant[position] = byte
+                variants.append(variant[...])
+            }
+            for variant in variants {
+                cases += 1
+                #expect(
+                    read(Array(variant)) == JSONValue.parse(Array(variant)),
+                    "\(String(decoding: variant, as: UTF8.self))")
+            }
+        }
+        #expect(cases > 1000)
     }
 
     /// A member the caller refuses stops the reading there, and the document is not read.
