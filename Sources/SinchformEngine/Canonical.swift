@@ -10,8 +10,13 @@ extension JSONValue {
     /// `sha256:<hex>` of the deterministic encoding (``JSONValue/jsonString``: sorted keys, no spaces, integral
     /// numbers without a fraction), so equal values always hash equal.
     var digest: String {
-        "sha256:" + hexString(SHA256.hash(data: serialized()))
+        sha256Digest(serialized())
     }
+}
+
+/// `sha256:<lower-case hex>` of `bytes`: how every digest sinchform records is spelled (specs, saved plans).
+func sha256Digest(_ bytes: some DataProtocol) -> String {
+    "sha256:" + hexString(SHA256.hash(data: bytes))
 }
 
 /// Salted fingerprints of write-only values: enough to notice a change, too slow to guess the value from.

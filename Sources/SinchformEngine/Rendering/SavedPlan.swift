@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import SinchformManifest
 
@@ -100,7 +99,7 @@ public enum SavedPlan {
     static func digest(of plan: Plan) throws -> String {
         var plan = plan
         plan.digest = nil
-        return "sha256:" + SHA256.hash(data: try PlanRenderer.json(plan)).map { String(format: "%02x", $0) }.joined()
+        return sha256Digest(try PlanRenderer.json(plan))
     }
 
     /// Writes `plan` to `path` atomically, as its JSON rendering.
