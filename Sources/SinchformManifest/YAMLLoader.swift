@@ -279,8 +279,8 @@ private struct EventTreeBuilder {
     }
 
     /// The texts that occur more than once among `texts`, sorted. A mapping has a few keys: comparing each with the
-    /// ones after it is cheaper than hashing them, up to 16 (a set per mapping was a tenth of loading 10,000
-    /// resources).
+    /// ones after it is cheaper than hashing them, up to 16. (With a dictionary and a set per mapping, `mapping` was
+    /// 11.6 % of loading 10,000 resources; 5.4 % without.)
     private static func repeated<Texts: RandomAccessCollection<String?>>(_ texts: Texts) -> [String] {
         var repeated = Set<String>()
         if texts.count <= 16 {
