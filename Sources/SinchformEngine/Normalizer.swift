@@ -9,54 +9,122 @@ import SinchformManifest
 struct Normalizer: Sendable {
     init() {}
 
-    func normalize(_ value: JSONValue, as type: SchemaType) -> JSONValue? {
-        switch type {
-        case .string, .enumeration, .any:
-            return value.isNull ? nil : value
-        case .number:
-            if case let .string(text) = value, let number = Double(text) { return .number(number) }
-            return value.isNull ? nil : value
-        case .boolean:
-            return value.isNull ? nil : value
-        case let .array(items, rules):
-            guard case let .array(elements) = value else { return value.isNull ? nil : value }
-            var normalized = elements.compactMap { normalize($0, as: items) }
-            if rules.isSet, normalized.count > 1 {
-                // Each element encoded once, not once per comparison.
-                normalized = Array(Set(normalized)).map { (key: $0.serialized(), value: $0) }
-                    .sorted { $0.key.lexicographicallyPrecedes($1.key) }.map(\.value)
-            }
-            return .array(normalized)
-        case let .object(object):
-            guard case let .object(members) = value else { return value.isNull ? nil : value }
-            return .object(normalizeFields(members, object))
-        case let .map(_, values):
-            guard case let .object(members) = value else { return value.isNull ? nil : value }
-            return .object(members.compactMapValues { normalize($0, as: values) })
-        case let .oneOf(discriminator, variants):
-            guard case let .object(members) = value, let tag = members[discriminator]?.stringValue,
-                let variant = variants.first(where: { $0.value == tag })
-            else { return value.isNull ? nil : value }
-            var result = normalizeFields(members, variant.schema)
-            result[discriminator] = .string(tag)
-            return .object(result)
+    /// `value` in the comparable form of `type`. A null stays a null: the API's null is a value like any other.
+    func normalize(_ value: JSONValue, as type: SchemaType) -> JSONValue {
+        switch normalized(value, as: type) {
+        case .same: value
+        case let .changed(normalized): normalized
         }
     }
 
-    /// Walks the members a value has, not every field the schema knows: a schema has many optional fields and a
-    /// value few, and finding a field by name in a short list is cheaper than hashing each name to look it up.
-    private func normalizeFields(_ members: [String: JSONValue], _ object: ObjectSchema) -> [String: JSONValue] {
-        var result = [String: JSONValue](minimumCapacity: members.count)
-        for (name, value) in members {
-            guard let field = object.fields.first(where: { $0.name == name }), !field.traits.contains(.writeOnly),
-                let normalized = normalize(value, as: field.type)
-            else { continue }
-            result[name] = normalized
+    /// What normalizing does to a value. Most values are already in the comparable form (the adapters pick the
+    /// fields the schema knows, and the API fills in its defaults), so a value that needs no change is kept as it
+    /// is, not rebuilt: the normalized copy shares the parsed one's storage.
+    private enum Outcome {
+        case same
+        case changed(JSONValue)
+    }
+
+    private func normalized(_ value: JSONValue, as type: SchemaType) -> Outcome {
+        switch type {
+        case .string, .enumeration, .any, .boolean:
+            return .same
+        case .number:
+            guard case let .string(text) = value, let number = Double(text) else { return .same }
+            return .changed(.number(number))
+        case let .array(items, rules):
+            guard case let .array(elements) = value else { return .same }
+            return normalizedElements(elements, items, isSet: rules.isSet).map { .changed(.array($0)) } ?? .same
+        case let .object(object):
+            guard case let .object(members) = value else { return .same }
+            return normalizedFields(members, object).map { .changed(.object($0)) } ?? .same
+        case let .map(_, values):
+            guard case let .object(members) = value else { return .same }
+            return rebuilt(members) { _, member in normalized(member, as: values) }.map { .changed(.object($0)) }
+                ?? .same
+        case let .oneOf(discriminator, variants):
+            guard case let .object(members) = value, let tag = members[discriminator]?.stringValue,
+                let variant = variants.first(where: { $0.value == tag })
+            else { return .same }
+            // The discriminator stays, whether or not the variant's schema lists it.
+            return normalizedFields(members, variant.schema, keeping: discriminator).map { .changed(.object($0)) }
+                ?? .same
+        }
+    }
+
+    /// The normalized elements, or nil when they are already normalized: each element unchanged and, for a set, in
+    /// the order of their encodings without repeats.
+    private func normalizedElements(_ elements: [JSONValue], _ items: SchemaType, isSet: Bool) -> [JSONValue]? {
+        var result: [JSONValue]?
+        for index in elements.indices {
+            let outcome = normalized(elements[index], as: items)
+            if result == nil {
+                if case .same = outcome { continue }
+                result = Array(elements[..<index])
+            }
+            switch outcome {
+            case .same: result?.append(elements[index])
+            case let .changed(element): result?.append(element)
+            }
+        }
+        guard isSet else { return result }
+        let set = result ?? elements
+        guard set.count > 1 else { return result }
+        // Each element encoded once, not once per comparison.
+        let encoded = set.map { (key: $0.serialized(), value: $0) }
+        if result == nil, zip(encoded, encoded.dropFirst()).allSatisfy({ $0.key.lexicographicallyPrecedes($1.key) }) {
+            return nil
+        }
+        var seen = Set<JSONValue>()
+        return encoded.filter { seen.insert($0.value).inserted }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+            .map(\.value)
+    }
+
+    /// The members the schema knows (write-only ones left out), normalized, with the schema's defaults filled in; nil
+    /// when that is `members` as they are. Walks the members a value has, not every field the schema knows: a schema
+    /// has many optional fields and a value few, and finding a field by name in a short list is cheaper than hashing
+    /// each name to look it up.
+    private func normalizedFields(
+        _ members: [String: JSONValue], _ object: ObjectSchema, keeping kept: String? = nil
+    ) -> [String: JSONValue]? {
+        var result = rebuilt(members) { name, value in
+            if name == kept { return .same }
+            guard let field = object.fields.first(where: { $0.name == name }), !field.traits.contains(.writeOnly)
+            else { return nil }
+            return normalized(value, as: field.type)
         }
         for field in object.fields {
-            guard let defaultValue = field.defaultValue, !field.traits.contains(.writeOnly), result[field.name] == nil
+            guard let defaultValue = field.defaultValue, !field.traits.contains(.writeOnly),
+                (result ?? members)[field.name] == nil
             else { continue }
-            result[field.name] = normalize(defaultValue.json, as: field.type)
+            if result == nil { result = members }
+            result?[field.name] = normalize(defaultValue.json, as: field.type)
+        }
+        return result
+    }
+
+    /// `members` with each member's outcome applied (nil: the member is left out), or nil when every outcome is
+    /// `same`. Nothing is copied before the first member that changes.
+    private func rebuilt(
+        _ members: [String: JSONValue], _ outcome: (String, JSONValue) -> Outcome?
+    ) -> [String: JSONValue]? {
+        var result: [String: JSONValue]?
+        var index = members.startIndex
+        while index != members.endIndex {
+            defer { members.formIndex(after: &index) }
+            let (name, value) = members[index]
+            let memberOutcome = outcome(name, value)
+            if result == nil {
+                if case .same? = memberOutcome { continue }
+                var copy = [String: JSONValue](minimumCapacity: members.count)
+                for (name, value) in members[..<index] { copy[name] = value }
+                result = copy
+            }
+            switch memberOutcome {
+            case .same?: result?[name] = value
+            case let .changed(normalized)?: result?[name] = normalized
+            case nil: break
+            }
         }
         return result
     }

@@ -334,7 +334,7 @@ public struct Planner: Sendable {
         let definition = desired.definition
         let schema = definition.resourceSpec
         let spec = desired.spec
-        var desiredNormalized = normalizer.normalize(spec, as: .object(schema)) ?? .object([:])
+        var desiredNormalized = normalizer.normalize(spec, as: .object(schema))
         var diff = Diff(after: definition.masked(spec), desiredDigest: desiredNormalized.digest)
         guard let live else { return diff }
 

@@ -109,7 +109,7 @@ public struct Rollback: Sendable {
             }
             let schema = ResourceDefinition.definition(for: kind).resourceSpec
             let normalizer = Normalizer()
-            let shape = start.request?["body"].flatMap { normalizer.normalize($0, as: .object(schema)) } ?? .object([:])
+            let shape = start.request?["body"].map { normalizer.normalize($0, as: .object(schema)) } ?? .object([:])
             let now = normalizer.restrict(resource.effective, to: shape)
             if let expected = done.afterDigest, now.digest != expected {
                 step.skipReason = "it changed after the apply (it no longer looks as the step left it)"

@@ -212,7 +212,7 @@ struct StepExecutor: Sendable {
         for (path, _, value) in definition.writeOnlyValues(in: spec) {
             writeOnly[path] = try Fingerprint.of(value.jsonString, salt: salt)
         }
-        let normalized = Normalizer().normalize(spec, as: definition.resourceType) ?? .object([:])
+        let normalized = Normalizer().normalize(spec, as: definition.resourceType)
         return LockFile.Entry(
             address: change.address, kind: change.kind, remoteId: remoteId,
             specDigest: change.desiredDigest ?? normalized.digest, managedFields: normalized.leafPaths(),

@@ -132,8 +132,7 @@ public struct Importer: Sendable {
         let identities = documents.reduce(into: [Address: RemoteIdentity]()) { $0.merge($1.identities) { a, _ in a } }
         for desired in manifests.resources {
             guard let identity = identities[desired.address] else { continue }
-            let normalized =
-                Normalizer().normalize(desired.spec, as: desired.definition.resourceType) ?? .object([:])
+            let normalized = Normalizer().normalize(desired.spec, as: desired.definition.resourceType)
             lock.resources[desired.address] = LockFile.Entry(
                 address: desired.address, kind: desired.kind, remoteId: identity, specDigest: normalized.digest,
                 managedFields: normalized.leafPaths(), writeOnly: [:], appliedAt: now)

@@ -99,7 +99,7 @@ public struct LiveResource: Sendable {
     public init(kind: ResourceKind, identity: RemoteIdentity, effective: JSONValue, review: ReviewStatus? = nil) {
         self.kind = kind
         self.identity = identity
-        self.effective = Normalizer().normalize(effective, as: kind.definition.resourceType) ?? .object([:])
+        self.effective = Normalizer().normalize(effective, as: kind.definition.resourceType)
         self.review = review
     }
 
