@@ -28,7 +28,7 @@ struct WhatsAppTemplateAdapter: KindAdapter {
     }
 
     /// Response spellings mapped back to input ones (part A §3.2/§3.3): `BID_STRATEGY_…` and a text header's
-    /// singular `example`.
+    /// singular `example`. Details that have neither come back as they are, not copied.
     static func readable(_ details: JSONValue) -> JSONValue {
         guard case var .object(members) = details else { return details }
         if case var .object(optimization)? = members["optimization"],
@@ -37,7 +37,9 @@ struct WhatsAppTemplateAdapter: KindAdapter {
             optimization["bidStrategy"] = .string(String(strategy.dropFirst("BID_STRATEGY_".count)))
             members["optimization"] = .object(optimization)
         }
-        if let components = members["components"]?.arrayValue {
+        if let components = members["components"]?.arrayValue,
+            components.contains(where: { $0["example"] != nil && $0["examples"] == nil })
+        {
             members["components"] = .array(
                 components.map { component in
                     guard case var .object(fields) = component, fields["examples"] == nil,

@@ -282,6 +282,23 @@ import Testing
         }
     }
 
+    /// A WhatsApp template's response spellings read as the input ones; details without them come back unchanged.
+    @Test func whatsappTemplateDetailsReadAsWritten() {
+        let header: JSONValue = ["type": "HEADER", "format": "TEXT", "text": "Hi {{1}}", "example": "Sam"]
+        let body: JSONValue = ["type": "BODY", "text": "Body {{1}}", "examples": [["Ann"]]]
+        let read = WhatsAppTemplateAdapter.readable(
+            ["components": [header, body], "optimization": ["bidStrategy": "BID_STRATEGY_MAX_CONVERSIONS"]])
+        let expected: JSONValue = [
+            "components": [["type": "HEADER", "format": "TEXT", "text": "Hi {{1}}", "examples": ["Sam"]], body],
+            "optimization": ["bidStrategy": "MAX_CONVERSIONS"],
+        ]
+        #expect(read == expected)
+        let plain: JSONValue = ["components": [body], "optimization": ["bidStrategy": "MAX_CONVERSIONS"]]
+        #expect(WhatsAppTemplateAdapter.readable(plain) == plain)
+        let both: JSONValue = ["components": [["type": "HEADER", "example": "a", "examples": ["b"]]]]
+        #expect(WhatsAppTemplateAdapter.readable(both) == both)
+    }
+
     /// The planner's shortcut for unchanged resources answers as restricting the live value and comparing would.
     @Test func matchesIsRestrictThenCompare() {
         let normalizer = Normalizer()
