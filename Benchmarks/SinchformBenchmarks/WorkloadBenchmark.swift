@@ -57,6 +57,12 @@ struct WorkloadRun: AsyncParsableCommand {
             run's time), and every run's CPU is logged.
             """)
     var planRuns = 1
+    @Option(
+        help: """
+            Also run each stage of a plan (manifest load, lock read, refresh, diff) on its own this many times in one \
+            child, after the plan runs, and log each stage's CPU (least and median): finer than the whole plan's CPU.
+            """)
+    var stageRuns = 0
     @Option(help: "Also write the Markdown report to this file.") var out: String?
     @Option(
         help: ArgumentHelp(
@@ -149,6 +155,16 @@ struct WorkloadRun: AsyncParsableCommand {
                             + cpu.map { String(format: "%.3f s", $0) }.joined(separator: ", "))
                 }
                 cell.phases.append(plan)
+                if stageRuns > 0 {
+                    let stages = try await child(
+                        "stages", directory: directory, url: url, cell: cellName, label: "stages")
+                    for (stage, runs) in stages.stageCPU.sorted(by: { $0.key < $1.key }) {
+                        let sorted = runs.sorted()
+                        log(
+                            "  \(stage) CPU of \(runs.count) runs: least "
+                                + String(format: "%.3f s, median %.3f s", sorted[0], sorted[sorted.count / 2]))
+                    }
+                }
                 cell.phases.append(
                     try await child(
                         "baseline", directory: directory, url: url, cell: cellName, label: "per-resource refresh"))
@@ -201,7 +217,7 @@ struct WorkloadRun: AsyncParsableCommand {
         let arguments = [
             "workload", "engine", "--phase", phase, "--directory", directory.path, "--url", url,
             "--parallelism", "\(parallelism)", "--concurrency", "\(concurrency)",
-            "--baseline-concurrency", "\(baselineConcurrency)",
+            "--baseline-concurrency", "\(baselineConcurrency)", "--stage-runs", "\(max(1, stageRuns))",
         ]
         if label == profile {
             let phaseName = label.replacingOccurrences(of: " ", with: "-")

@@ -31,6 +31,8 @@ struct PhaseReport: Codable, Sendable {
     var peakMegabytes = 0.0
     /// The CPU time (user + system, every thread) the child spent in the timed phase, from getrusage.
     var cpuSeconds = 0.0
+    /// Stages: the CPU seconds of each run of each stage of a plan, by stage.
+    var stageCPU: [String: [Double]] = [:]
 }
 
 /// The engine side of the workload, run in a child process so that its peak memory is its own: one phase, timed,
@@ -40,12 +42,13 @@ struct WorkloadEngine: AsyncParsableCommand {
         commandName: "engine", abstract: "Run one workload phase (internal: started by `workload`).",
         shouldDisplay: false)
 
-    @Option(help: "plan, apply, drift or baseline.") var phase: String
+    @Option(help: "plan, apply, drift, baseline or stages.") var phase: String
     @Option(help: "Manifest directory.") var directory: String
     @Option(help: "Emulator base URL.") var url: String
     @Option(help: "Apply parallelism.") var parallelism = 8
     @Option(help: "Requests in flight per host (the client's limit).") var concurrency = 8
     @Option(help: "Requests in flight for the per-resource baseline.") var baselineConcurrency = 10
+    @Option(help: "Stages: runs of each stage.") var stageRuns = 5
 
     func run() async throws {
         let environment = WorkloadBenchmark.environment(url: url)
@@ -115,6 +118,30 @@ struct WorkloadEngine: AsyncParsableCommand {
             report.loadSeconds = (loaded - start).inSeconds
             report.refreshSeconds = (end - loaded).inSeconds
             report.done = bodies
+        case "stages":
+            // Each stage of a plan on its own, in turn, `stageRuns` times: its CPU without the emulator's (which runs
+            // in the parent) and without the other stages overlapping it, so that a change to one stage shows in its
+            // own column rather than in the noise of the whole plan.
+            var cpu: [String: [Double]] = [:]
+            func measure<Value>(_ stage: String, _ body: () async throws -> Value) async throws -> Value {
+                let start = processCPUSeconds()
+                let value = try await body()
+                cpu[stage, default: []].append(processCPUSeconds() - start)
+                return value
+            }
+            for _ in 0..<max(1, stageRuns) {
+                let (manifests, _) = try await measure("manifest load") { try await workspace.loadManifests() }
+                let lock = try await measure("lock read") { try workspace.readLock() }
+                // Every kind and every sender's templates: the workload manages all of the project.
+                let live = try await measure("refresh") { try await Refresher().refresh(client) }
+                let project = try workspace.project(manifests: manifests, lock: lock)
+                _ = try await measure("diff") {
+                    try await Planner().plan(
+                        manifests: manifests, live: live, lock: lock, project: project,
+                        manifestDirectory: workspace.directory)
+                }
+            }
+            report.stageCPU = cpu
         default:
             throw ValidationError("unknown phase \(phase)")
         }
