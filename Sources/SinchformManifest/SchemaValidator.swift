@@ -108,11 +108,9 @@ struct SchemaValidator {
                 error(tagNode.location, path + "." + discriminator, Suggestion.notAllowed(tag, variants.map(\.value)))
                 return nil
             }
-            // The variant's fields with the discriminator first, without copying them into a schema of their own
-            // for every component and button.
+            let tagField = Field(discriminator, .enumeration([tag]), required: true, "")
             return checkObject(
-                node, variant.schema, path: path,
-                discriminator: Field(discriminator, .enumeration([tag]), required: true, ""))
+                node, ObjectSchema(variant.schema.description, [tagField] + variant.schema.fields), path: path)
         case .any:
             return untyped(node)
         }
@@ -168,32 +166,20 @@ struct SchemaValidator {
         return ManifestValue(.array(values), at: node.location)
     }
 
-    /// `discriminator`: a field that comes before the schema's own (the `type` of a ``SchemaType/oneOf`` variant).
-    /// Fields are read in place, by index: a `Field` copied out of the array is four retains and four releases, for
-    /// every field of every object.
-    private mutating func checkObject(
-        _ node: YAMLNode, _ object: ObjectSchema, path: String, discriminator: Field? = nil
-    ) -> ManifestValue? {
+    private mutating func checkObject(_ node: YAMLNode, _ object: ObjectSchema, path: String) -> ManifestValue? {
         guard case let .mapping(pairs) = node.kind else {
             error(node.location, path, "expected a mapping, found \(node.kindDescription)")
             return nil
         }
-        let fields = object.fields
         var result = [String: ManifestValue](minimumCapacity: pairs.count)
         for (key, value) in pairs {
             guard let name = key.scalarText else {
                 error(key.location, path, "a key must be a plain value, found \(key.kindDescription)")
                 continue
             }
-            let type: SchemaType
-            let required: Bool
-            if let discriminator, discriminator.name == name {
-                (type, required) = (discriminator.type, discriminator.required)
-            } else if let index = fields.firstIndex(where: { $0.name == name }) {
-                (type, required) = (fields[index].type, fields[index].required)
-            } else {
+            guard let field = object.field(name) else {
                 var message = "unknown field '\(name)'"
-                let names = (discriminator.map { [$0.name] } ?? []) + fields.map(\.name)
+                let names = object.fields.map(\.name)
                 if let suggestion = Suggestion.closest(to: name, in: names) {
                     message += "; did you mean '\(suggestion)'?"
                 } else if !names.isEmpty {
@@ -203,16 +189,12 @@ struct SchemaValidator {
                 continue
             }
             // An explicit null for an optional field is the same as leaving it out.
-            if value.isNull, !required { continue }
-            if let checked = check(value, type, path: path + "." + name) { result[name] = checked }
+            if value.isNull, !field.required { continue }
+            if let checked = check(value, field.type, path: path + "." + name) { result[name] = checked }
         }
         // Required fields are few: a scan of the keys is cheaper than a set of every name.
-        func isMissing(_ name: String) -> Bool { !pairs.contains { $0.key.scalarText == name } }
-        if let discriminator, discriminator.required, isMissing(discriminator.name) {
-            error(node.location, path, "missing required field '\(discriminator.name)'")
-        }
-        for index in fields.indices where fields[index].required && isMissing(fields[index].name) {
-            error(node.location, path, "missing required field '\(fields[index].name)'")
+        for field in object.fields where field.required && !pairs.contains(where: { $0.key.scalarText == field.name }) {
+            error(node.location, path, "missing required field '\(field.name)'")
         }
         return ManifestValue(.object(result), at: node.location)
     }
