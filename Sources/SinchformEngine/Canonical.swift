@@ -91,17 +91,19 @@ enum Fingerprint {
 }
 
 /// Lower-case hexadecimal of bytes.
-private func hexString(_ bytes: some Sequence<UInt8>) -> String {
-    // Written in place: an array grown digit by digit was six allocations per digest, two digests per resource.
-    let bytes = Array(bytes)
-    return String(unsafeUninitializedCapacity: bytes.count * 2) { out in
-        func digit(_ nibble: UInt8) -> UInt8 {
-            nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+private func hexString(_ bytes: some ContiguousBytes) -> String {
+    // Read and written in place: an array grown digit by digit was six allocations per digest, two digests per
+    // resource; a copy of the bytes first was one more.
+    bytes.withUnsafeBytes { bytes in
+        String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            func digit(_ nibble: UInt8) -> UInt8 {
+                nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+            }
+            for (index, byte) in bytes.enumerated() {
+                out[2 * index] = digit(byte >> 4)
+                out[2 * index + 1] = digit(byte & 0xF)
+            }
+            return bytes.count * 2
         }
-        for (index, byte) in bytes.enumerated() {
-            out[2 * index] = digit(byte >> 4)
-            out[2 * index + 1] = digit(byte & 0xF)
-        }
-        return bytes.count * 2
     }
 }
