@@ -61,15 +61,12 @@ public struct Planner: Sendable {
         var desiredAddresses = Set<Address>(minimumCapacity: manifests.resources.count)
         // Natural keys only matter for adoption: a desired resource with neither a lock entry nor an identity.
         var adopting = Set<ResourceKind>()
-        // Loops over 10,000 resources or changes read them in place (by index): `for x in array` copies each
-        // element, a retain and a release of every reference it holds.
-        let resources = manifests.resources
-        for index in resources.indices {
-            desiredAddresses.insert(resources[index].address)
-            if entries[resources[index].address] == nil, !adopting.contains(resources[index].kind),
-                KindAdapters.adapter(for: resources[index].kind).identity(of: resources[index]) == nil
+        for resource in manifests.resources {
+            desiredAddresses.insert(resource.address)
+            if entries[resource.address] == nil, !adopting.contains(resource.kind),
+                KindAdapters.adapter(for: resource.kind).identity(of: resource) == nil
             {
-                adopting.insert(resources[index].kind)
+                adopting.insert(resource.kind)
             }
         }
         // Entries whose address left the manifests: their resource may have moved to a new address.
@@ -81,12 +78,12 @@ public struct Planner: Sendable {
             for: manifests.resources, entries: entries, lock: lock, index: index)
 
         var moved: [Address: Address] = [:]
-        for index in changes.indices {
-            guard let from = changes[index].movedFrom else { continue }
-            if let other = moved.updateValue(changes[index].address, forKey: from) {
+        for change in changes {
+            guard let from = change.movedFrom else { continue }
+            if let other = moved.updateValue(change.address, forKey: from) {
                 errors.append(
-                    "\(changes[index].address) and \(other) both match the resource sinchform.lock records as \(from); "
-                        + "keep one")
+                    "\(change.address) and \(other) both match the resource sinchform.lock records as \(from); keep one"
+                )
             }
         }
         // The entries that left the manifests, sorted (not all 10,000 of an unchanged plan).
@@ -176,9 +173,7 @@ public struct Planner: Sendable {
         for parentKind in Set(ResourceDefinition.all.compactMap(\.parent?.kind)) {
             let definition = parentKind.definition
             var keys = Set(live.all(parentKind).compactMap(\.naturalKey))
-            let resources = manifests.resources
-            for index in resources.indices where resources[index].kind == parentKind {
-                let resource = resources[index]
+            for resource in manifests.resources where resource.kind == parentKind {
                 if let key = definition.naturalKey(of: resource.spec, name: resource.name, language: resource.language)
                 {
                     keys.insert(key)
@@ -187,9 +182,7 @@ public struct Planner: Sendable {
             parentKeys[parentKind] = keys
         }
         let childKinds = Set(ResourceDefinition.all.filter { $0.parent != nil }.map(\.kind))
-        let resources = manifests.resources
-        for index in resources.indices where childKinds.contains(resources[index].kind) {
-            let desired = resources[index]
+        for desired in manifests.resources where childKinds.contains(desired.kind) {
             let definition = desired.definition
             guard let parent = definition.parent, let key = definition.parentKey(of: desired.spec) else { continue }
             if parentKeys[parent.kind]?.contains(key) != true {
@@ -200,8 +193,8 @@ public struct Planner: Sendable {
         }
         for definition in ResourceDefinition.all {
             guard let limit = definition.limit else { continue }
-            let creates = changes.indices.count { changes[$0].kind == definition.kind && changes[$0].action == .create }
-            let deletes = changes.indices.count { changes[$0].kind == definition.kind && changes[$0].action == .delete }
+            let creates = changes.count { $0.kind == definition.kind && $0.action == .create }
+            let deletes = changes.count { $0.kind == definition.kind && $0.action == .delete }
             let liveCount = live.all(definition.kind).count
             if liveCount + creates - deletes > limit {
                 errors.append(
@@ -211,8 +204,7 @@ public struct Planner: Sendable {
             }
         }
         if !deleted.isEmpty {
-            for index in changes.indices where changes[index].action == .create || changes[index].action == .replace {
-                let change = changes[index]
+            for change in changes where change.action == .create || change.action == .replace {
                 let adapter = KindAdapters.adapter(for: change.kind)
                 guard let block = adapter.reuseBlock, let desired = manifests.resource(at: change.address),
                     let identity = adapter.identity(of: desired), let when = deleted[identity]
@@ -590,8 +582,7 @@ public struct Planner: Sendable {
         // The address of each parent's change, by kind and natural key (a sender's plusFriendId).
         var parents: [ResourceKind: [String: Address]] = [:]
         let parentKinds = Set(ResourceDefinition.all.compactMap(\.parent?.kind))
-        for index in changes.indices where parentKinds.contains(changes[index].kind) {
-            let change = changes[index]
+        for change in changes where parentKinds.contains(change.kind) {
             let definition = change.kind.definition
             let key = change.remoteId.map { parentKey(of: $0) } ?? nil
             if let key = key ?? change.after.flatMap({ definition.naturalKey(of: $0, name: "", language: nil) }) {
@@ -611,8 +602,7 @@ public struct Planner: Sendable {
         }
         // A delete that frees a natural key (a webhook's target) completes before a create that needs it.
         var freed: [String: [Address]] = [:]
-        for index in changes.indices where changes[index].action == .delete {
-            let change = changes[index]
+        for change in changes where change.action == .delete {
             if let key = naturalKey(of: change, change.before) {
                 freed[change.kind.rawValue + "\u{0}" + key, default: []].append(change.address)
             }
