@@ -1,6 +1,7 @@
 import Foundation
 import JSONSyntax
 import SinchformManifest
+import SinchformTestSupport
 import Testing
 
 @testable import SinchformEngine
@@ -140,11 +141,12 @@ import Testing
                 after: after, fields: [], forcesReplacement: [], consequences: [], review: nil, remoteId: nil,
                 dependsOn: [], liveDigest: nil, desiredDigest: nil)
         }
-        let ordered = Planner().order([
+        var ordered = [
             change("webhook.new", .create, after: ["target": "https://a.example.com/h"]),
             change("webhook.other", .create, after: ["target": "https://b.example.com/h"]),
             change("webhook.old", .delete, before: ["target": "https://a.example.com/h"]),
-        ])
+        ]
+        Planner().order(&ordered)
         #expect(ordered.first { $0.address == "webhook.new" }?.dependsOn == ["webhook.old"])
         #expect(ordered.first { $0.address == "webhook.other" }?.dependsOn == [])
     }
@@ -158,13 +160,14 @@ import Testing
                 after: nil, fields: [], forcesReplacement: [], consequences: [], review: nil, remoteId: nil,
                 dependsOn: [], liveDigest: nil, desiredDigest: nil)
         }
-        let ordered = Planner().order([
+        var ordered = [
             change("webhook.b", .delete), change("kakaotalkTemplate.t2", .create), change("webhook.z", .update),
             change("kakaotalkSender.s", .delete), change("kakaotalkTemplate.t1", .create),
             change("kakaotalkTemplate.old", .forget), change("webhook.a", .delete),
             change("kakaotalkSender.n", .create),
             change("webhook.y", .noop),
-        ])
+        ]
+        Planner().order(&ordered)
         #expect(
             ordered.map(\.address.description) == [
                 "webhook.y", "webhook.z", "kakaotalkSender.n", "kakaotalkTemplate.t1", "kakaotalkTemplate.t2",
@@ -311,6 +314,21 @@ import Testing
                 #expect(
                     normalizer.matches(live, desired) == (normalizer.restrict(live, to: desired) == desired),
                     "\(live) against \(desired)")
+            }
+        }
+    }
+
+    /// `order` puts changes in place by swapping along the permutation's cycles: every element lands where the
+    /// permutation says, for permutations of every shape (fixed points, one long cycle, many short ones).
+    @Test func permutingInPlaceMatchesMapping() {
+        var random = SplitMix64(state: 20)
+        for count in [0, 1, 2, 3, 7, 64, 500] {
+            for _ in 0..<20 {
+                let order = Array(0..<count).shuffled(using: &random)
+                let values = (0..<count).map { "value \($0)" }
+                var permuted = values
+                permuted.permute(to: order)
+                #expect(permuted == order.map { values[$0] }, "\(order)")
             }
         }
     }
