@@ -14,6 +14,11 @@ struct SchemaValidator {
     /// The variables whose values were put in, so that no later message can show those values.
     private(set) var usedVariables: Set<String> = []
     private let patterns = PatternCache()
+    /// Where the value being checked is: the path `check` was given, then the keys and positions below it. Made into
+    /// text only for a message (`path`), since nearly every value passes: building the text for every field and item
+    /// was most of the validator's string work.
+    private var root = ""
+    private var steps: [ValuePath.Step] = []
 
     init(environment: [String: String], source: SourceText = SourceText([])) {
         self.environment = environment
@@ -25,92 +30,124 @@ struct SchemaValidator {
             Diagnostic(.error, at: location, path.isEmpty ? message : "\(path): \(message)", address: address))
     }
 
-    /// The typed value of `node`, or nil when it does not fit `type` (the reasons are in `diagnostics`). A number
-    /// outside its range is reported and dropped, so no later check converts it.
+    /// The typed value of `node`, or nil when it does not fit `type` (the reasons are in `diagnostics`, each naming
+    /// the value below `path`). A number outside its range is reported and dropped, so no later check converts it.
     mutating func check(_ node: YAMLNode, _ type: SchemaType, path: String) -> ManifestValue? {
+        root = path
+        steps.removeAll(keepingCapacity: true)
+        return checked(node, type)
+    }
+
+    /// The path of the value being checked, as messages name it (`whatsappTemplate.a.details.components[1].text`).
+    private var path: String {
+        var text = root
+        for step in steps {
+            switch step {
+            case let .key(key): text += "." + key
+            case let .index(index): text += "[\(index)]"
+            }
+        }
+        return text
+    }
+
+    /// A problem with the value being checked.
+    private mutating func error(_ location: SourceLocation, _ message: String) {
+        error(location, path, message)
+    }
+
+    /// `node` checked as the member or item `step` of the value being checked.
+    private mutating func checked(_ node: YAMLNode, _ type: SchemaType, at step: ValuePath.Step) -> ManifestValue? {
+        steps.append(step)
+        defer { steps.removeLast() }
+        return checked(node, type)
+    }
+
+    private mutating func checked(_ node: YAMLNode, _ type: SchemaType) -> ManifestValue? {
         switch type {
         case let .string(rules):
-            guard let scalar = scalar(node, expected: "a string", path: path) else { return nil }
-            checkString(scalar.text, rules, at: node.location, path: path, variables: scalar.variables)
+            guard let scalar = scalar(node, expected: "a string") else { return nil }
+            checkString(scalar.text, rules, at: node.location, variables: scalar.variables)
             return scalar.value(.string(scalar.text), at: node.location)
         case let .number(rules):
-            guard let scalar = scalar(node, expected: "a number", path: path) else { return nil }
+            guard let scalar = scalar(node, expected: "a number") else { return nil }
             guard scalar.plain, let value = Double(scalar.text), value.isFinite else {
-                error(node.location, path, "expected a number, found \(scalar.described)")
+                error(node.location, "expected a number, found \(scalar.described)")
                 return nil
             }
             var fits = true
             if rules.integer, value.rounded() != value {
-                error(node.location, path, "expected a whole number, found \(scalar.shown)")
+                error(node.location, "expected a whole number, found \(scalar.shown)")
                 fits = false
             }
             if let minimum = rules.minimum, value < minimum {
-                error(node.location, path, "must be at least \(format(minimum)) (found \(scalar.shown))")
+                error(node.location, "must be at least \(format(minimum)) (found \(scalar.shown))")
                 fits = false
             }
             if let maximum = rules.maximum, value > maximum {
-                error(node.location, path, "must be at most \(format(maximum)) (found \(scalar.shown))")
+                error(node.location, "must be at most \(format(maximum)) (found \(scalar.shown))")
                 fits = false
             }
             return fits ? scalar.value(.number(value), at: node.location) : nil
         case .boolean:
-            guard let scalar = scalar(node, expected: "true or false", path: path) else { return nil }
+            guard let scalar = scalar(node, expected: "true or false") else { return nil }
             guard scalar.plain, let value = YAMLNode.boolValue(scalar.text) else {
-                error(node.location, path, "expected true or false, found \(scalar.described)")
+                error(node.location, "expected true or false, found \(scalar.described)")
                 return nil
             }
             return scalar.value(.bool(value), at: node.location)
         case let .enumeration(allowed):
-            guard let scalar = scalar(node, expected: "one of the allowed values", path: path) else { return nil }
+            guard let scalar = scalar(node, expected: "one of the allowed values") else { return nil }
             guard allowed.contains(scalar.text) else {
                 if scalar.variables.isEmpty {
-                    error(node.location, path, Suggestion.notAllowed(scalar.text, allowed))
+                    error(node.location, Suggestion.notAllowed(scalar.text, allowed))
                 } else {
                     error(
-                        node.location, path,
+                        node.location,
                         "\(scalar.shown) is not an allowed value (allowed: \(allowed.joined(separator: ", ")))")
                 }
                 return nil
             }
             return scalar.value(.string(scalar.text), at: node.location)
         case let .array(items, rules):
-            return checkArray(node, items, rules, path: path)
+            return checkArray(node, items, rules)
         case let .object(object):
-            return checkObject(node, object, path: path)
+            return checkObject(node, object)
         case let .map(keys, values):
             guard case let .mapping(pairs) = node.kind else {
-                error(node.location, path, "expected a mapping, found \(node.kindDescription)")
+                error(node.location, "expected a mapping, found \(node.kindDescription)")
                 return nil
             }
             var result: [String: ManifestValue] = [:]
             for (key, value) in pairs {
                 guard let name = key.scalarText else {
-                    error(key.location, path, "a key must be a plain value, found \(key.kindDescription)")
+                    error(key.location, "a key must be a plain value, found \(key.kindDescription)")
                     continue
                 }
-                let keyPath = path + "." + name
-                checkString(name, keys, at: key.location, path: keyPath)
-                if let checked = check(value, values, path: keyPath) { result[name] = checked }
+                steps.append(.key(name))
+                checkString(name, keys, at: key.location)
+                steps.removeLast()
+                if let checked = checked(value, values, at: .key(name)) { result[name] = checked }
             }
             return ManifestValue(.object(result), at: node.location)
         case let .oneOf(discriminator, variants):
             guard case let .mapping(pairs) = node.kind else {
-                error(node.location, path, "expected a mapping, found \(node.kindDescription)")
+                error(node.location, "expected a mapping, found \(node.kindDescription)")
                 return nil
             }
-            guard let tagNode = pairs.first(where: { $0.key.scalarText == discriminator })?.value,
-                let tag = tagNode.scalarText
+            guard let tagIndex = pairs.firstIndex(where: { $0.key.scalarText == discriminator }),
+                case let tagNode = pairs[tagIndex].value, let tag = tagNode.scalarText
             else {
-                error(node.location, path, "missing required field '\(discriminator)'")
+                error(node.location, "missing required field '\(discriminator)'")
                 return nil
             }
-            guard let variant = variants.first(where: { $0.value == tag }) else {
-                error(tagNode.location, path + "." + discriminator, Suggestion.notAllowed(tag, variants.map(\.value)))
+            guard let variant = variants.firstIndex(where: { $0.value == tag }).map({ variants[$0] }) else {
+                steps.append(.key(discriminator))
+                error(tagNode.location, Suggestion.notAllowed(tag, variants.map(\.value)))
+                steps.removeLast()
                 return nil
             }
             let tagField = Field(discriminator, .enumeration([tag]), required: true, "")
-            return checkObject(
-                node, ObjectSchema(variant.schema.description, [tagField] + variant.schema.fields), path: path)
+            return checkObject(node, ObjectSchema(variant.schema.description, [tagField] + variant.schema.fields))
         case .any:
             return untyped(node)
         }
@@ -118,33 +155,29 @@ struct SchemaValidator {
 
     // MARK: Pieces
 
-    private mutating func checkArray(
-        _ node: YAMLNode, _ items: SchemaType, _ rules: ArrayRules, path: String
-    )
-        -> ManifestValue?
-    {
+    private mutating func checkArray(_ node: YAMLNode, _ items: SchemaType, _ rules: ArrayRules) -> ManifestValue? {
         guard case let .sequence(elements) = node.kind else {
-            error(node.location, path, "expected a list, found \(node.kindDescription)")
+            error(node.location, "expected a list, found \(node.kindDescription)")
             return nil
         }
         if let minItems = rules.minItems, elements.count < minItems {
             error(
-                node.location, path,
+                node.location,
                 "needs at least \(minItems) item\(minItems == 1 ? "" : "s") (found \(elements.count))")
         }
         if let maxItems = rules.maxItems, elements.count > maxItems {
-            error(node.location, path, "may have at most \(maxItems) items (found \(elements.count))")
+            error(node.location, "may have at most \(maxItems) items (found \(elements.count))")
         }
         var values: [ManifestValue] = []
         values.reserveCapacity(elements.count)
         for (index, element) in elements.enumerated() {
-            if let value = check(element, items, path: "\(path)[\(index)]") { values.append(value) }
+            if let value = checked(element, items, at: .index(index)) { values.append(value) }
         }
         if rules.uniqueItems {
             var seen: [ManifestValue.Kind: SourceLocation] = [:]
             for value in values {
                 if let first = seen[value.kind] {
-                    error(value.location, path, "duplicate item (first at line \(first.line), column \(first.column))")
+                    error(value.location, "duplicate item (first at line \(first.line), column \(first.column))")
                 } else {
                     seen[value.kind] = value.location
                 }
@@ -156,7 +189,7 @@ struct SchemaValidator {
                 guard let key = value[field]?.string else { continue }
                 if let first = seen[key] {
                     error(
-                        value.location, path,
+                        value.location,
                         "more than one item with \(field) \(key) (first at line \(first.line), column \(first.column))")
                 } else {
                     seen[key] = value.location
@@ -166,15 +199,15 @@ struct SchemaValidator {
         return ManifestValue(.array(values), at: node.location)
     }
 
-    private mutating func checkObject(_ node: YAMLNode, _ object: ObjectSchema, path: String) -> ManifestValue? {
+    private mutating func checkObject(_ node: YAMLNode, _ object: ObjectSchema) -> ManifestValue? {
         guard case let .mapping(pairs) = node.kind else {
-            error(node.location, path, "expected a mapping, found \(node.kindDescription)")
+            error(node.location, "expected a mapping, found \(node.kindDescription)")
             return nil
         }
         var result = [String: ManifestValue](minimumCapacity: pairs.count)
         for (key, value) in pairs {
             guard let name = key.scalarText else {
-                error(key.location, path, "a key must be a plain value, found \(key.kindDescription)")
+                error(key.location, "a key must be a plain value, found \(key.kindDescription)")
                 continue
             }
             guard let field = object.field(name) else {
@@ -185,16 +218,20 @@ struct SchemaValidator {
                 } else if !names.isEmpty {
                     message += "; known fields: \(names.joined(separator: ", "))"
                 }
-                error(key.location, path, message)
+                error(key.location, message)
                 continue
             }
             // An explicit null for an optional field is the same as leaving it out.
             if value.isNull, !field.required { continue }
-            if let checked = check(value, field.type, path: path + "." + name) { result[name] = checked }
+            if let checked = checked(value, field.type, at: .key(name)) { result[name] = checked }
         }
-        // Required fields are few: a scan of the keys is cheaper than a set of every name.
-        for field in object.fields where field.required && !pairs.contains(where: { $0.key.scalarText == field.name }) {
-            error(node.location, path, "missing required field '\(field.name)'")
+        // Required fields are few: a scan of the keys is cheaper than a set of every name. Both are read in place.
+        let fields = object.fields
+        for index in fields.indices where fields[index].required {
+            let name = fields[index].name
+            if !pairs.indices.contains(where: { pairs[$0].key.scalarText == name }) {
+                error(node.location, "missing required field '\(name)'")
+            }
         }
         return ManifestValue(.object(result), at: node.location)
     }
@@ -202,7 +239,7 @@ struct SchemaValidator {
     /// Messages name the value as `Scalar.shown` does: the text quoted, or the variables it came from (never their
     /// values); made only for a message, since nearly every string passes.
     private mutating func checkString(
-        _ text: String, _ rules: StringRules, at location: SourceLocation, path: String, variables: [String] = []
+        _ text: String, _ rules: StringRules, at location: SourceLocation, variables: [String] = []
     ) {
         var shown: String { Scalar(text: text, plain: false, variables: variables, sensitive: false).shown }
         // A character is one to four UTF-8 bytes: characters are counted only when the byte count cannot settle a
@@ -210,14 +247,14 @@ struct SchemaValidator {
         let bytes = text.utf8.count
         if let minLength = rules.minLength, bytes < 4 * minLength, case let length = text.count, length < minLength {
             error(
-                location, path,
+                location,
                 "must be at least \(minLength) character\(minLength == 1 ? "" : "s") long (found \(length))")
         }
         if let maxLength = rules.maxLength, bytes > maxLength, case let length = text.count, length > maxLength {
-            error(location, path, "must be at most \(maxLength) characters long (found \(length))")
+            error(location, "must be at most \(maxLength) characters long (found \(length))")
         }
         if let pattern = rules.pattern, !patterns.matches(pattern, text) {
-            error(location, path, "\(shown) must be \(rules.patternHint ?? "a match for \(pattern)")")
+            error(location, "\(shown) must be \(rules.patternHint ?? "a match for \(pattern)")")
         }
         switch rules.format {
         case .url?:
@@ -226,18 +263,18 @@ struct SchemaValidator {
             guard let components = URLComponents(string: probe), let scheme = components.scheme?.lowercased(),
                 scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty
             else {
-                error(location, path, "\(shown) is not a URL (expected https://host/...)")
+                error(location, "\(shown) is not a URL (expected https://host/...)")
                 return
             }
         case .uri?:
             // RFC 3986 §3.1: a scheme is a letter followed by letters, digits, +, - or .; an app link such as
             // daumapps://open has no host a web URL would need.
             if !patterns.matches(#"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+$"#, text) {
-                error(location, path, "\(shown) is not an absolute URI (expected scheme:..., e.g. myapp://open)")
+                error(location, "\(shown) is not an absolute URI (expected scheme:..., e.g. myapp://open)")
             }
         case .email?:
             if !patterns.matches(#"^[^@\s]+@[^@\s]+\.[^@\s]+$"#, text) {
-                error(location, path, "\(shown) is not an e-mail address")
+                error(location, "\(shown) is not an e-mail address")
             }
         case nil:
             break
@@ -276,16 +313,17 @@ struct SchemaValidator {
     }
 
     /// The text of a scalar after `${env.NAME}` interpolation, or nil (with a diagnostic) for other nodes.
-    private mutating func scalar(_ node: YAMLNode, expected: String, path: String) -> Scalar? {
+    private mutating func scalar(_ node: YAMLNode, expected: String) -> Scalar? {
         guard case let .scalar(text, plain) = node.kind, !node.isNull else {
-            error(node.location, path, "expected \(expected), found \(node.kindDescription)")
+            error(node.location, "expected \(expected), found \(node.kindDescription)")
             return nil
         }
-        return interpolate(text, plain: plain, at: node.location, path: path)
+        return interpolate(text, plain: plain, at: node.location)
     }
 
+    /// `named`: whether its messages name the value's path (an untyped value's never have).
     private mutating func interpolate(
-        _ text: String, plain: Bool, at location: SourceLocation, path: String
+        _ text: String, plain: Bool, at location: SourceLocation, named: Bool = true
     )
         -> Scalar?
     {
@@ -295,7 +333,9 @@ struct SchemaValidator {
         }
         let expansion = Interpolation.expand(text, environment: environment)
         for problem in expansion.problems {
-            error(source.location(ofOccurrence: problem.occurrence, of: "${", from: location), path, problem.message)
+            error(
+                source.location(ofOccurrence: problem.occurrence, of: "${", from: location), named ? path : "",
+                problem.message)
         }
         guard expansion.problems.isEmpty else { return nil }
         if expansion.sensitive { sensitiveValues += 1 }
@@ -308,7 +348,7 @@ struct SchemaValidator {
     private mutating func untyped(_ node: YAMLNode) -> ManifestValue? {
         switch node.kind {
         case let .scalar(text, plain):
-            guard let scalar = interpolate(text, plain: plain, at: node.location, path: "") else { return nil }
+            guard let scalar = interpolate(text, plain: plain, at: node.location, named: false) else { return nil }
             if plain && scalar.variables.isEmpty {
                 if node.isNull { return ManifestValue(.null, at: node.location) }
                 if let bool = YAMLNode.boolValue(scalar.text) { return ManifestValue(.bool(bool), at: node.location) }
