@@ -17,8 +17,9 @@ enum CrossChecks {
     ) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         // In source order, so that "first" means first written; resources arrive file by file, so the sort has
-        // little to do.
-        let ordered = resources.indices.sorted { resources[$0].location < resources[$1].location }.map { resources[$0] }
+        // little to do. Positions, not copies of the resources: this runs over every resource after the files are
+        // read, and a copy retains each of a resource's members.
+        let ordered = resources.indices.sorted { resources[$0].location < resources[$1].location }
 
         if let (first, firstLocation) = projects.min(by: { $0.1 < $1.1 }) {
             for (other, location) in projects where other != first {
@@ -27,24 +28,27 @@ enum CrossChecks {
             }
         }
 
-        unique(ordered, key: { $0.address.description }, diagnostics: &diagnostics) { resource, first in
+        unique(ordered, of: resources, key: { $0.address.description }, diagnostics: &diagnostics) { resource, first in
             "duplicate address \(resource.address): also defined at \(first.location)"
         }
 
-        let byKind = Dictionary(grouping: ordered, by: \.kind)
+        var byKind: [ResourceKind: [Int]] = [:]
+        for position in ordered { byKind[resources[position].kind, default: []].append(position) }
         for definition in ResourceDefinition.all {
             let declared = byKind[definition.kind] ?? []
             if let limit = definition.limit, declared.count > limit {
+                let over = resources[declared[limit]]
                 diagnostics.append(
                     .error(
-                        at: declared[limit].location,
-                        "\(declared[limit].address): \(declared.count) \(definition.kind.manifestKey) declared; a project may have at most \(limit)"
+                        at: over.location,
+                        "\(over.address): \(declared.count) \(definition.kind.manifestKey) declared; a project may have at most \(limit)"
                     ))
             }
             let naturalKey = definition.naturalKey
             if let duplicate = naturalKey.duplicate, let field = naturalKey.reportedField {
                 unique(
-                    declared, key: { definition.naturalKey(of: $0.spec, name: $0.name, language: $0.language) },
+                    declared, of: resources,
+                    key: { definition.naturalKey(of: $0.spec, name: $0.name, language: $0.language) },
                     diagnostics: &diagnostics
                 ) { resource, first in
                     "\(resource.address).\(field): " + duplicate(first.address.description, first.location.description)
@@ -57,7 +61,8 @@ enum CrossChecks {
             let definition = reference.parent.kind.definition
             parentKeys[reference.parent.kind] = Set(
                 (byKind[reference.parent.kind] ?? []).compactMap {
-                    definition.naturalKey(of: $0.spec, name: $0.name, language: $0.language)
+                    definition.naturalKey(
+                        of: resources[$0].spec, name: resources[$0].name, language: resources[$0].language)
                 })
         }
         for reference in parentReferences where parentKeys[reference.parent.kind]?.contains(reference.key) != true {
@@ -71,18 +76,18 @@ enum CrossChecks {
         return diagnostics
     }
 
-    /// Reports every resource whose key repeats an earlier one's.
+    /// Reports every resource (of those at `positions`, in that order) whose key repeats an earlier one's.
     private static func unique(
-        _ resources: [DesiredResource], key: (DesiredResource) -> String?, diagnostics: inout [Diagnostic],
-        message: (DesiredResource, DesiredResource) -> String
+        _ positions: [Int], of resources: [DesiredResource], key: (DesiredResource) -> String?,
+        diagnostics: inout [Diagnostic], message: (DesiredResource, DesiredResource) -> String
     ) {
-        // Positions, not copies of the resources: this runs over every resource after the files are read.
         var seen: [String: Int] = [:]
-        seen.reserveCapacity(resources.count)
-        for (position, resource) in resources.enumerated() {
-            guard let value = key(resource) else { continue }
+        seen.reserveCapacity(positions.count)
+        for position in positions {
+            guard let value = key(resources[position]) else { continue }
             if let first = seen[value] {
-                diagnostics.append(.error(at: resource.location, message(resource, resources[first])))
+                diagnostics.append(
+                    .error(at: resources[position].location, message(resources[position], resources[first])))
             } else {
                 seen[value] = position
             }

@@ -45,7 +45,9 @@ public struct ManifestSet: Sendable {
         self.project = project
         self.resources = resources
         self.files = files
-        positions = Dictionary(resources.enumerated().map { ($1.address, $0) }, uniquingKeysWith: { first, _ in first })
+        // By index: `enumerated()` would copy each resource to read its address.
+        positions = Dictionary(
+            resources.indices.map { (resources[$0].address, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     public func resource(at address: Address) -> DesiredResource? {
