@@ -3,7 +3,10 @@ import JSONSyntax
 /// Everything sinchform knows about one resource kind that does not need the API: its manifest shape, how its
 /// resources are told apart, what it depends on, whether it goes through review, and how `import` writes it.
 /// The engine's adapter for the kind adds the API calls; nothing else holds per-kind rules.
-public struct ResourceDefinition: Sendable {
+///
+/// A class, immutable: each resource of a plan asks for its kind's definition several times, and a copy of a struct
+/// this size retained and released each of its two dozen members every time.
+public final class ResourceDefinition: Sendable {
     public let kind: ResourceKind
     public let description: String
     /// Rules for the resource's name (the map key under the kind's manifest key).
