@@ -61,12 +61,14 @@ public struct Planner: Sendable {
         var desiredAddresses = Set<Address>(minimumCapacity: manifests.resources.count)
         // Natural keys only matter for adoption: a desired resource with neither a lock entry nor an identity.
         var adopting = Set<ResourceKind>()
-        for resource in manifests.resources {
-            desiredAddresses.insert(resource.address)
-            if entries[resource.address] == nil, !adopting.contains(resource.kind),
-                KindAdapters.adapter(for: resource.kind).identity(of: resource) == nil
+        // Resources and entries are read in place, here and below: a copy of either retains each of its members.
+        let resources = manifests.resources
+        for index in resources.indices {
+            desiredAddresses.insert(resources[index].address)
+            if entries.index(forKey: resources[index].address) == nil, !adopting.contains(resources[index].kind),
+                KindAdapters.adapter(for: resources[index].kind).identity(of: resources[index]) == nil
             {
-                adopting.insert(resource.kind)
+                adopting.insert(resources[index].kind)
             }
         }
         // Entries whose address left the manifests: their resource may have moved to a new address.
@@ -74,8 +76,7 @@ public struct Planner: Sendable {
             live, owned: entries.values, movable: Set(entries.keys.filter { !desiredAddresses.contains($0) }),
             naturalKeysFor: adopting)
 
-        var (changes, errors) = await self.changes(
-            for: manifests.resources, entries: entries, lock: lock, index: index)
+        var (changes, errors) = await self.changes(for: resources, entries: entries, lock: lock, index: index)
 
         var moved: [Address: Address] = [:]
         for index in changes.indices {
@@ -118,8 +119,9 @@ public struct Planner: Sendable {
                     (
                         chunk,
                         resources[range].map { desired in
-                            let (live, movedFrom) = match(desired, entry: entries[desired.address], index: index)
-                            let entry = entries[movedFrom ?? desired.address]
+                            let recorded = entries[desired.address]
+                            let (live, movedFrom) = match(desired, entry: recorded, index: index)
+                            let entry = movedFrom.map { entries[$0] } ?? recorded
                             return Result { () throws(PlanningError) in
                                 var change = try change(for: desired, live: live, entry: entry, lock: lock)
                                 if let movedFrom { change.moved(from: movedFrom) }
@@ -171,11 +173,13 @@ public struct Planner: Sendable {
         // The keys of the parents planned or live, per parent kind, once (not per child: 2,500 KakaoTalk templates
         // would scan 10,000 resources each).
         var parentKeys: [ResourceKind: Set<String>] = [:]
+        let resources = manifests.resources
         for parentKind in Set(ResourceDefinition.all.compactMap(\.parent?.kind)) {
             let definition = parentKind.definition
             var keys = Set(live.all(parentKind).compactMap(\.naturalKey))
-            for resource in manifests.resources where resource.kind == parentKind {
-                if let key = definition.naturalKey(of: resource.spec, name: resource.name, language: resource.language)
+            for index in resources.indices where resources[index].kind == parentKind {
+                if let key = definition.naturalKey(
+                    of: resources[index].spec, name: resources[index].name, language: resources[index].language)
                 {
                     keys.insert(key)
                 }
@@ -183,12 +187,14 @@ public struct Planner: Sendable {
             parentKeys[parentKind] = keys
         }
         let childKinds = Set(ResourceDefinition.all.filter { $0.parent != nil }.map(\.kind))
-        for desired in manifests.resources where childKinds.contains(desired.kind) {
-            let definition = desired.definition
-            guard let parent = definition.parent, let key = definition.parentKey(of: desired.spec) else { continue }
+        for index in resources.indices where childKinds.contains(resources[index].kind) {
+            let definition = resources[index].definition
+            guard let parent = definition.parent, let key = definition.parentKey(of: resources[index].spec) else {
+                continue
+            }
             if parentKeys[parent.kind]?.contains(key) != true {
                 errors.append(
-                    "\(desired.address): \(parent.field) '\(key)' names no \(parent.kind.rawValue) in the manifests or in "
+                    "\(resources[index].address): \(parent.field) '\(key)' names no \(parent.kind.rawValue) in the manifests or in "
                         + "the project; add the \(parent.kind.rawValue) or correct \(parent.field)")
             }
         }
@@ -271,11 +277,13 @@ public struct Planner: Sendable {
         }
 
         init(
-            _ live: LiveState, owned entries: some Sequence<LockFile.Entry> = [], movable: Set<Address> = [],
+            _ live: LiveState, owned entries: some Collection<LockFile.Entry> = [], movable: Set<Address> = [],
             naturalKeysFor adopting: Set<ResourceKind> = []
         ) {
             owners.reserveCapacity(entries.underestimatedCount)
-            for entry in entries { owners[Owned(kind: entry.kind, identity: entry.remoteId)] = entry.address }
+            for index in entries.indices {
+                owners[Owned(kind: entries[index].kind, identity: entries[index].remoteId)] = entries[index].address
+            }
             self.movable = movable
             for (kind, resources) in live.resources {
                 // Natural keys that do not depend on the manifest name (not for kinds identified by name, which

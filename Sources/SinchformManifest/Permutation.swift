@@ -5,13 +5,16 @@ extension Array {
     public mutating func permute(to order: [Int]) {
         precondition(order.count == count, "a permutation of every index")
         var placed = [Bool](repeating: false, count: count)
-        for start in indices where !placed[start] {
-            var position = start
-            placed[position] = true
-            while order[position] != start {
-                swapAt(position, order[position])
-                position = order[position]
+        // The buffer's swapAt moves the two values; the array's copies one of them and releases it again.
+        withUnsafeMutableBufferPointer { elements in
+            for start in elements.indices where !placed[start] {
+                var position = start
                 placed[position] = true
+                while order[position] != start {
+                    elements.swapAt(position, order[position])
+                    position = order[position]
+                    placed[position] = true
+                }
             }
         }
     }
