@@ -374,22 +374,38 @@ struct SchemaValidator {
     }
 }
 
-/// Compiled regular expressions of one validator (one file): no lock, so files validated in parallel never wait
-/// on each other for every string they check.
+/// Compiled regular expressions of one validator (one file), with their answers: no lock, so files validated in
+/// parallel never wait on each other for every string they check.
 final class PatternCache {
-    private var compiled: [String: NSRegularExpression?] = [:]
+    private final class Pattern {
+        let expression: NSRegularExpression?
+        /// Answers by text. Most texts checked against a pattern repeat (a language code under each of 3,000
+        /// templates), and an answer looked up costs a fraction of a match.
+        var answers: [String: Bool] = [:]
+
+        init(_ pattern: String) {
+            expression = try? NSRegularExpression(pattern: pattern)
+        }
+    }
+
+    /// Answers kept per pattern: texts that never repeat (names) stop being kept after this many.
+    private static let answersKept = 1024
+    private var patterns: [String: Pattern] = [:]
 
     func matches(_ pattern: String, _ text: String) -> Bool {
-        let expression: NSRegularExpression?
-        if let cached = compiled[pattern] {
-            expression = cached
+        let entry: Pattern
+        if let known = patterns[pattern] {
+            entry = known
         } else {
-            expression = try? NSRegularExpression(pattern: pattern)
-            compiled[pattern] = expression
+            entry = Pattern(pattern)
+            patterns[pattern] = entry
         }
-        guard let expression else { return false }
+        if let answer = entry.answers[text] { return answer }
+        guard let expression = entry.expression else { return false }
         let range = NSRange(text.startIndex..., in: text)
-        return expression.firstMatch(in: text, options: [.anchored], range: range) != nil
+        let answer = expression.firstMatch(in: text, options: [.anchored], range: range) != nil
+        if entry.answers.count < Self.answersKept { entry.answers[text] = answer }
+        return answer
     }
 }
 
