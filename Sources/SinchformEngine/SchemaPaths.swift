@@ -2,10 +2,10 @@ import ProvisioningAPI
 import SinchformManifest
 
 extension ResourceDefinition {
-    /// A resource spec's write-only values (``ObjectSchema/writeOnlyValues(in:prefix:)``); none, without a walk, for
-    /// a kind that has no write-only field.
+    /// A resource spec's write-only values with their fields, by dotted path, in schema order: each looked up at
+    /// its path (``writeOnlyFields``); none for a kind that has no write-only field.
     func writeOnlyValues(in spec: JSONValue) -> [(path: String, field: Field, value: JSONValue)] {
-        hasWriteOnlyFields ? resourceSpec.writeOnlyValues(in: spec) : []
+        writeOnlyFields.compactMap { path, dotted, field in spec.at(path).map { (dotted, field, $0) } }
     }
 
     /// A resource spec as it may be shown (``ObjectSchema/masked(_:)``): the spec itself, without a walk, for a kind
@@ -23,23 +23,6 @@ extension ObjectSchema {
         if path.count == 1 { return field }
         if case let .object(inner) = field.type { return inner.field(at: Array(path.dropFirst())) }
         return nil
-    }
-
-    /// Write-only leaves of `value` with their fields, by dotted path (objects only; write-only fields are
-    /// never inside arrays in the API facts).
-    func writeOnlyValues(in value: JSONValue, prefix: [String] = []) -> [(path: String, field: Field, value: JSONValue)]
-    {
-        var result: [(path: String, field: Field, value: JSONValue)] = []
-        for field in fields {
-            guard let member = value[field.name] else { continue }
-            let path = prefix + [field.name]
-            if field.traits.contains(.writeOnly) {
-                result.append((path.joined(separator: "."), field, member))
-            } else if case let .object(inner) = field.type {
-                result += inner.writeOnlyValues(in: member, prefix: path)
-            }
-        }
-        return result
     }
 
     /// `value` with write-only leaves shown as they may be shown: sensitive ones masked.

@@ -34,9 +34,12 @@ public final class ResourceDefinition: Sendable {
     /// One resource per project, with no name (the WhatsApp account): its manifest key holds the spec itself, and
     /// its address is the kind alone (`whatsappAccount`).
     public let isSingleton: Bool
-    /// Whether a field of the resource spec is write-only, and whether one is sensitive (a webhook's `secret`):
-    /// only then does a plan look for such values in each resource of the kind.
-    public let hasWriteOnlyFields: Bool
+    /// The resource spec's write-only fields (a webhook's `secret`), by their path of nested objects (never inside
+    /// arrays, in the API facts), in schema order; a write-only object's own fields are not listed. A plan looks up each resource's values at these paths
+    /// rather than walking the schema for every resource.
+    public let writeOnlyFields: [(path: [String], dotted: String, field: Field)]
+    /// Whether a field of the resource spec is sensitive (a webhook's `secret`): only then does a plan look for such
+    /// values in each resource of the kind.
     public let hasSensitiveFields: Bool
 
     public init(
@@ -60,7 +63,7 @@ public final class ResourceDefinition: Sendable {
         self.checks = checks
         self.importing = importing
         self.isSingleton = isSingleton
-        hasWriteOnlyFields = !resourceSpec.paths(with: .writeOnly).isEmpty
+        writeOnlyFields = resourceSpec.writeOnlyFields().map { ($0.path, $0.path.joined(separator: "."), $0.field) }
         hasSensitiveFields = !resourceSpec.paths(with: .sensitive).isEmpty
     }
 
@@ -164,6 +167,17 @@ extension ObjectSchema {
                 found += inner.paths(with: trait).map { [field.name] + $0 }
             }
             return found
+        }
+    }
+
+    /// The write-only fields below this object with their paths, in field order (objects are stepped into, except a
+    /// write-only one).
+    func writeOnlyFields(below prefix: [String] = []) -> [(path: [String], field: Field)] {
+        fields.flatMap { field -> [(path: [String], field: Field)] in
+            let path = prefix + [field.name]
+            if field.traits.contains(.writeOnly) { return [(path, field)] }
+            if case let .object(inner) = field.type { return inner.writeOnlyFields(below: path) }
+            return []
         }
     }
 }
