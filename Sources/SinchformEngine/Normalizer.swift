@@ -43,12 +43,14 @@ struct Normalizer: Sendable {
             return rebuilt(members) { _, member in normalized(member, as: values) }.map { .changed(.object($0)) }
                 ?? .same
         case let .oneOf(discriminator, variants):
+            // The variant is read in place: `first(where:)` would copy each variant's schema it passes.
             guard case let .object(members) = value, let tag = members[discriminator]?.stringValue,
-                let variant = variants.first(where: { $0.value == tag })
+                let variant = variants.firstIndex(where: { $0.value == tag })
             else { return .same }
             // The discriminator stays, whether or not the variant's schema lists it.
-            return normalizedFields(members, variant.schema, keeping: discriminator).map { .changed(.object($0)) }
-                ?? .same
+            return normalizedFields(members, variants[variant].schema, keeping: discriminator).map {
+                .changed(.object($0))
+            } ?? .same
         }
     }
 
