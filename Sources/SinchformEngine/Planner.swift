@@ -194,8 +194,8 @@ public struct Planner: Sendable {
             }
             if parentKeys[parent.kind]?.contains(key) != true {
                 errors.append(
-                    "\(resources[index].address): \(parent.field) '\(key)' names no \(parent.kind.rawValue) in the manifests or in "
-                        + "the project; add the \(parent.kind.rawValue) or correct \(parent.field)")
+                    "\(resources[index].address): \(parent.field) '\(key)' names no \(parent.kind.rawValue) in the "
+                        + "manifests or in the project; add the \(parent.kind.rawValue) or correct \(parent.field)")
             }
         }
         var creates: [ResourceKind: Int] = [:]
@@ -601,8 +601,9 @@ public struct Planner: Sendable {
         // The address of each parent's change, by kind and natural key (a sender's plusFriendId).
         var parents: [ResourceKind: [String: Address]] = [:]
         let parentKinds = Set(ResourceDefinition.all.compactMap(\.parent?.kind))
-        // Changes are read in place, by index, here and below: a `Change` copied out of the array (for-in, `count(where:)`)
-        // is a retain and a release of each of its dozen members, for each of 10,000 changes in each pass.
+        // Changes are read in place, by index, here and below: a `Change` copied out of the array (for-in,
+        // `count(where:)`) is a retain and a release of each of its dozen members, for each of 10,000 changes in each
+        // pass.
         for index in changes.indices where parentKinds.contains(changes[index].kind) {
             let definition = changes[index].kind.definition
             let key = changes[index].remoteId.map { parentKey(of: $0) } ?? nil

@@ -35,8 +35,8 @@ public final class ResourceDefinition: Sendable {
     /// its address is the kind alone (`whatsappAccount`).
     public let isSingleton: Bool
     /// The resource spec's write-only fields (a webhook's `secret`), by their path of nested objects (never inside
-    /// arrays, in the API facts), in schema order; a write-only object's own fields are not listed. A plan looks up each resource's values at these paths
-    /// rather than walking the schema for every resource.
+    /// arrays, in the API facts), in schema order; a write-only object's own fields are not listed. A plan looks up
+    /// each resource's values at these paths rather than walking the schema for every resource.
     public let writeOnlyFields: [(path: [String], dotted: String, field: Field)]
     /// Whether a field of the resource spec is sensitive (a webhook's `secret`): only then does a plan look for such
     /// values in each resource of the kind.
