@@ -205,6 +205,7 @@ struct SchemaValidator {
             return nil
         }
         var result = [String: ManifestValue](minimumCapacity: pairs.count)
+        var requiredFound = 0
         for (key, value) in pairs {
             guard let name = key.scalarText else {
                 error(key.location, "a key must be a plain value, found \(key.kindDescription)")
@@ -221,16 +222,21 @@ struct SchemaValidator {
                 error(key.location, message)
                 continue
             }
+            if field.required { requiredFound += 1 }
             // An explicit null for an optional field is the same as leaving it out.
             if value.isNull, !field.required { continue }
             if let checked = checked(value, field.type, at: .key(name)) { result[name] = checked }
         }
-        // Required fields are few: a scan of the keys is cheaper than a set of every name. Both are read in place.
+        // Keys are unique (the YAML loader refuses a repeated one), so when as many required fields were found as
+        // there are, none is missing; only otherwise are the keys scanned for each (required fields are few).
         let fields = object.fields
-        for index in fields.indices where fields[index].required {
-            let name = fields[index].name
-            if !pairs.indices.contains(where: { pairs[$0].key.scalarText == name }) {
-                error(node.location, "missing required field '\(name)'")
+        let required = fields.indices.count { fields[$0].required }
+        if requiredFound < required {
+            for index in fields.indices where fields[index].required {
+                let name = fields[index].name
+                if !pairs.contains(where: { $0.key.scalarText == name }) {
+                    error(node.location, "missing required field '\(name)'")
+                }
             }
         }
         return ManifestValue(.object(result), at: node.location)
