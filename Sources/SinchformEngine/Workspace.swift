@@ -133,7 +133,7 @@ extension Workspace {
         client: ProvisioningClient, lock: LockFile?, loading: ManifestLoading? = nil, scope: PlanScope = PlanScope(),
         planner: Planner = Planner()
     ) async throws(EngineError) -> PlanAttempt {
-        let known = Self.refreshTargets(lock.map { Array($0.resources.values) } ?? [])
+        let known = Self.refreshTargets(lock?.resources.values ?? [:].values)
         let early = Task {
             try await refresh(client: client, kinds: known.kinds, parents: known.parents)
         }
@@ -179,8 +179,7 @@ extension Workspace {
     func plan(
         _ inputs: PlanInputs, client: ProvisioningClient, scope: PlanScope = PlanScope(), planner: Planner = Planner()
     ) async throws(EngineError) -> PlanContext {
-        let wanted = Self.refreshTargets(
-            inputs.manifests.resources, inputs.lock.map { Array($0.resources.values) } ?? [])
+        let wanted = Self.refreshTargets(inputs.manifests.resources, inputs.lock?.resources.values ?? [:].values)
         let deleted = startReadingDeletions(inputs)
         let live = try await refresh(client: client, kinds: wanted.kinds, parents: wanted.parents)
         return try await plan(inputs, live: live, deleted: await deleted.value, scope: scope, planner: planner)
@@ -230,16 +229,26 @@ extension Workspace {
     /// The kinds to list, and the parents (KakaoTalk senders) whose children (templates) to list: only what
     /// manifests or the lock file mention (nothing else can be planned, so nothing else is read).
     static func refreshTargets(
-        _ desired: [DesiredResource], _ recorded: [LockFile.Entry] = []
+        _ desired: [DesiredResource], _ recorded: [Address: LockFile.Entry].Values = [:].values
     ) -> (kinds: Set<ResourceKind>, parents: Set<String>) {
         var targets = refreshTargets(recorded)
-        targets.kinds.formUnion(desired.map(\.kind))
-        targets.parents.formUnion(desired.compactMap { $0.definition.parentKey(of: $0.spec) })
+        // Read in place: `map` and `compactMap` would copy each of 10,000 resources and entries.
+        for index in desired.indices {
+            targets.kinds.insert(desired[index].kind)
+            if let key = desired[index].definition.parentKey(of: desired[index].spec) { targets.parents.insert(key) }
+        }
         return targets
     }
 
-    static func refreshTargets(_ recorded: [LockFile.Entry]) -> (kinds: Set<ResourceKind>, parents: Set<String>) {
-        (Set(recorded.map(\.kind)), Set(recorded.compactMap(\.remoteId.parentKey)))
+    static func refreshTargets(
+        _ recorded: [Address: LockFile.Entry].Values
+    ) -> (kinds: Set<ResourceKind>, parents: Set<String>) {
+        var targets = (kinds: Set<ResourceKind>(), parents: Set<String>())
+        for index in recorded.indices {
+            targets.kinds.insert(recorded[index].kind)
+            if let key = recorded[index].remoteId.parentKey { targets.parents.insert(key) }
+        }
+        return targets
     }
 
     /// Lists `kinds`; children (KakaoTalk templates) only under `parents` (of `liveParents` when the parent list is

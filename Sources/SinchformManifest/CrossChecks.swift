@@ -28,7 +28,8 @@ enum CrossChecks {
             }
         }
 
-        unique(ordered, of: resources, key: { $0.address.description }, diagnostics: &diagnostics) { resource, first in
+        unique(ordered, of: resources, key: { resources[$0].address.description }, diagnostics: &diagnostics) {
+            resource, first in
             "duplicate address \(resource.address): also defined at \(first.location)"
         }
 
@@ -48,7 +49,10 @@ enum CrossChecks {
             if let duplicate = naturalKey.duplicate, let field = naturalKey.reportedField {
                 unique(
                     declared, of: resources,
-                    key: { definition.naturalKey(of: $0.spec, name: $0.name, language: $0.language) },
+                    key: {
+                        definition.naturalKey(
+                            of: resources[$0].spec, name: resources[$0].name, language: resources[$0].language)
+                    },
                     diagnostics: &diagnostics
                 ) { resource, first in
                     "\(resource.address).\(field): " + duplicate(first.address.description, first.location.description)
@@ -76,15 +80,16 @@ enum CrossChecks {
         return diagnostics
     }
 
-    /// Reports every resource (of those at `positions`, in that order) whose key repeats an earlier one's.
+    /// Reports every resource (of those at `positions`, in that order) whose key (of its position: a resource passed
+    /// to a closure would be copied) repeats an earlier one's.
     private static func unique(
-        _ positions: [Int], of resources: [DesiredResource], key: (DesiredResource) -> String?,
+        _ positions: [Int], of resources: [DesiredResource], key: (Int) -> String?,
         diagnostics: inout [Diagnostic], message: (DesiredResource, DesiredResource) -> String
     ) {
         var seen: [String: Int] = [:]
         seen.reserveCapacity(positions.count)
         for position in positions {
-            guard let value = key(resources[position]) else { continue }
+            guard let value = key(position) else { continue }
             if let first = seen[value] {
                 diagnostics.append(
                     .error(at: resources[position].location, message(resources[position], resources[first])))
