@@ -15,16 +15,8 @@ extension ResourceDefinition {
     }
 }
 
-/// Questions the planner asks of a kind's schema by field path.
+/// How the planner shows a kind's values.
 extension ObjectSchema {
-    /// The field at a dotted path of nested objects (`details.displayName`), or nil.
-    func field(at path: [String]) -> Field? {
-        guard let head = path.first, let field = field(head) else { return nil }
-        if path.count == 1 { return field }
-        if case let .object(inner) = field.type { return inner.field(at: Array(path.dropFirst())) }
-        return nil
-    }
-
     /// `value` with write-only leaves shown as they may be shown: sensitive ones masked.
     func masked(_ value: JSONValue) -> JSONValue {
         maskedIfSensitive(value) ?? value

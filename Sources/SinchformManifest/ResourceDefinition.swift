@@ -35,8 +35,8 @@ public final class ResourceDefinition: Sendable {
     /// its address is the kind alone (`whatsappAccount`).
     public let isSingleton: Bool
     /// The resource spec's write-only fields (a webhook's `secret`), by their path of nested objects (never inside
-    /// arrays, in the API facts), in schema order; a write-only object's own fields are not listed. A plan looks up
-    /// each resource's values at these paths rather than walking the schema for every resource.
+    /// arrays, in the API facts), in schema order. A plan looks up each resource's values at these paths rather than
+    /// walking the schema for every resource.
     public let writeOnlyFields: [(path: [String], dotted: String, field: Field)]
     /// Whether a field of the resource spec is sensitive (a webhook's `secret`): only then does a plan look for such
     /// values in each resource of the kind.
@@ -63,7 +63,9 @@ public final class ResourceDefinition: Sendable {
         self.checks = checks
         self.importing = importing
         self.isSingleton = isSingleton
-        writeOnlyFields = resourceSpec.writeOnlyFields().map { ($0.path, $0.path.joined(separator: "."), $0.field) }
+        writeOnlyFields = resourceSpec.paths(with: .writeOnly).compactMap { path in
+            resourceSpec.field(at: path).map { (path, path.joined(separator: "."), $0) }
+        }
         hasSensitiveFields = !resourceSpec.paths(with: .sensitive).isEmpty
     }
 
@@ -170,15 +172,12 @@ extension ObjectSchema {
         }
     }
 
-    /// The write-only fields below this object with their paths, in field order (objects are stepped into, except a
-    /// write-only one).
-    func writeOnlyFields(below prefix: [String] = []) -> [(path: [String], field: Field)] {
-        fields.flatMap { field -> [(path: [String], field: Field)] in
-            let path = prefix + [field.name]
-            if field.traits.contains(.writeOnly) { return [(path, field)] }
-            if case let .object(inner) = field.type { return inner.writeOnlyFields(below: path) }
-            return []
-        }
+    /// The field at a path of nested objects (`["details", "displayName"]`), or nil.
+    public func field(at path: [String]) -> Field? {
+        guard let head = path.first, let field = field(head) else { return nil }
+        if path.count == 1 { return field }
+        if case let .object(inner) = field.type { return inner.field(at: Array(path.dropFirst())) }
+        return nil
     }
 }
 
