@@ -43,7 +43,7 @@ struct Normalizer: Sendable {
             return rebuilt(members) { _, member in normalized(member, as: values) }.map { .changed(.object($0)) }
                 ?? .same
         case let .oneOf(discriminator, variants):
-            // The variant is read in place: `first(where:)` would copy each variant's schema it passes.
+            // In place (docs/CONTRIBUTING.md, "Large values in loops over every resource").
             guard case let .object(members) = value, let tag = members[discriminator]?.stringValue,
                 let variant = variants.firstIndex(where: { $0.value == tag })
             else { return .same }

@@ -61,7 +61,7 @@ public struct Planner: Sendable {
         var desiredAddresses = Set<Address>(minimumCapacity: manifests.resources.count)
         // Natural keys only matter for adoption: a desired resource with neither a lock entry nor an identity.
         var adopting = Set<ResourceKind>()
-        // Resources and entries are read in place, here and below: a copy of either retains each of its members.
+        // Resources and entries are read in place, here and below (docs/CONTRIBUTING.md, "Large values in loops").
         let resources = manifests.resources
         for index in resources.indices {
             desiredAddresses.insert(resources[index].address)
@@ -601,9 +601,7 @@ public struct Planner: Sendable {
         // The address of each parent's change, by kind and natural key (a sender's plusFriendId).
         var parents: [ResourceKind: [String: Address]] = [:]
         let parentKinds = Set(ResourceDefinition.all.compactMap(\.parent?.kind))
-        // Changes are read in place, by index, here and below: a `Change` copied out of the array (for-in,
-        // `count(where:)`) is a retain and a release of each of its dozen members, for each of 10,000 changes in each
-        // pass.
+        // Changes are read in place, here and below (docs/CONTRIBUTING.md, "Large values in loops").
         for index in changes.indices where parentKinds.contains(changes[index].kind) {
             let definition = changes[index].kind.definition
             let key = changes[index].remoteId.map { parentKey(of: $0) } ?? nil

@@ -232,7 +232,7 @@ extension Workspace {
         _ desired: [DesiredResource], _ recorded: [Address: LockFile.Entry].Values = [:].values
     ) -> (kinds: Set<ResourceKind>, parents: Set<String>) {
         var targets = refreshTargets(recorded)
-        // Read in place: `map` and `compactMap` would copy each of 10,000 resources and entries.
+        // In place, not `map`/`compactMap` (docs/CONTRIBUTING.md, "Large values in loops").
         for index in desired.indices {
             targets.kinds.insert(desired[index].kind)
             if let key = desired[index].definition.parentKey(of: desired[index].spec) { targets.parents.insert(key) }

@@ -17,8 +17,7 @@ enum CrossChecks {
     ) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         // In source order, so that "first" means first written; resources arrive file by file, so the sort has
-        // little to do. Positions, not copies of the resources: this runs over every resource after the files are
-        // read, and a copy retains each of a resource's members.
+        // little to do. Positions, not copies of the resources (docs/CONTRIBUTING.md, "Large values in loops").
         let ordered = resources.indices.sorted { resources[$0].location < resources[$1].location }
 
         if let (first, firstLocation) = projects.min(by: { $0.1 < $1.1 }) {
@@ -80,8 +79,8 @@ enum CrossChecks {
         return diagnostics
     }
 
-    /// Reports every resource (of those at `positions`, in that order) whose key (of its position: a resource passed
-    /// to a closure would be copied) repeats an earlier one's.
+    /// Reports every resource (of those at `positions`, in that order) whose key, given its position, repeats an
+    /// earlier one's.
     private static func unique(
         _ positions: [Int], of resources: [DesiredResource], key: (Int) -> String?,
         diagnostics: inout [Diagnostic], message: (DesiredResource, DesiredResource) -> String

@@ -45,7 +45,7 @@ public struct ManifestSet: Sendable {
         self.project = project
         self.resources = resources
         self.files = files
-        // By index: `enumerated()` would copy each resource to read its address.
+        // By index, not `enumerated()` (docs/CONTRIBUTING.md, "Large values in loops").
         positions = Dictionary(
             resources.indices.map { (resources[$0].address, $0) }, uniquingKeysWith: { first, _ in first })
     }

@@ -4,8 +4,8 @@ import JSONSyntax
 /// resources are told apart, what it depends on, whether it goes through review, and how `import` writes it.
 /// The engine's adapter for the kind adds the API calls; nothing else holds per-kind rules.
 ///
-/// A class, immutable: each resource of a plan asks for its kind's definition several times, and a copy of a struct
-/// this size retained and released each of its two dozen members every time.
+/// A class, immutable: each resource of a plan asks for its kind's definition several times (docs/CONTRIBUTING.md,
+/// "Large values in loops").
 public final class ResourceDefinition: Sendable {
     public let kind: ResourceKind
     public let description: String

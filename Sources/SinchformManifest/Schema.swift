@@ -134,8 +134,7 @@ public struct ObjectSchema: Sendable {
         self.init("", fields)
     }
 
-    /// The field called `name`. Fields are compared in place: `first(where:)` would copy each `Field` it passes (four
-    /// retains and releases), for every member of every object validated.
+    /// The field called `name`, compared in place (docs/CONTRIBUTING.md, "Large values in loops").
     public func field(_ name: String) -> Field? {
         fields.firstIndex { $0.name == name }.map { fields[$0] }
     }
