@@ -7,7 +7,8 @@ public enum JSONNode<Value> {
     case number(Double)
     case string(String)
     case array([Value])
-    case object([String: Value])
+    /// Sorted by key (`String`'s `<`), no key twice: the order the writer writes.
+    case object([(key: String, value: Value)])
 }
 
 /// A JSON tree type: built from a ``JSONNode`` of its own values, and seen as one.
@@ -32,7 +33,7 @@ struct JSONParser<Value: JSONTree> {
     @usableFromInline var index = 0
     @usableFromInline var depth = 0
     /// The members of the objects being parsed, innermost last (see ``object()``).
-    @usableFromInline var pending: [(String, Value)] = []
+    @usableFromInline var pending: [(key: String, value: Value)] = []
 
     @inlinable init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -95,8 +96,8 @@ struct JSONParser<Value: JSONTree> {
     }
 
     @inlinable mutating func object() -> Value? {
-        // The members wait on one stack shared by every nesting level, so that each object's dictionary is made once
-        // at its final size instead of growing (1, 2, 4, 8…): a large answer has thousands of objects.
+        // The members wait on one stack shared by every nesting level, so that each object's array is made once at
+        // its final size instead of growing (1, 2, 4, 8…): a large answer has thousands of objects.
         let first = pending.count
         defer { pending.removeSubrange(first...) }
         let complete = members { parser, key in
@@ -105,9 +106,8 @@ struct JSONParser<Value: JSONTree> {
             return true
         }
         guard complete else { return nil }
-        var members = [String: Value](minimumCapacity: pending.count - first)
         // A repeated key keeps its last value, as before.
-        for (key, member) in pending[first...] { members[key] = member }
+        let members = JSONMembers.canonical(Array(pending[first...])) { _, last in last }
         return Value(node: .object(members))
     }
 

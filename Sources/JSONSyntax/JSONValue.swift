@@ -17,7 +17,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
     /// A JSON array.
     case array([JSONValue])
     /// A JSON object.
-    case object([String: JSONValue])
+    case object(JSONObject)
 
     /// Decodes any JSON value.
     public init(from decoder: any Decoder) throws {
@@ -32,7 +32,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
             self = .string(value)
         } else if let value = try? container.decode([JSONValue].self) {
             self = .array(value)
-        } else if let value = try? container.decode([String: JSONValue].self) {
+        } else if let value = try? container.decode(JSONObject.self) {
             self = .object(value)
         } else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "Not a JSON value.")
@@ -77,7 +77,7 @@ extension JSONValue: JSONTree {
         case .number(let value): self = .number(value)
         case .string(let value): self = .string(value)
         case .array(let value): self = .array(value)
-        case .object(let value): self = .object(value)
+        case .object(let members): self = .object(JSONObject(sortedMembers: members))
         }
     }
 
@@ -89,7 +89,7 @@ extension JSONValue: JSONTree {
         case .number(let value): .number(value)
         case .string(let value): .string(value)
         case .array(let value): .array(value)
-        case .object(let value): .object(value)
+        case .object(let value): .object(value.members)
         }
     }
 
@@ -152,7 +152,7 @@ extension JSONValue {
     }
 
     /// The members, when this is an `.object`.
-    public var objectValue: [String: JSONValue]? {
+    public var objectValue: JSONObject? {
         if case .object(let value) = self { return value }
         return nil
     }
@@ -222,7 +222,7 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     /// A dictionary literal; a repeated key keeps the last value.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+        self = .object(JSONObject(elements, uniquingKeysWith: { _, last in last }))
     }
 }
 

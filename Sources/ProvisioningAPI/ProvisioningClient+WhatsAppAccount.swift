@@ -89,7 +89,7 @@ extension ProvisioningClient {
             _ credential: FacebookCredential, businessManager: String? = nil, label: String? = nil
         ) async throws -> LongLivedAccessToken {
             let operation = "exchange for a long-lived WhatsApp access token"
-            var body: [String: JSONValue] = [:]
+            var body: JSONObject = [:]
             let resendable: Bool
             switch credential {
             case .code(let code):
@@ -119,7 +119,7 @@ extension ProvisioningClient {
             facebookToken: String, businessManager: String? = nil, label: String? = nil
         ) async throws -> [WABA] {
             let operation = "list WhatsApp Business Accounts"
-            var body: [String: JSONValue] = ["facebookToken": .string(facebookToken)]
+            var body: JSONObject = ["facebookToken": .string(facebookToken)]
             if let businessManager { body["businessManager"] = .string(businessManager) }
             let answer = try await client.helperPost(
                 path: path("wabaDetails"), body: .object(body), resendable: true, operation: operation, label: label)

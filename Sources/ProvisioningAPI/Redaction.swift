@@ -22,7 +22,7 @@ enum Redaction {
     static func redact(_ value: JSONValue) -> JSONValue {
         switch value {
         case .object(let members):
-            var result: [String: JSONValue] = [:]
+            var result: JSONObject = [:]
             for (key, member) in members {
                 result[key] = isSensitiveKey(key) && !member.isNull ? .string(placeholder) : redact(member)
             }
@@ -105,7 +105,7 @@ final class SensitiveValues: Sendable {
         case .array(let elements):
             return .array(elements.map(scrub))
         case .object(let members):
-            var result: [String: JSONValue] = [:]
+            var result: JSONObject = [:]
             for (key, member) in members { result[scrub(key)] = scrub(member) }
             return .object(result)
         default:

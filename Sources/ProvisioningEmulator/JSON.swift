@@ -81,7 +81,10 @@ extension JSON: JSONTree {
         case .number(let value): self = .number(value)
         case .string(let value): self = .string(value)
         case .array(let value): self = .array(value)
-        case .object(let value): self = .object(value)
+        case .object(let members):
+            var object = [String: JSON](minimumCapacity: members.count)
+            for member in members { object[member.key] = member.value }
+            self = .object(object)
         }
     }
 
@@ -92,7 +95,7 @@ extension JSON: JSONTree {
         case .number(let value): .number(value)
         case .string(let value): .string(value)
         case .array(let value): .array(value)
-        case .object(let value): .object(value)
+        case .object(let value): .object(value.sorted { $0.key < $1.key })
         }
     }
 }

@@ -88,8 +88,8 @@ struct Normalizer: Sendable {
     /// each name to look it up. Fields are read in place, by index: a `Field` copied out of the array is four
     /// retains and four releases, for every field of every object.
     private func normalizedFields(
-        _ members: [String: JSONValue], _ object: ObjectSchema, keeping kept: String? = nil
-    ) -> [String: JSONValue]? {
+        _ members: JSONObject, _ object: ObjectSchema, keeping kept: String? = nil
+    ) -> JSONObject? {
         let fields = object.fields
         var defaultsPresent = 0
         var result = rebuilt(members) { name, value in
@@ -116,9 +116,9 @@ struct Normalizer: Sendable {
     /// `members` with each member's outcome applied (nil: the member is left out), or nil when every outcome is
     /// `same`. Nothing is copied before the first member that changes.
     private func rebuilt(
-        _ members: [String: JSONValue], _ outcome: (String, JSONValue) -> Outcome?
-    ) -> [String: JSONValue]? {
-        var result: [String: JSONValue]?
+        _ members: JSONObject, _ outcome: (String, JSONValue) -> Outcome?
+    ) -> JSONObject? {
+        var result: JSONObject?
         var index = members.startIndex
         while index != members.endIndex {
             defer { members.formIndex(after: &index) }
@@ -126,7 +126,8 @@ struct Normalizer: Sendable {
             let memberOutcome = outcome(name, value)
             if result == nil {
                 if case .same? = memberOutcome { continue }
-                var copy = [String: JSONValue](minimumCapacity: members.count)
+                var copy = JSONObject()
+                copy.reserveCapacity(members.count)
                 for (name, value) in members[..<index] { copy[name] = value }
                 result = copy
             }
@@ -154,7 +155,8 @@ struct Normalizer: Sendable {
     /// manifest leaves out are the API's business and never show as changes.
     func restrict(_ live: JSONValue, to desired: JSONValue) -> JSONValue {
         guard case let .object(liveMembers) = live, case let .object(desiredMembers) = desired else { return live }
-        var result = [String: JSONValue](minimumCapacity: desiredMembers.count)
+        var result = JSONObject()
+        result.reserveCapacity(desiredMembers.count)
         for (key, desiredValue) in desiredMembers {
             if let liveValue = liveMembers[key] { result[key] = restrict(liveValue, to: desiredValue) }
         }
@@ -175,9 +177,7 @@ extension JSONValue {
     /// Leaf paths of nested objects (arrays count as leaves), e.g. `details.name`.
     func leafPaths(prefix: String = "") -> [String] {
         guard case let .object(members) = self, !members.isEmpty else { return prefix.isEmpty ? [] : [prefix] }
-        return members.keys.sorted().flatMap { key in
-            members[key, default: .null].leafPaths(prefix: prefix.isEmpty ? key : prefix + "." + key)
-        }
+        return members.flatMap { key, value in value.leafPaths(prefix: prefix.isEmpty ? key : prefix + "." + key) }
     }
 }
 

@@ -82,7 +82,7 @@ public enum RemoteIdentity: Sendable, Hashable, Codable, CustomStringConvertible
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let fields = try container.decode([String: String].self)
-        guard let identity = RemoteIdentity(json: .object(fields.mapValues(JSONValue.string))) else {
+        guard let identity = RemoteIdentity(json: .object(JSONObject(fields.mapValues(JSONValue.string)))) else {
             throw DecodingError.dataCorruptedError(
                 in: container, debugDescription: "a remote identity is empty or of an unknown shape")
         }

@@ -15,7 +15,7 @@ public enum DiagnosticFormat: String, Sendable, CaseIterable {
         case .json:
             let errors = diagnostics.filter { $0.severity == .error }.count
             let items: [JSONValue] = diagnostics.map { diagnostic in
-                var item: [String: JSONValue] = [
+                var item: JSONObject = [
                     "severity": .string(diagnostic.severity.rawValue), "message": .string(diagnostic.message),
                 ]
                 if let location = diagnostic.location {

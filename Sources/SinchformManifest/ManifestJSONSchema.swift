@@ -6,7 +6,7 @@ import JSONSyntax
 public enum ManifestJSONSchema {
     /// The schema document: pretty-printed, keys sorted, ending in a newline.
     public static func document() throws -> String {
-        var properties: [String: JSONValue] = [
+        var properties: JSONObject = [
             "project": [
                 "type": "string", "minLength": 1, "description": "Sinch project ID; wins over SINCH_PROJECT_ID.",
             ]
@@ -43,8 +43,8 @@ public enum ManifestJSONSchema {
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
-    static func schema(_ type: SchemaType, description: String? = nil) -> [String: JSONValue] {
-        var result: [String: JSONValue]
+    static func schema(_ type: SchemaType, description: String? = nil) -> JSONObject {
+        var result: JSONObject
         switch type {
         case let .string(rules):
             result = string(rules)
@@ -87,15 +87,15 @@ public enum ManifestJSONSchema {
         return result
     }
 
-    private static func object(_ object: ObjectSchema) -> [String: JSONValue] {
-        var properties: [String: JSONValue] = [:]
+    private static func object(_ object: ObjectSchema) -> JSONObject {
+        var properties: JSONObject = [:]
         for field in object.fields {
             var property = schema(field.type, description: field.description)
             if field.traits.contains(.writeOnly) { property["writeOnly"] = true }
             if let defaultValue = field.defaultValue { property["default"] = defaultValue.json }
             properties[field.name] = .object(property)
         }
-        var result: [String: JSONValue] = [
+        var result: JSONObject = [
             "type": "object", "additionalProperties": false, "properties": .object(properties),
         ]
         let required = object.fields.filter(\.required).map(\.name)
@@ -104,8 +104,8 @@ public enum ManifestJSONSchema {
         return result
     }
 
-    private static func string(_ rules: StringRules) -> [String: JSONValue] {
-        var result: [String: JSONValue] = ["type": "string"]
+    private static func string(_ rules: StringRules) -> JSONObject {
+        var result: JSONObject = ["type": "string"]
         if let minLength = rules.minLength { result["minLength"] = .number(Double(minLength)) }
         if let maxLength = rules.maxLength { result["maxLength"] = .number(Double(maxLength)) }
         if let pattern = rules.pattern { result["pattern"] = .string(pattern) }

@@ -95,7 +95,8 @@ extension ManifestValue.Kind {
         case let .number(value): return .number(value)
         case let .string(value): return .string(value)
         case let .array(values): return .array(values.map(\.json))
-        case let .object(values): return .object(values.mapValues(\.json))
+        case let .object(values):
+            return .object(JSONObject(uniqueKeysWithValues: values.lazy.map { ($0.key, $0.value.json) }))
         }
     }
 }

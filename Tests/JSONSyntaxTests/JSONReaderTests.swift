@@ -10,7 +10,7 @@ import Testing
 
     private func read(_ bytes: [UInt8]) -> JSONValue? {
         func object(_ reader: inout JSONReader) -> JSONValue? {
-            var members: [String: JSONValue] = [:]
+            var members: JSONObject = [:]
             let complete = reader.object { reader, key in
                 let value = reader.nextIsObject() ? object(&reader) : reader.value()
                 members[key] = value

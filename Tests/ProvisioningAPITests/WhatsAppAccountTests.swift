@@ -6,7 +6,7 @@ import Testing
 
 /// The client's WhatsApp account calls (part C) against the emulator over HTTP.
 @Suite struct WhatsAppAccountTests {
-    static func setAccount(_ harness: APIHarness, _ body: [String: JSONValue]) async throws {
+    static func setAccount(_ harness: APIHarness, _ body: JSONObject) async throws {
         var full = body
         full["projectId"] = .string(APIHarness.project)
         try await harness.control.call(.PUT, "whatsapp/account", .object(full))

@@ -13,7 +13,7 @@ import Testing
     static let project = "sinchform-project"
 
     static func setAccount(_ harness: EmulatorHarness, _ state: String, analytics: Bool? = nil) async throws {
-        var body: [String: JSONValue] = ["projectId": .string(project), "state": .string(state)]
+        var body: JSONObject = ["projectId": .string(project), "state": .string(state)]
         if let analytics { body["templateAnalytics"] = .bool(analytics) }
         try await harness.control.call(.PUT, "whatsapp/account", .object(body))
     }

@@ -250,7 +250,7 @@ public enum ClientFuzz {
                 let items = (0..<Int.random(in: 1...3, using: &state.random)).map { item(request.path, index: $0) }
                 return .json(200, [key: .array(items), "totalSize": .number(Double(items.count))])
             case .endless:
-                var body: [String: JSONValue] = [
+                var body: JSONObject = [
                     key: [item(request.path, index: page)], "nextPageToken": .string("page-\(page)"),
                 ]
                 switch Int.random(in: 0..<4, using: &state.random) {

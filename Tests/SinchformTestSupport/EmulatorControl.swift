@@ -84,7 +84,7 @@ public struct EmulatorControl: Sendable {
     /// Returns how many reviews ended.
     @discardableResult
     public func reviewAll(_ outcome: Outcome, kind: String? = nil, reason: String? = nil) async throws -> Int {
-        var body: [String: JSONValue] = ["all": true]
+        var body: JSONObject = ["all": true]
         if let kind { body["kind"] = .string(kind) }
         if let reason { body["reason"] = .string(reason) }
         do {
@@ -97,7 +97,7 @@ public struct EmulatorControl: Sendable {
     /// `POST /_emulator/review` for one resource: `fields` name its kind and key (`kind`, `id`, ...) and any of
     /// `rejectionCode`, `reason`, `requireVerification`. Throws ``Failure`` (404) when no such review is pending.
     @discardableResult
-    public func review(_ outcome: Outcome, _ fields: [String: JSONValue]) async throws -> Int {
+    public func review(_ outcome: Outcome, _ fields: JSONObject) async throws -> Int {
         var body = fields
         body["outcome"] = .string(outcome.rawValue)
         body["projectId"] = body["projectId"] ?? .string(project)

@@ -277,7 +277,7 @@ public struct EmulatorFuzz: Sendable {
         ]
         var rules: [JSONValue] = []
         for _ in 0..<Int.random(in: 0...2, using: &random) {
-            var rule: [String: JSONValue] = ["type": .string(pick(types))]
+            var rule: JSONObject = ["type": .string(pick(types))]
             for key in ["status", "count", "probability", "fixedMs", "randomMs", "retryAfter", "bytes", "intervalMs"]
             where chance(0.3) {
                 rule[key] = .number(number())
@@ -338,7 +338,7 @@ public struct EmulatorFuzz: Sendable {
             return .array(
                 (0..<Int.random(in: 0...4, using: &random)).map { _ in randomValue(depth: depth + 1) })
         default:
-            var members: [String: JSONValue] = [:]
+            var members: JSONObject = [:]
             for _ in 0..<Int.random(in: 0...4, using: &random) {
                 members[pick(Self.strings.filter { $0.count < 40 })] = randomValue(depth: depth + 1)
             }

@@ -220,7 +220,7 @@ struct StepExecutor: Sendable {
     }
 
     private func request(for change: Change) -> JSONValue {
-        var request: [String: JSONValue] = ["operation": .string("\(change.action.rawValue) \(change.kind.rawValue)")]
+        var request: JSONObject = ["operation": .string("\(change.action.rawValue) \(change.kind.rawValue)")]
         if let remoteId = change.remoteId { request["target"] = remoteId.json }
         if [.create, .update, .adopt, .replace].contains(change.action) { request["body"] = change.after }
         return .object(request)

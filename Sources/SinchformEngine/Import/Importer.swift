@@ -236,7 +236,7 @@ struct ImportedEntry {
                 let languages = (byName[name] ?? []).sorted {
                     ($0.identity.language ?? "") < ($1.identity.language ?? "")
                 }
-                var members: [String: JSONValue] = [:]
+                var members: JSONObject = [:]
                 var identities: [Address: RemoteIdentity] = [:]
                 var category: JSONValue?
                 for live in languages {
@@ -246,7 +246,7 @@ struct ImportedEntry {
                     members[language] = .object(["details": content["details"] ?? .object([:])])
                     identities[definition.address(name: name, language: language)] = live.identity
                 }
-                var entry: [String: JSONValue] = ["languages": .object(members)]
+                var entry: JSONObject = ["languages": .object(members)]
                 entry["category"] = category
                 return ImportedEntry(name: name, spec: .object(entry), identities: identities)
             }
@@ -291,7 +291,7 @@ enum DefaultPruner {
 
     private static func pruneFields(_ value: JSONValue, _ object: ObjectSchema) -> JSONValue? {
         guard case let .object(members) = value else { return value }
-        var result: [String: JSONValue] = [:]
+        var result: JSONObject = [:]
         for (key, member) in members {
             guard let field = object.field(key) else {
                 result[key] = member

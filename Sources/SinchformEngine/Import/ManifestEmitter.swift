@@ -45,7 +45,7 @@ struct ManifestEmitter {
 
     /// The keys of an object with the schema of each, in the schema's order; keys the schema does not name
     /// (free-form values) follow in alphabetical order.
-    private func ordered(_ members: [String: JSONValue], schema: SchemaType?) -> [(String, SchemaType?)] {
+    private func ordered(_ members: JSONObject, schema: SchemaType?) -> [(String, SchemaType?)] {
         var fields: [Field] = []
         var leading: [String] = []
         var mapValues: SchemaType?

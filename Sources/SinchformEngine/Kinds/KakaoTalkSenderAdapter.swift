@@ -11,7 +11,7 @@ struct KakaoTalkSenderAdapter: KindAdapter {
     }
 
     func live(_ item: JSONValue, parent: String?) throws -> LiveResource {
-        var effective: [String: JSONValue] = ["plusFriendId": item["plusFriendId"] ?? .null]
+        var effective: JSONObject = ["plusFriendId": item["plusFriendId"] ?? .null]
         effective["details"] = detailsWithPendingChanges(item)
         return LiveResource(
             kind: kind, identity: try require(item.text("plusFriendId").map(RemoteIdentity.plusFriendId)),
@@ -33,7 +33,7 @@ struct KakaoTalkSenderAdapter: KindAdapter {
     )
         async throws -> JSONValue?
     {
-        var body: [String: JSONValue] = ["status": "SUBMIT"]
+        var body: JSONObject = ["status": "SUBMIT"]
         body["details"] = spec["details"]
         return try await client.kakaotalkSenders.update(
             plusFriendId: try plusFriendId(identity), .object(body), label: label)

@@ -31,7 +31,7 @@ struct KakaoTalkTemplateAdapter: KindAdapter {
     }
 
     func live(_ item: JSONValue, parent plusFriendId: String?) throws -> LiveResource {
-        var effective: [String: JSONValue] = ["plusFriendId": plusFriendId.map(JSONValue.string) ?? .null]
+        var effective: JSONObject = ["plusFriendId": plusFriendId.map(JSONValue.string) ?? .null]
         effective["details"] = detailsWithPendingChanges(item)
         let identity = item.text("code").flatMap { code in
             plusFriendId.flatMap { $0.isEmpty ? nil : RemoteIdentity.code(code, plusFriendId: $0) }
@@ -41,7 +41,7 @@ struct KakaoTalkTemplateAdapter: KindAdapter {
     }
 
     func create(_ spec: JSONValue, desired: DesiredResource, client: ProvisioningClient) async throws -> PostResult {
-        var body: [String: JSONValue] = ["status": "SUBMIT"]
+        var body: JSONObject = ["status": "SUBMIT"]
         body["details"] = spec["details"]
         return try await client.kakaotalkTemplates.create(
             plusFriendId: spec["plusFriendId"]?.stringValue ?? "", .object(body), label: desired.address.description)
@@ -53,7 +53,7 @@ struct KakaoTalkTemplateAdapter: KindAdapter {
         async throws -> JSONValue?
     {
         let (code, plusFriendId) = try codeAndSender(identity)
-        var body: [String: JSONValue] = ["status": "SUBMIT"]
+        var body: JSONObject = ["status": "SUBMIT"]
         body["details"] = spec["details"].map { $0.removing(["language"]) }
         return try await client.kakaotalkTemplates.update(
             plusFriendId: plusFriendId, code: code, .object(body), label: label)

@@ -26,7 +26,7 @@ struct WhatsAppAccountAdapter: KindAdapter {
             // No account (part C §3.1: 404; the operations on the account say 400 project_not_initialized).
             return []
         }
-        var item: [String: JSONValue] = ["templateAnalytics": .bool(account.templateAnalytics ?? false)]
+        var item: JSONObject = ["templateAnalytics": .bool(account.templateAnalytics ?? false)]
         item["state"] = account.body["state"]
         item["pending"] = account.pendingChangesStatus.map(JSONValue.string)
         return [try live(.object(item), parent: nil)]

@@ -36,7 +36,7 @@ struct WhatsAppSenderAdapter: KindAdapter {
     )
         async throws -> JSONValue?
     {
-        var body: [String: JSONValue] = ["status": "SUBMIT"]
+        var body: JSONObject = ["status": "SUBMIT"]
         body["details"] = spec["details"].map { $0.removing(["countryCode", "phoneNumber"]) }
         return try await client.whatsappSenders.update(id: try serverId(identity), .object(body), label: label)
     }

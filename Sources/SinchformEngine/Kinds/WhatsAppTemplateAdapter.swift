@@ -15,7 +15,7 @@ struct WhatsAppTemplateAdapter: KindAdapter {
     }
 
     func live(_ item: JSONValue, parent: String?) throws -> LiveResource {
-        var effective: [String: JSONValue] = [:]
+        var effective: JSONObject = [:]
         effective["category"] = item["category"]
         if let allow = item.at(["changes", "allowCategoryChange"]) { effective["allowCategoryChange"] = allow }
         if let details = detailsWithPendingChanges(item) { effective["details"] = Self.readable(details) }
@@ -70,7 +70,7 @@ struct WhatsAppTemplateAdapter: KindAdapter {
         async throws -> JSONValue?
     {
         let (name, language) = try nameAndLanguage(identity)
-        var body: [String: JSONValue] = ["status": "SUBMIT"]
+        var body: JSONObject = ["status": "SUBMIT"]
         body["details"] = spec["details"]
         return try await client.whatsappTemplates.update(name: name, language: language, .object(body), label: label)
     }

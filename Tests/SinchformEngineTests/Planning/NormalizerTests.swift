@@ -102,7 +102,7 @@ private struct ValueMaker {
             return .object(members(object, depth: depth))
         case let .map(_, values):
             guard depth < 6 else { return [:] }
-            var members: [String: JSONValue] = [:]
+            var members: JSONObject = [:]
             for key in ["EN", "DE", "KO"] where chance(0.5) { members[key] = make(values, depth: depth + 1) }
             return .object(members)
         case let .oneOf(discriminator, variants):
@@ -113,8 +113,8 @@ private struct ValueMaker {
         }
     }
 
-    mutating func members(_ object: ObjectSchema, depth: Int) -> [String: JSONValue] {
-        var members: [String: JSONValue] = [:]
+    mutating func members(_ object: ObjectSchema, depth: Int) -> JSONObject {
+        var members: JSONObject = [:]
         guard depth < 6 else { return members }
         for field in object.fields {
             let writeOnly = field.traits.contains(.writeOnly)
@@ -162,8 +162,8 @@ private struct RebuildingNormalizer {
         }
     }
 
-    func fields(_ members: [String: JSONValue], _ object: ObjectSchema) -> [String: JSONValue] {
-        var result: [String: JSONValue] = [:]
+    func fields(_ members: JSONObject, _ object: ObjectSchema) -> JSONObject {
+        var result: JSONObject = [:]
         for (name, value) in members {
             guard let field = object.field(name), !field.traits.contains(.writeOnly) else { continue }
             result[name] = normalize(value, as: field.type)

@@ -1,0 +1,248 @@
+/// A JSON object's members as one array, sorted by key, each key once: what ``JSONValue/object(_:)`` holds.
+///
+/// Used like a `[String: JSONValue]` (subscripts by key, `keys`, `values`, `mapValues`, `filter`, `merge`, iteration
+/// as `(key, value)`), but built, compared, written and freed as one buffer. A plan of 10,000 resources makes and
+/// drops hundreds of thousands of small objects (list pages, normalized views, specs); as dictionaries each cost a hash
+/// table, a seeded hash per key, and a sort at every write: a fifth of the plan's CPU (docs/benchmarks.md, session
+/// 10). Lookups search the sorted keys; iteration is in key order, the order the writer and the encoder use.
+public struct JSONObject: Sendable {
+    public typealias Element = (key: String, value: JSONValue)
+
+    /// Sorted by key (`String`'s `<`), no key twice.
+    @usableFromInline var members: [Element]
+
+    /// Members already sorted by key with no key twice, as ``JSONNode/object(_:)`` holds them.
+    @inlinable init(sortedMembers: [Element]) {
+        members = sortedMembers
+    }
+
+    /// An empty object.
+    public init() {
+        members = []
+    }
+
+    /// The members of `pairs`; a repeated key is resolved by `combine` (earlier value, later value).
+    public init<Pairs: Sequence>(
+        _ pairs: Pairs, uniquingKeysWith combine: (JSONValue, JSONValue) throws -> JSONValue
+    ) rethrows where Pairs.Element == (String, JSONValue) {
+        self.init(sortedMembers: try JSONMembers.canonical(pairs.map { (key: $0.0, value: $0.1) }, combine: combine))
+    }
+
+    /// The members of `pairs`, whose keys must not repeat.
+    public init<Pairs: Sequence>(uniqueKeysWithValues pairs: Pairs) where Pairs.Element == (String, JSONValue) {
+        self.init(
+            sortedMembers: JSONMembers.canonical(pairs.map { (key: $0.0, value: $0.1) }) { _, _ in
+                preconditionFailure("JSONObject(uniqueKeysWithValues:): a key is repeated")
+            })
+    }
+
+    /// The members of a dictionary.
+    public init(_ dictionary: [String: JSONValue]) {
+        self.init(sortedMembers: dictionary.sorted { $0.key < $1.key })
+    }
+
+    /// Whether `key` is a member, and where it is or would be inserted.
+    @inlinable func search(_ key: String) -> (found: Bool, position: Int) {
+        var low = 0
+        var high = members.count
+        while low < high {
+            let middle = (low + high) / 2
+            if members[middle].key < key {
+                low = middle + 1
+            } else {
+                high = middle
+            }
+        }
+        return (low < members.count && members[low].key == key, low)
+    }
+
+    /// The value of `key`, nil when it is not a member; setting nil removes it.
+    @inlinable public subscript(key: String) -> JSONValue? {
+        get {
+            // Not `found ? … : nil`: `JSONValue` is nil-literal-expressible, so that `nil` would be JSON `null`.
+            let (found, position) = search(key)
+            guard found else { return .none }
+            return members[position].value
+        }
+        set {
+            // Objects are mostly built in key order: then a member is appended after one comparison.
+            if let value = newValue, members.isEmpty || members[members.count - 1].key < key {
+                members.append((key, value))
+                return
+            }
+            let (found, position) = search(key)
+            if let value = newValue {
+                if found {
+                    members[position].value = value
+                } else {
+                    members.insert((key, value), at: position)
+                }
+            } else if found {
+                members.remove(at: position)
+            }
+        }
+    }
+
+    /// Makes room for `count` members.
+    public mutating func reserveCapacity(_ count: Int) {
+        members.reserveCapacity(count)
+    }
+
+    /// The keys, in order.
+    @inlinable public var keys: LazyMapSequence<[Element], String> { members.lazy.map(\.key) }
+
+    /// The values, in the order of their keys.
+    @inlinable public var values: LazyMapSequence<[Element], JSONValue> { members.lazy.map(\.value) }
+
+    /// Removes `key`; its value, or nil when it was not a member.
+    @discardableResult public mutating func removeValue(forKey key: String) -> JSONValue? {
+        let (found, position) = search(key)
+        guard found else { return .none }
+        return members.remove(at: position).value
+    }
+
+    /// The same keys with transformed values.
+    public func mapValues(_ transform: (JSONValue) throws -> JSONValue) rethrows -> JSONObject {
+        JSONObject(sortedMembers: try members.map { ($0.key, try transform($0.value)) })
+    }
+
+    /// The members whose transformed value is not nil, as a dictionary of those values.
+    public func compactMapValues<T>(_ transform: (JSONValue) throws -> T?) rethrows -> [String: T] {
+        var result: [String: T] = [:]
+        for member in members {
+            if let value = try transform(member.value) { result[member.key] = value }
+        }
+        return result
+    }
+
+    /// The members `isIncluded` keeps (an object, as `Dictionary.filter` gives a dictionary).
+    public func filter(_ isIncluded: (Element) throws -> Bool) rethrows -> JSONObject {
+        JSONObject(sortedMembers: try members.filter(isIncluded))
+    }
+
+    /// Adds the members of `other`; a key in both is resolved by `combine` (this value, other's value).
+    public mutating func merge(
+        _ other: JSONObject, uniquingKeysWith combine: (JSONValue, JSONValue) throws -> JSONValue
+    )
+        rethrows
+    {
+        // Both are sorted: one pass over each.
+        var merged: [Element] = []
+        merged.reserveCapacity(members.count + other.members.count)
+        var mine = 0
+        var theirs = 0
+        while mine < members.count, theirs < other.members.count {
+            let key = members[mine].key
+            if key < other.members[theirs].key {
+                merged.append(members[mine])
+                mine += 1
+            } else if key == other.members[theirs].key {
+                merged.append((key, try combine(members[mine].value, other.members[theirs].value)))
+                mine += 1
+                theirs += 1
+            } else {
+                merged.append(other.members[theirs])
+                theirs += 1
+            }
+        }
+        merged.append(contentsOf: members[mine...])
+        merged.append(contentsOf: other.members[theirs...])
+        members = merged
+    }
+
+    /// This object with the members of `other` added (see ``merge(_:uniquingKeysWith:)``).
+    public func merging(
+        _ other: JSONObject, uniquingKeysWith combine: (JSONValue, JSONValue) throws -> JSONValue
+    )
+        rethrows -> JSONObject
+    {
+        var result = self
+        try result.merge(other, uniquingKeysWith: combine)
+        return result
+    }
+}
+
+extension JSONObject: RandomAccessCollection {
+    @inlinable public var startIndex: Int { 0 }
+    @inlinable public var endIndex: Int { members.count }
+    @inlinable public subscript(position: Int) -> Element { members[position] }
+}
+
+extension JSONObject: Hashable {
+    @inlinable public static func == (left: JSONObject, right: JSONObject) -> Bool {
+        left.members.count == right.members.count
+            && zip(left.members, right.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    }
+
+    @inlinable public func hash(into hasher: inout Hasher) {
+        hasher.combine(members.count)
+        for member in members {
+            hasher.combine(member.key)
+            hasher.combine(member.value)
+        }
+    }
+}
+
+extension JSONObject: ExpressibleByDictionaryLiteral {
+    public typealias Key = String
+    public typealias Value = JSONValue
+
+    /// A dictionary literal; a repeated key keeps the last value.
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self.init(elements, uniquingKeysWith: { _, last in last })
+    }
+}
+
+extension JSONObject: Codable {
+    public init(from decoder: any Decoder) throws {
+        self.init(try [String: JSONValue](from: decoder))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        for member in members { try container.encode(member.value, forKey: MemberKey(member.key)) }
+    }
+
+    struct MemberKey: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(_ stringValue: String) { self.stringValue = stringValue }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}
+
+/// Object members in the order ``JSONNode/object(_:)`` holds them.
+@usableFromInline
+enum JSONMembers {
+    /// `members` sorted by key with no key twice; a repeated key is resolved by `combine` (earlier, later). Members
+    /// that already are in order (what this project's writer sends) are returned as they are after one pass.
+    @inlinable static func canonical<Value>(
+        _ members: [(key: String, value: Value)], combine: (Value, Value) throws -> Value
+    ) rethrows -> [(key: String, value: Value)] {
+        var inOrder = true
+        var index = 1
+        while index < members.count {
+            guard members[index - 1].key < members[index].key else {
+                inOrder = false
+                break
+            }
+            index += 1
+        }
+        if inOrder { return members }
+        // Positions break ties, so that `combine` sees a repeated key's values in the order they came.
+        let order = members.indices.sorted {
+            members[$0].key < members[$1].key || (members[$0].key == members[$1].key && $0 < $1)
+        }
+        var result: [(key: String, value: Value)] = []
+        result.reserveCapacity(members.count)
+        for position in order {
+            if let last = result.last, last.key == members[position].key {
+                result[result.count - 1].value = try combine(last.value, members[position].value)
+            } else {
+                result.append(members[position])
+            }
+        }
+        return result
+    }
+}
