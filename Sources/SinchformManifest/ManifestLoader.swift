@@ -1,4 +1,5 @@
 import Foundation
+import JSONSyntax
 
 /// Loads a directory of manifests into a validated `ManifestSet`.
 public struct ManifestLoader: Sendable {
@@ -239,9 +240,8 @@ struct FileContents: Sendable {
             return
         }
         let languages = fields.removeValue(forKey: "languages")?.object ?? [:]
-        for (language, entry) in languages.sorted(by: { $0.key < $1.key }) {
-            var perLanguage = fields
-            for (field, fieldValue) in entry.object ?? [:] { perLanguage[field] = fieldValue }
+        for (language, entry) in languages {
+            let perLanguage = fields.merging(entry.object ?? [:]) { _, languageValue in languageValue }
             let spec = ManifestValue(.object(perLanguage), at: entry.location)
             add(
                 DesiredResource(

@@ -8,7 +8,7 @@ public struct ManifestValue: Sendable, Hashable {
         case number(Double)
         case string(String)
         case array([ManifestValue])
-        case object([String: ManifestValue])
+        case object(SortedMembers<ManifestValue>)
     }
 
     public var kind: Kind
@@ -45,7 +45,7 @@ public struct ManifestValue: Sendable, Hashable {
         return nil
     }
 
-    public var object: [String: ManifestValue]? {
+    public var object: SortedMembers<ManifestValue>? {
         if case let .object(value) = kind { return value }
         return nil
     }
@@ -95,8 +95,7 @@ extension ManifestValue.Kind {
         case let .number(value): return .number(value)
         case let .string(value): return .string(value)
         case let .array(values): return .array(values.map(\.json))
-        case let .object(values):
-            return .object(JSONObject(uniqueKeysWithValues: values.lazy.map { ($0.key, $0.value.json) }))
+        case let .object(values): return .object(values.mapValues(\.json))
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import JSONSyntax
 
 /// Checks located YAML against a schema, producing typed values and every problem found (not only the first).
 struct SchemaValidator {
@@ -117,7 +118,7 @@ struct SchemaValidator {
                 error(node.location, "expected a mapping, found \(node.kindDescription)")
                 return nil
             }
-            var result: [String: ManifestValue] = [:]
+            var result: SortedMembers<ManifestValue> = [:]
             for (key, value) in pairs {
                 guard let name = key.scalarText else {
                     error(key.location, "a key must be a plain value, found \(key.kindDescription)")
@@ -204,7 +205,7 @@ struct SchemaValidator {
             error(node.location, "expected a mapping, found \(node.kindDescription)")
             return nil
         }
-        var result = [String: ManifestValue](minimumCapacity: pairs.count)
+        var result = SortedMembers<ManifestValue>()
         var requiredFound = 0
         for (key, value) in pairs {
             guard let name = key.scalarText else {
@@ -366,7 +367,7 @@ struct SchemaValidator {
         case let .sequence(items):
             return ManifestValue(.array(items.compactMap { untyped($0) }), at: node.location)
         case let .mapping(pairs):
-            var result: [String: ManifestValue] = [:]
+            var result: SortedMembers<ManifestValue> = [:]
             for (key, value) in pairs {
                 guard let name = key.scalarText else { continue }
                 if let checked = untyped(value) { result[name] = checked }

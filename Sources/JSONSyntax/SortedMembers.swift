@@ -1,12 +1,13 @@
-/// A JSON object's members as one array, sorted by key, each key once: what ``JSONValue/object(_:)`` holds.
+/// An object's members as one array, sorted by key, each key once: what ``JSONValue/object(_:)`` holds
+/// (``JSONObject``), and a validated manifest object.
 ///
-/// Used like a `[String: JSONValue]` (subscripts by key, `keys`, `values`, `mapValues`, `filter`, `merge`, iteration
-/// as `(key, value)`), but built, compared, written and freed as one buffer. A plan of 10,000 resources makes and
-/// drops hundreds of thousands of small objects (list pages, normalized views, specs); as dictionaries each cost a hash
+/// Used like a `[String: Value]` (subscripts by key, `keys`, `values`, `mapValues`, `filter`, `merge`, iteration as
+/// `(key, value)`), but built, compared, written and freed as one buffer. A plan of 10,000 resources makes and drops
+/// hundreds of thousands of small objects (list pages, normalized views, specs); as dictionaries each cost a hash
 /// table, a seeded hash per key, and a sort at every write: a fifth of the plan's CPU (docs/benchmarks.md, session
 /// 10). Lookups search the sorted keys; iteration is in key order, the order the writer and the encoder use.
-public struct JSONObject: Sendable {
-    public typealias Element = (key: String, value: JSONValue)
+public struct SortedMembers<Value> {
+    public typealias Element = (key: String, value: Value)
 
     /// Sorted by key (`String`'s `<`), no key twice.
     @usableFromInline var members: [Element]
@@ -16,28 +17,28 @@ public struct JSONObject: Sendable {
         members = sortedMembers
     }
 
-    /// An empty object.
-    public init() {
+    /// No members.
+    @inlinable public init() {
         members = []
     }
 
     /// The members of `pairs`; a repeated key is resolved by `combine` (earlier value, later value).
-    public init<Pairs: Sequence>(
-        _ pairs: Pairs, uniquingKeysWith combine: (JSONValue, JSONValue) throws -> JSONValue
-    ) rethrows where Pairs.Element == (String, JSONValue) {
+    @inlinable public init<Pairs: Sequence>(
+        _ pairs: Pairs, uniquingKeysWith combine: (Value, Value) throws -> Value
+    ) rethrows where Pairs.Element == (String, Value) {
         self.init(sortedMembers: try JSONMembers.canonical(pairs.map { (key: $0.0, value: $0.1) }, combine: combine))
     }
 
     /// The members of `pairs`, whose keys must not repeat.
-    public init<Pairs: Sequence>(uniqueKeysWithValues pairs: Pairs) where Pairs.Element == (String, JSONValue) {
+    @inlinable public init<Pairs: Sequence>(uniqueKeysWithValues pairs: Pairs) where Pairs.Element == (String, Value) {
         self.init(
             sortedMembers: JSONMembers.canonical(pairs.map { (key: $0.0, value: $0.1) }) { _, _ in
-                preconditionFailure("JSONObject(uniqueKeysWithValues:): a key is repeated")
+                preconditionFailure("SortedMembers(uniqueKeysWithValues:): a key is repeated")
             })
     }
 
     /// The members of a dictionary.
-    public init(_ dictionary: [String: JSONValue]) {
+    @inlinable public init(_ dictionary: [String: Value]) {
         self.init(sortedMembers: dictionary.sorted { $0.key < $1.key })
     }
 
@@ -57,9 +58,9 @@ public struct JSONObject: Sendable {
     }
 
     /// The value of `key`, nil when it is not a member; setting nil removes it.
-    @inlinable public subscript(key: String) -> JSONValue? {
+    @inlinable public subscript(key: String) -> Value? {
         get {
-            // Not `found ? … : nil`: `JSONValue` is nil-literal-expressible, so that `nil` would be JSON `null`.
+            // Not `found ? … : nil`: `JSONValue` takes a nil literal, so that `nil` would be JSON `null`.
             let (found, position) = search(key)
             guard found else { return .none }
             return members[position].value
@@ -84,7 +85,7 @@ public struct JSONObject: Sendable {
     }
 
     /// Makes room for `count` members.
-    public mutating func reserveCapacity(_ count: Int) {
+    @inlinable public mutating func reserveCapacity(_ count: Int) {
         members.reserveCapacity(count)
     }
 
@@ -92,22 +93,22 @@ public struct JSONObject: Sendable {
     @inlinable public var keys: LazyMapSequence<[Element], String> { members.lazy.map(\.key) }
 
     /// The values, in the order of their keys.
-    @inlinable public var values: LazyMapSequence<[Element], JSONValue> { members.lazy.map(\.value) }
+    @inlinable public var values: LazyMapSequence<[Element], Value> { members.lazy.map(\.value) }
 
     /// Removes `key`; its value, or nil when it was not a member.
-    @discardableResult public mutating func removeValue(forKey key: String) -> JSONValue? {
+    @inlinable @discardableResult public mutating func removeValue(forKey key: String) -> Value? {
         let (found, position) = search(key)
         guard found else { return .none }
         return members.remove(at: position).value
     }
 
     /// The same keys with transformed values.
-    public func mapValues(_ transform: (JSONValue) throws -> JSONValue) rethrows -> JSONObject {
-        JSONObject(sortedMembers: try members.map { ($0.key, try transform($0.value)) })
+    @inlinable public func mapValues<T>(_ transform: (Value) throws -> T) rethrows -> SortedMembers<T> {
+        SortedMembers<T>(sortedMembers: try members.map { ($0.key, try transform($0.value)) })
     }
 
     /// The members whose transformed value is not nil, as a dictionary of those values.
-    public func compactMapValues<T>(_ transform: (JSONValue) throws -> T?) rethrows -> [String: T] {
+    @inlinable public func compactMapValues<T>(_ transform: (Value) throws -> T?) rethrows -> [String: T] {
         var result: [String: T] = [:]
         for member in members {
             if let value = try transform(member.value) { result[member.key] = value }
@@ -116,13 +117,13 @@ public struct JSONObject: Sendable {
     }
 
     /// The members `isIncluded` keeps (an object, as `Dictionary.filter` gives a dictionary).
-    public func filter(_ isIncluded: (Element) throws -> Bool) rethrows -> JSONObject {
-        JSONObject(sortedMembers: try members.filter(isIncluded))
+    @inlinable public func filter(_ isIncluded: (Element) throws -> Bool) rethrows -> Self {
+        Self(sortedMembers: try members.filter(isIncluded))
     }
 
     /// Adds the members of `other`; a key in both is resolved by `combine` (this value, other's value).
-    public mutating func merge(
-        _ other: JSONObject, uniquingKeysWith combine: (JSONValue, JSONValue) throws -> JSONValue
+    @inlinable public mutating func merge(
+        _ other: Self, uniquingKeysWith combine: (Value, Value) throws -> Value
     )
         rethrows
     {
@@ -151,10 +152,10 @@ public struct JSONObject: Sendable {
     }
 
     /// This object with the members of `other` added (see ``merge(_:uniquingKeysWith:)``).
-    public func merging(
-        _ other: JSONObject, uniquingKeysWith combine: (JSONValue, JSONValue) throws -> JSONValue
+    @inlinable public func merging(
+        _ other: Self, uniquingKeysWith combine: (Value, Value) throws -> Value
     )
-        rethrows -> JSONObject
+        rethrows -> Self
     {
         var result = self
         try result.merge(other, uniquingKeysWith: combine)
@@ -162,18 +163,20 @@ public struct JSONObject: Sendable {
     }
 }
 
-extension JSONObject: RandomAccessCollection {
+extension SortedMembers: RandomAccessCollection {
     @inlinable public var startIndex: Int { 0 }
     @inlinable public var endIndex: Int { members.count }
     @inlinable public subscript(position: Int) -> Element { members[position] }
 }
 
-extension JSONObject: Hashable {
-    @inlinable public static func == (left: JSONObject, right: JSONObject) -> Bool {
+extension SortedMembers: Equatable where Value: Equatable {
+    @inlinable public static func == (left: Self, right: Self) -> Bool {
         left.members.count == right.members.count
             && zip(left.members, right.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
     }
+}
 
+extension SortedMembers: Hashable where Value: Hashable {
     @inlinable public func hash(into hasher: inout Hasher) {
         hasher.combine(members.count)
         for member in members {
@@ -183,19 +186,20 @@ extension JSONObject: Hashable {
     }
 }
 
-extension JSONObject: ExpressibleByDictionaryLiteral {
+extension SortedMembers: Sendable where Value: Sendable {}
+
+extension SortedMembers: ExpressibleByDictionaryLiteral {
     public typealias Key = String
-    public typealias Value = JSONValue
 
     /// A dictionary literal; a repeated key keeps the last value.
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    public init(dictionaryLiteral elements: (String, Value)...) {
         self.init(elements, uniquingKeysWith: { _, last in last })
     }
 }
 
-extension JSONObject: Codable {
+extension SortedMembers: Codable where Value: Codable {
     public init(from decoder: any Decoder) throws {
-        self.init(try [String: JSONValue](from: decoder))
+        self.init(try [String: Value](from: decoder))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -211,6 +215,9 @@ extension JSONObject: Codable {
         init?(intValue: Int) { nil }
     }
 }
+
+/// A JSON object's members.
+public typealias JSONObject = SortedMembers<JSONValue>
 
 /// Object members in the order ``JSONNode/object(_:)`` holds them.
 @usableFromInline
