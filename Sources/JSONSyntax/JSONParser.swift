@@ -107,7 +107,7 @@ struct JSONParser<Value: JSONTree> {
         }
         guard complete else { return nil }
         // A repeated key keeps its last value, as before.
-        let members = JSONMembers.canonical(Array(pending[first...])) { _, last in last }
+        let members = SortedMembers<Value>.canonical(Array(pending[first...])) { _, last in last }
         return Value(node: .object(members))
     }
 

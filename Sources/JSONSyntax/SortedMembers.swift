@@ -26,15 +26,15 @@ public struct SortedMembers<Value> {
     @inlinable public init<Pairs: Sequence>(
         _ pairs: Pairs, uniquingKeysWith combine: (Value, Value) throws -> Value
     ) rethrows where Pairs.Element == (String, Value) {
-        self.init(sortedMembers: try JSONMembers.canonical(pairs.map { (key: $0.0, value: $0.1) }, combine: combine))
+        var members: [Element] = []
+        members.reserveCapacity(pairs.underestimatedCount)
+        for (key, value) in pairs { members.append((key, value)) }
+        self.init(sortedMembers: try Self.canonical(members, combine: combine))
     }
 
     /// The members of `pairs`, whose keys must not repeat.
     @inlinable public init<Pairs: Sequence>(uniqueKeysWithValues pairs: Pairs) where Pairs.Element == (String, Value) {
-        self.init(
-            sortedMembers: JSONMembers.canonical(pairs.map { (key: $0.0, value: $0.1) }) { _, _ in
-                preconditionFailure("SortedMembers(uniqueKeysWithValues:): a key is repeated")
-            })
+        self.init(pairs) { _, _ in preconditionFailure("SortedMembers(uniqueKeysWithValues:): a key is repeated") }
     }
 
     /// The members of a dictionary.
@@ -163,6 +163,39 @@ public struct SortedMembers<Value> {
     }
 }
 
+extension SortedMembers {
+    /// `members` sorted by key with no key twice; a repeated key is resolved by `combine` (earlier, later). Members
+    /// that already are in order (what this project's writer sends) are returned as they are after one pass.
+    @inlinable static func canonical(
+        _ members: [Element], combine: (Value, Value) throws -> Value
+    ) rethrows -> [Element] {
+        var inOrder = true
+        var index = 1
+        while index < members.count {
+            guard members[index - 1].key < members[index].key else {
+                inOrder = false
+                break
+            }
+            index += 1
+        }
+        if inOrder { return members }
+        // Positions break ties, so that `combine` sees a repeated key's values in the order they came.
+        let order = members.indices.sorted {
+            members[$0].key < members[$1].key || (members[$0].key == members[$1].key && $0 < $1)
+        }
+        var result: [Element] = []
+        result.reserveCapacity(members.count)
+        for position in order {
+            if let last = result.last, last.key == members[position].key {
+                result[result.count - 1].value = try combine(last.value, members[position].value)
+            } else {
+                result.append(members[position])
+            }
+        }
+        return result
+    }
+}
+
 extension SortedMembers: RandomAccessCollection {
     @inlinable public var startIndex: Int { 0 }
     @inlinable public var endIndex: Int { members.count }
@@ -218,38 +251,3 @@ extension SortedMembers: Codable where Value: Codable {
 
 /// A JSON object's members.
 public typealias JSONObject = SortedMembers<JSONValue>
-
-/// Object members in the order ``JSONNode/object(_:)`` holds them.
-@usableFromInline
-enum JSONMembers {
-    /// `members` sorted by key with no key twice; a repeated key is resolved by `combine` (earlier, later). Members
-    /// that already are in order (what this project's writer sends) are returned as they are after one pass.
-    @inlinable static func canonical<Value>(
-        _ members: [(key: String, value: Value)], combine: (Value, Value) throws -> Value
-    ) rethrows -> [(key: String, value: Value)] {
-        var inOrder = true
-        var index = 1
-        while index < members.count {
-            guard members[index - 1].key < members[index].key else {
-                inOrder = false
-                break
-            }
-            index += 1
-        }
-        if inOrder { return members }
-        // Positions break ties, so that `combine` sees a repeated key's values in the order they came.
-        let order = members.indices.sorted {
-            members[$0].key < members[$1].key || (members[$0].key == members[$1].key && $0 < $1)
-        }
-        var result: [(key: String, value: Value)] = []
-        result.reserveCapacity(members.count)
-        for position in order {
-            if let last = result.last, last.key == members[position].key {
-                result[result.count - 1].value = try combine(last.value, members[position].value)
-            } else {
-                result.append(members[position])
-            }
-        }
-        return result
-    }
-}

@@ -206,6 +206,7 @@ struct SchemaValidator {
             return nil
         }
         var result = SortedMembers<ManifestValue>()
+        result.reserveCapacity(pairs.count)
         var requiredFound = 0
         for (key, value) in pairs {
             guard let name = key.scalarText else {

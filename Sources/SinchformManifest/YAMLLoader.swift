@@ -226,6 +226,8 @@ private struct EventTreeBuilder {
         key: YAMLNode, value: YAMLNode
     )] {
         var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+        // Room for the keys of most mappings at once, instead of growing 1, 2, 4, 8.
+        pairs.reserveCapacity(8)
         var merged: [(key: YAMLNode, value: YAMLNode)] = []
         var mergeKeys: [YAMLNode] = []
         while true {
