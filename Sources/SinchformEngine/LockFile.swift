@@ -56,11 +56,11 @@ public struct LockFile: Codable, Sendable, Equatable {
             guard reader.nextIsObject() else {
                 return reader.value().map { _ in .failure(LockFormatError("an entry is not an object")) }
             }
-            guard let members = Members.read(&reader) else { return nil }
+            guard let members = reader.value()?.objectValue else { return nil }
             return Result { () throws(LockFormatError) in try Entry(members) }
         }
 
-        private init(_ members: Members) throws(LockFormatError) {
+        private init(_ members: JSONObject) throws(LockFormatError) {
             let text = try LockFormatError.require(members, "address", \.stringValue)
             do {
                 address = try Address(parsing: text)
@@ -131,18 +131,18 @@ public struct LockFile: Codable, Sendable, Equatable {
     /// members in order, then an entry. A key written twice counts with its last value, as in the tree, even when the
     /// first was damaged.
     init(bytes: [UInt8]) throws(LockFormatError) {
-        var header: Members?
+        var header: JSONObject?
         var entries: [Address: Entry]?
         // Damaged entries by the key they are under: a later entry under the same key replaces the damaged one.
         var damaged: [String: LockFormatError] = [:]
         let isJSON = JSONReader.read(bytes) { reader -> Bool? in
             guard reader.nextIsObject() else { return reader.value().map { _ in true } }
-            var members = Members()
+            var members = JSONObject()
             let complete = reader.object { reader, key in
                 guard key == "resources", reader.nextIsObject() else {
                     guard let value = reader.value() else { return false }
                     if key == "resources" { entries = nil }
-                    members.pairs.append((key, value))
+                    members[key] = value
                     return true
                 }
                 var resources: [Address: Entry] = [:]
@@ -250,34 +250,12 @@ struct LockFormatError: Error, CustomStringConvertible {
     }
 
     static func require<Value>(
-        _ members: Members, _ key: String, _ read: (JSONValue) -> Value?
+        _ members: JSONObject, _ key: String, _ read: (JSONValue) -> Value?
     ) throws(LockFormatError) -> Value {
         guard let value = members[key].flatMap(read) else {
             throw LockFormatError("\(key) is missing or of the wrong type")
         }
         return value
-    }
-}
-
-/// The members of one of the lock's objects, as read: a handful, so a scan finds one faster than a dictionary would
-/// be made. A repeated key counts with its last value.
-struct Members {
-    var pairs: [(key: String, value: JSONValue)] = []
-
-    /// The object the reader is at, which must be one; nil when it is not JSON.
-    static func read(_ reader: inout JSONReader) -> Members? {
-        var members = Members()
-        members.pairs.reserveCapacity(8)
-        let complete = reader.object { reader, key in
-            guard let value = reader.value() else { return false }
-            members.pairs.append((key, value))
-            return true
-        }
-        return complete ? members : nil
-    }
-
-    subscript(key: String) -> JSONValue? {
-        pairs.last { $0.key == key }?.value
     }
 }
 
