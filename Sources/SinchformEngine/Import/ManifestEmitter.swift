@@ -66,7 +66,7 @@ struct ManifestEmitter {
         for field in fields where members[field.name] != nil && seen.insert(field.name).inserted {
             result.append((field.name, field.type))
         }
-        for key in members.keys.sorted() where seen.insert(key).inserted {
+        for key in members.keys where seen.insert(key).inserted {
             result.append((key, mapValues ?? (schema.map { _ in SchemaType.any })))
         }
         return result

@@ -123,7 +123,7 @@ func detailsWithPendingChanges(_ live: JSONValue) -> JSONValue? {
 
 extension JSONValue {
     /// The object without these members.
-    func removing(_ keys: Set<String>) -> JSONValue {
+    func removing(_ keys: [String]) -> JSONValue {
         guard case let .object(members) = self else { return self }
         return .object(members.filter { !keys.contains($0.key) })
     }

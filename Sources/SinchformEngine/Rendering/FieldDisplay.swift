@@ -205,8 +205,8 @@ struct FieldDisplay: Equatable, Sendable {
         guard let value else { return [] }
         switch value {
         case .object(let members) where !members.isEmpty:
-            return members.keys.sorted().flatMap { key in
-                leaves(of: members[key], prefix: join(prefix, key), schemaPath: schemaPath + [key])
+            return members.flatMap { key, member in
+                leaves(of: member, prefix: join(prefix, key), schemaPath: schemaPath + [key])
             }
         case .array(let elements) where !elements.isEmpty && elements.allSatisfy({ $0.objectValue != nil }):
             let field = schemaPath.last ?? ""
