@@ -225,7 +225,7 @@ extension SortedMembers: ExpressibleByDictionaryLiteral {
     public typealias Key = String
 
     /// A dictionary literal; a repeated key keeps the last value.
-    public init(dictionaryLiteral elements: (String, Value)...) {
+    @inlinable public init(dictionaryLiteral elements: (String, Value)...) {
         self.init(elements, uniquingKeysWith: { _, last in last })
     }
 }
