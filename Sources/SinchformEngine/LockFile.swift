@@ -205,12 +205,13 @@ public struct LockFile: Codable, Sendable, Equatable {
 
     /// The first entry, in `entries` order, that records the same live resource as an earlier one, with the earlier
     /// one's address.
-    private static func firstClash(_ entries: some Sequence<Entry>, count: Int) -> (Address, Entry)? {
+    private static func firstClash(_ entries: some Collection<Entry>, count: Int) -> (Address, Entry)? {
         var owners = [Owner: Address](minimumCapacity: count)
-        for entry in entries {
-            if let first = owners.updateValue(entry.address, forKey: Owner(kind: entry.kind, remoteId: entry.remoteId))
-            {
-                return (first, entry)
+        // By position, members read in place (docs/CONTRIBUTING.md, "Large values in loops over every resource").
+        for index in entries.indices {
+            let owner = Owner(kind: entries[index].kind, remoteId: entries[index].remoteId)
+            if let first = owners.updateValue(entries[index].address, forKey: owner) {
+                return (first, entries[index])
             }
         }
         return nil
