@@ -291,10 +291,3 @@ struct FileContents: Sendable {
         return lifecycle
     }
 }
-
-extension SchemaValidator {
-    /// Checks a resource name against its kind's rules.
-    mutating func checkName(_ name: String, _ rules: StringRules, at location: SourceLocation, path: String) {
-        _ = check(YAMLNode(kind: .scalar(name, plain: false), location: location), .string(rules), path: path)
-    }
-}

@@ -39,6 +39,14 @@ struct SchemaValidator {
         return checked(node, type)
     }
 
+    /// Checks a resource name (a mapping key, so text even when plain) against its kind's rules.
+    mutating func checkName(_ name: String, _ rules: StringRules, at location: SourceLocation, path: String) {
+        root = path
+        steps.removeAll(keepingCapacity: true)
+        guard let scalar = interpolate(name, plain: false, at: location) else { return }
+        checkString(scalar.text, rules, at: location, variables: scalar.variables)
+    }
+
     /// The path of the value being checked, as messages name it (`whatsappTemplate.a.details.components[1].text`).
     private var path: String {
         var text = root

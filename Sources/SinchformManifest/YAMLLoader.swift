@@ -5,8 +5,8 @@ import Foundation
 struct YAMLLoader: Sendable {
     /// Files larger than this are refused before parsing.
     var maxFileBytes = 16 << 20
-    /// Aliases are expanded when the tree is built; this caps the nodes one file may expand to, so an alias bomb
-    /// ("billion laughs") is an error instead of an exhausted machine.
+    /// An alias is its anchored node again, and the validator walks it wherever it is used; this caps the nodes one
+    /// file may expand to, so an alias bomb ("billion laughs") is an error instead of an exhausted machine.
     var maxNodesPerFile = 2_000_000
 
     /// The documents of a file, each a located node, or the diagnostics that stopped the load.
@@ -85,7 +85,7 @@ private struct Cursor {
     var location: SourceLocation { SourceLocation(file: file, line: line, column: column) }
 }
 
-/// Builds ``YAMLNode`` trees from libyaml events, one document after another.
+/// Builds a file's ``YAMLNodes`` from libyaml events, one document after another.
 private struct EventTreeBuilder {
     let file: String
     /// Nodes left before the file is refused; aliases count every node they repeat.
@@ -93,9 +93,15 @@ private struct EventTreeBuilder {
     let maxNodes: Int
     /// What does not stop the load (unsupported tags), so every one is reported.
     var problems: [Diagnostic] = []
+    /// The nodes and children of ``YAMLNodes``, built here and handed over when the file is read.
+    private var entries: [YAMLNodes.Entry] = []
+    private var children: [Int32] = []
+    /// The children of the mappings and lists being read, innermost last: each container's run is copied to
+    /// `children` once it ends, so no container has an array of its own that grows.
+    private var pending: [Int32] = []
     /// Anchored nodes with their node counts. As in Yams, an anchor lives until the end of the stream and a later one of
     /// the same name replaces it.
-    private var anchors: [String: (node: YAMLNode, count: Int)] = [:]
+    private var anchors: [String: (node: Int32, count: Int)] = [:]
     private var parser = yaml_parser_t()
 
     init(file: String, maxNodes: Int) {
@@ -111,13 +117,19 @@ private struct EventTreeBuilder {
         defer { yaml_parser_delete(&parser) }
         yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
         yaml_parser_set_input_string(&parser, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count)
-        var documents: [YAMLNode] = []
+        // About one node per 12 bytes of a manifest: most files need no growth.
+        entries.reserveCapacity(bytes.count / 12)
+        children.reserveCapacity(bytes.count / 12)
+        var documents: [Int32] = []
         var event = try next(bytes)  // stream start
         yaml_event_delete(&event)
         while true {
             event = try next(bytes)
             defer { yaml_event_delete(&event) }
-            if event.type == YAML_STREAM_END_EVENT { return documents }
+            if event.type == YAML_STREAM_END_EVENT {
+                let nodes = YAMLNodes(file: file, entries: entries, children: children)
+                return documents.map { YAMLNode(nodes: nodes, index: $0) }
+            }
             // A document start; then its root node and its end.
             var root = try next(bytes)
             let (node, _) = try self.node(from: &root, bytes)
@@ -146,23 +158,36 @@ private struct EventTreeBuilder {
         return String(cString: pointer)
     }
 
+    /// Adds a node at `event`'s place and gives its position.
+    private mutating func add(_ shape: YAMLNodes.Shape, _ text: String, at event: yaml_event_t) -> Int32 {
+        entries.append(
+            YAMLNodes.Entry(
+                text: text, line: Int32(event.start_mark.line + 1), column: Int32(event.start_mark.column + 1),
+                shape: shape))
+        return Int32(entries.count - 1)
+    }
+
+    /// Ends the mapping or list at `container`: its children are `pending` from `start`.
+    private mutating func close(_ container: Int32, from start: Int) {
+        let first = children.count
+        children.append(contentsOf: pending[start...])
+        entries[Int(container)].first = Int32(first)
+        entries[Int(container)].count = Int32(pending.count - start)
+        pending.removeSubrange(start...)
+    }
+
     /// The node `event` starts (deleting the events it reads, and `event` itself), with the nodes it counts.
-    private mutating func node(
-        from event: inout yaml_event_t, _ bytes: UnsafeRawBufferPointer
-    ) throws -> (
-        YAMLNode, Int
-    ) {
+    private mutating func node(from event: inout yaml_event_t, _ bytes: UnsafeRawBufferPointer) throws -> (Int32, Int) {
         defer { yaml_event_delete(&event) }
-        let location = location(of: event)
         if event.type == YAML_ALIAS_EVENT {
             let name = Self.string(event.data.alias.anchor) ?? ""
             guard let anchored = anchors[name] else {
-                throw ManifestErrors([.error(at: location, "YAML syntax: found undefined alias")])
+                throw ManifestErrors([.error(at: location(of: event), "YAML syntax: found undefined alias")])
             }
-            try spend(anchored.count, at: location)
+            try spend(anchored.count, at: event)
             return anchored
         }
-        try spend(1, at: location)
+        try spend(1, at: event)
         let tag: String?
         let anchor: String?
         switch event.type {
@@ -181,12 +206,12 @@ private struct EventTreeBuilder {
         if let explicitTag, !YAMLLoader.coreTags.contains(explicitTag) {
             problems.append(
                 .error(
-                    at: location,
+                    at: location(of: event),
                     "YAML tag \(YAMLLoader.shortForm(of: explicitTag)) is not supported; a manifest uses plain YAML "
                         + "values (tags of the core schema only: !!str, !!int, !!float, !!bool, !!null, !!seq, !!map)"))
         }
         var count = 1
-        let node: YAMLNode
+        let node: Int32
         switch event.type {
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar
@@ -197,9 +222,10 @@ private struct EventTreeBuilder {
                 ?? ""
             // An explicit !!str is text even when it looks like a number.
             let plain = scalar.style == YAML_PLAIN_SCALAR_STYLE && explicitTag != YAMLLoader.stringTag
-            node = YAMLNode(kind: .scalar(text, plain: plain), location: location)
+            node = add(plain ? .plainScalar : .scalar, text, at: event)
         case YAML_SEQUENCE_START_EVENT:
-            var items: [YAMLNode] = []
+            node = add(.sequence, "", at: event)
+            let start = pending.count
             while true {
                 var item = try next(bytes)
                 if item.type == YAML_SEQUENCE_END_EVENT {
@@ -207,29 +233,26 @@ private struct EventTreeBuilder {
                     break
                 }
                 let (child, nodes) = try self.node(from: &item, bytes)
-                items.append(child)
+                pending.append(child)
                 count += nodes
             }
-            node = YAMLNode(kind: .sequence(items), location: location)
+            close(node, from: start)
         default:
-            node = YAMLNode(kind: .mapping(try mapping(&count, bytes)), location: location)
+            node = add(.mapping, "", at: event)
+            let start = pending.count
+            try mapping(&count, bytes)
+            close(node, from: start)
         }
         if let anchor { anchors[anchor] = (node, count) }
         return (node, count)
     }
 
-    /// The pairs of the mapping being read, up to its end: merge keys (`<<`) applied (explicit keys win over merged
-    /// ones, earlier merge sources over later ones), repeated keys refused.
-    private mutating func mapping(
-        _ count: inout Int, _ bytes: UnsafeRawBufferPointer
-    ) throws -> [(
-        key: YAMLNode, value: YAMLNode
-    )] {
-        var pairs: [(key: YAMLNode, value: YAMLNode)] = []
-        // Room for the keys of most mappings at once, instead of growing 1, 2, 4, 8.
-        pairs.reserveCapacity(8)
-        var merged: [(key: YAMLNode, value: YAMLNode)] = []
-        var mergeKeys: [YAMLNode] = []
+    /// Reads the pairs of a mapping onto `pending`, up to its end: merge keys (`<<`) applied (explicit keys win over
+    /// merged ones, earlier merge sources over later ones), repeated keys refused.
+    private mutating func mapping(_ count: inout Int, _ bytes: UnsafeRawBufferPointer) throws {
+        let start = pending.count
+        var merged: [Int32] = []
+        var mergeKeys: [Int32] = []
         while true {
             var keyEvent = try next(bytes)
             if keyEvent.type == YAML_MAPPING_END_EVENT {
@@ -240,44 +263,55 @@ private struct EventTreeBuilder {
                 keyEvent.type == YAML_SCALAR_EVENT && keyEvent.data.scalar.style == YAML_PLAIN_SCALAR_STYLE
                 && keyEvent.data.scalar.length == 2
                 && keyEvent.data.scalar.value.map { $0[0] == UInt8(ascii: "<") && $0[1] == UInt8(ascii: "<") } == true
+            // An alias's or an anchored key's node may also be a value elsewhere, where it stays as it is.
+            let shared =
+                keyEvent.type == YAML_ALIAS_EVENT
+                || (keyEvent.type == YAML_SCALAR_EVENT && keyEvent.data.scalar.anchor != nil)
             var (key, keyNodes) = try node(from: &keyEvent, bytes)
             // A key is text, never null, a number or a boolean (as with Yams, whose duplicate check resolved every
             // key's tag to !!str).
-            if case let .scalar(text, true) = key.kind {
-                key = YAMLNode(kind: .scalar(text, plain: false), location: key.location)
+            if entries[Int(key)].shape == .plainScalar {
+                if shared {
+                    entries.append(entries[Int(key)])
+                    key = Int32(entries.count - 1)
+                }
+                entries[Int(key)].shape = .scalar
             }
             var valueEvent = try next(bytes)
             let (value, valueNodes) = try node(from: &valueEvent, bytes)
             count += keyNodes + valueNodes
             if isMerge {
                 mergeKeys.append(key)
-                merged.append(contentsOf: try mergeSources(value))
+                try mergeSources(value, into: &merged)
                 continue
             }
-            pairs.append((key, value))
+            pending.append(key)
+            pending.append(value)
         }
         // Keys in the order they were read (merge keys, all `<<`, after the others).
-        let keys = (0..<(pairs.count + mergeKeys.count)).lazy.map {
-            $0 < pairs.count ? pairs[$0].key : mergeKeys[$0 - pairs.count]
+        let explicit = (pending.count - start) / 2
+        let (entries, pending) = (self.entries, self.pending)
+        let keys = (0..<(explicit + mergeKeys.count)).lazy.map {
+            Int($0 < explicit ? pending[start + 2 * $0] : mergeKeys[$0 - explicit])
         }
-        let repeated = Self.repeated(keys.map(\.scalarText))
-        if let name = repeated.first {
+        let repeated = Self.repeated(keys.map { entries[$0].scalarText })
+        if let name = repeated.first, let first = keys.first(where: { entries[$0].scalarText == name }) {
             // As Yams said it: every repeated key, sorted, at the first occurrence of the first of them.
             throw ManifestErrors([
                 .error(
-                    at: keys.first { $0.scalarText == name }?.location ?? at(1, 1),
+                    at: at(Int(entries[first].line), Int(entries[first].column)),
                     "duplicate key \(repeated.map { "'\($0)'" }.joined(separator: ", ")) in one mapping; each key may "
                         + "appear once")
             ])
         }
         if !merged.isEmpty {
-            var seen = Set(pairs.compactMap { $0.key.scalarText })
-            for pair in merged {
-                guard let key = pair.key.scalarText, seen.insert(key).inserted else { continue }
-                pairs.append(pair)
+            var seen = Set(keys.prefix(explicit).compactMap { entries[$0].scalarText })
+            for pair in stride(from: 0, to: merged.count, by: 2) {
+                guard let key = entries[Int(merged[pair])].scalarText, seen.insert(key).inserted else { continue }
+                self.pending.append(merged[pair])
+                self.pending.append(merged[pair + 1])
             }
         }
-        return pairs
     }
 
     /// The texts that occur more than once among `texts`, sorted. A mapping has a few keys: comparing each with the
@@ -297,36 +331,37 @@ private struct EventTreeBuilder {
         return repeated.sorted()
     }
 
-    private func mergeSources(_ node: YAMLNode) throws -> [(key: YAMLNode, value: YAMLNode)] {
-        switch node.kind {
-        case let .mapping(pairs): return pairs
-        case let .sequence(sources):
-            var pairs: [(key: YAMLNode, value: YAMLNode)] = []
-            for source in sources {
-                guard case let .mapping(sourcePairs) = source.kind else {
-                    throw ManifestErrors([
-                        .error(at: source.location, "a merge key (<<) takes a mapping or a list of mappings")
-                    ])
-                }
-                pairs.append(contentsOf: sourcePairs)
-            }
-            if sources.isEmpty {
+    /// Adds the pairs (key, value, key, value…) a merge key's value brings: a mapping's, or each of a list of mappings'.
+    private func mergeSources(_ node: Int32, into pairs: inout [Int32]) throws {
+        let entry = entries[Int(node)]
+        let sources =
+            entry.shape == .sequence ? children[Int(entry.first)..<Int(entry.first + entry.count)] : [node][...]
+        for source in sources {
+            let mapping = entries[Int(source)]
+            guard mapping.shape == .mapping else {
                 throw ManifestErrors([
-                    .error(at: node.location, "a merge key (<<) takes a mapping or a list of mappings")
+                    .error(
+                        at: at(Int(mapping.line), Int(mapping.column)),
+                        "a merge key (<<) takes a mapping or a list of mappings")
                 ])
             }
-            return pairs
-        case .scalar:
-            throw ManifestErrors([.error(at: node.location, "a merge key (<<) takes a mapping or a list of mappings")])
+            pairs.append(contentsOf: children[Int(mapping.first)..<Int(mapping.first + mapping.count)])
+        }
+        if sources.isEmpty {
+            throw ManifestErrors([
+                .error(
+                    at: at(Int(entry.line), Int(entry.column)), "a merge key (<<) takes a mapping or a list of mappings"
+                )
+            ])
         }
     }
 
-    private mutating func spend(_ nodes: Int, at location: SourceLocation) throws {
+    private mutating func spend(_ nodes: Int, at event: yaml_event_t) throws {
         budget -= nodes
         if budget < 0 {
             throw ManifestErrors([
                 .error(
-                    at: location,
+                    at: location(of: event),
                     "the YAML expands to more than \(maxNodes) values (aliases that repeat each other?); "
                         + "write the values out or use fewer aliases")
             ])

@@ -1,27 +1,44 @@
 /// A YAML value as written, before it is checked against a schema: scalars keep their source text,
 /// mappings keep their key order, and every node keeps its location.
+///
+/// A node is a position in its file's ``YAMLNodes``: the nodes of a file sit in one array, and a mapping's or list's
+/// children are a run of positions in a second one. A tree of nodes that each held their children's array cost two
+/// allocations per mapping (its pairs, and their growth), and a copy of every child's text and file name at each
+/// step; an alias is now its anchored node's position, not a copy of its subtree.
 struct YAMLNode: Sendable {
-    enum Kind: Sendable {
+    enum Kind {
         /// `plain` is false for quoted and block scalars, whose text is always a string.
         case scalar(String, plain: Bool)
-        case mapping([(key: YAMLNode, value: YAMLNode)])
-        case sequence([YAMLNode])
+        case mapping(Pairs)
+        case sequence(Items)
     }
 
-    var kind: Kind
-    var location: SourceLocation
+    let nodes: YAMLNodes
+    let index: Int32
 
-    var scalarText: String? {
-        if case let .scalar(text, _) = kind { return text }
-        return nil
+    var kind: Kind {
+        let entry = nodes.entries[Int(index)]
+        switch entry.shape {
+        case .scalar: return .scalar(entry.text, plain: false)
+        case .plainScalar: return .scalar(entry.text, plain: true)
+        case .mapping: return .mapping(Pairs(nodes: nodes, first: Int(entry.first), count: Int(entry.count) / 2))
+        case .sequence: return .sequence(Items(nodes: nodes, first: Int(entry.first), count: Int(entry.count)))
+        }
     }
+
+    var location: SourceLocation {
+        let entry = nodes.entries[Int(index)]
+        return SourceLocation(file: nodes.file, line: Int(entry.line), column: Int(entry.column))
+    }
+
+    var scalarText: String? { nodes.entries[Int(index)].scalarText }
 
     /// A plain scalar that YAML reads as null (`~`, `null`, or nothing at all).
     var isNull: Bool {
-        if case let .scalar(text, plain) = kind, plain {
-            return text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
-        }
-        return false
+        let entry = nodes.entries[Int(index)]
+        guard entry.shape == .plainScalar else { return false }
+        let text = entry.text
+        return text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
     }
 
     /// What a user would call this node in an error message ("a string", "a mapping").
@@ -43,5 +60,68 @@ struct YAMLNode: Sendable {
         case "false", "False", "FALSE": return false
         default: return nil
         }
+    }
+
+    /// A mapping's pairs, in the order they were written (merged pairs last).
+    struct Pairs: RandomAccessCollection {
+        let nodes: YAMLNodes
+        let first: Int
+        let count: Int
+
+        var startIndex: Int { 0 }
+        var endIndex: Int { count }
+
+        subscript(position: Int) -> (key: YAMLNode, value: YAMLNode) {
+            let child = first + 2 * position
+            return (
+                YAMLNode(nodes: nodes, index: nodes.children[child]),
+                YAMLNode(nodes: nodes, index: nodes.children[child + 1])
+            )
+        }
+    }
+
+    /// A list's items.
+    struct Items: RandomAccessCollection {
+        let nodes: YAMLNodes
+        let first: Int
+        let count: Int
+
+        var startIndex: Int { 0 }
+        var endIndex: Int { count }
+
+        subscript(position: Int) -> YAMLNode {
+            YAMLNode(nodes: nodes, index: nodes.children[first + position])
+        }
+    }
+}
+
+/// The nodes of one file, as ``YAMLLoader`` read them.
+final class YAMLNodes: Sendable {
+    enum Shape: UInt8, Sendable {
+        case scalar, plainScalar, mapping, sequence
+    }
+
+    struct Entry: Sendable {
+        /// A scalar's text; empty for a mapping or list.
+        var text: String
+        var line: Int32
+        var column: Int32
+        var shape: Shape
+        /// A mapping's or list's children: `count` positions from `first` in ``children`` (a mapping's as key,
+        /// value, key, value…).
+        var first: Int32 = 0
+        var count: Int32 = 0
+
+        var scalarText: String? { shape == .scalar || shape == .plainScalar ? text : nil }
+    }
+
+    let file: String
+    let entries: [Entry]
+    let children: [Int32]
+
+    init(file: String, entries: [Entry], children: [Int32]) {
+        self.file = file
+        self.entries = entries
+        self.children = children
     }
 }

@@ -52,6 +52,9 @@ import Testing
             try shapes("base: &b {k: 1, m: 2}\nother: &o {k: 3, n: 4}\nc:\n  <<: [*b, *o]\n  m: 9\n")
                 == [#"{"base":{"k":1,"m":2},"other":{"k":3,"n":4},"c":{"m":9,"k":1,"n":4}}"#])
         #expect(try shapes("b: &b {k: 1}\nc: {<<: *b, j: 2}\n") == [#"{"b":{"k":1},"c":{"j":2,"k":1}}"#])
+        // A key is text; the anchored or aliased node stays a plain scalar where it is a value.
+        #expect(try shapes("&k 5: a\nb: *k\n") == [#"{"5":a,"b":5}"#])
+        #expect(try shapes("a: &k 5\n*k : b\n") == [#"{"a":5,"5":b}"#])
         // A quoted << is an ordinary key.
         #expect(try shapes("c: {'<<': 1}\n") == [#"{"c":{"<<":1}}"#])
     }
