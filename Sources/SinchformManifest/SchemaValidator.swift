@@ -1,5 +1,6 @@
 import Foundation
 import JSONSyntax
+import Synchronization
 
 /// Checks located YAML against a schema, producing typed values and every problem found (not only the first).
 struct SchemaValidator {
@@ -390,8 +391,9 @@ struct SchemaValidator {
     }
 }
 
-/// Compiled regular expressions of one validator (one file), with their answers: no lock, so files validated in
-/// parallel never wait on each other for every string they check.
+/// The regular expressions of one validator (one file), with their answers: no lock, so files validated in
+/// parallel never wait on each other for every string they check. Each pattern is compiled once per process (compiled
+/// per file, the language codes' alternation among them, they were 2.6 % of loading 10,000 resources in 100 files).
 final class PatternCache {
     private final class Pattern {
         let expression: NSRegularExpression?
@@ -400,9 +402,18 @@ final class PatternCache {
         var answers: [String: Bool] = [:]
 
         init(_ pattern: String) {
-            expression = try? NSRegularExpression(pattern: pattern)
+            expression = PatternCache.compiled.withLock { compiled in
+                if let known = compiled[pattern] { return known }
+                let expression = try? NSRegularExpression(pattern: pattern)
+                compiled[pattern] = expression
+                return expression
+            }
         }
     }
+
+    /// Compiled expressions by pattern (nil: not a valid pattern). An `NSRegularExpression` is immutable, and matching
+    /// with one from several threads is safe.
+    private static let compiled = Mutex<[String: NSRegularExpression?]>([:])
 
     /// Answers kept per pattern: texts that never repeat (names) stop being kept after this many.
     private static let answersKept = 1024
