@@ -275,12 +275,9 @@ struct SchemaValidator {
         }
         switch rules.format {
         case .url?:
-            // Template variables ({{1}}) are allowed in URLs; check the rest. Foundation's replacing goes through
-            // NSString (9 % of loading 10,000 resources when every URL went that way): only text with braces does.
-            let braces = text.utf8.contains { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "}") }
-            let probe =
-                braces ? text.replacingOccurrences(of: "{{", with: "").replacingOccurrences(of: "}}", with: "") : text
-            guard let components = URLComponents(string: probe), let scheme = components.scheme?.lowercased(),
+            // Template variables ({{1}}) are allowed in URLs; check the rest.
+            guard let components = URLComponents(string: Self.withoutDoubleBraces(text)),
+                let scheme = components.scheme?.lowercased(),
                 scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty
             else {
                 error(location, "\(shown) is not a URL (expected https://host/...)")
@@ -299,6 +296,29 @@ struct SchemaValidator {
         case nil:
             break
         }
+    }
+
+    /// `text` without its `{{`, then without its `}}`, each removed left to right as `replacingOccurrences` would.
+    /// By bytes: Foundation's replacing goes through NSString, 9 % of loading 10,000 resources when every URL went
+    /// that way. Removing ASCII bytes leaves UTF-8 valid.
+    static func withoutDoubleBraces(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "}") }) else { return text }
+        var bytes = Array(text.utf8)
+        for brace in [UInt8(ascii: "{"), UInt8(ascii: "}")] {
+            var kept = 0
+            var index = 0
+            while index < bytes.count {
+                if bytes[index] == brace, index + 1 < bytes.count, bytes[index + 1] == brace {
+                    index += 2
+                    continue
+                }
+                bytes[kept] = bytes[index]
+                kept += 1
+                index += 1
+            }
+            bytes.removeSubrange(kept...)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A scalar's text after interpolation, and how messages may name it.
