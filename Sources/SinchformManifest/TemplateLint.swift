@@ -99,11 +99,17 @@ enum TemplateLint {
         }
     }
 
-    /// Characters of pictographic emoji (and their modifiers), which headers and footers refuse.
+    /// Characters of pictographic emoji (and their modifiers), which headers and footers refuse. No ASCII character is
+    /// one: their properties are looked up only when the bytes say there is something else (the lookups were 1.5 % of
+    /// loading 10,000 resources).
     static func containsEmoji(_ text: String) -> Bool {
-        text.unicodeScalars.contains {
-            $0.properties.isEmojiPresentation || ($0.properties.isEmoji && $0.value > 0x2000 && $0.value != 0x20E3)
-        }
+        guard text.utf8.contains(where: { $0 >= 0x80 }) else { return false }
+        return text.unicodeScalars.contains(where: isEmoji)
+    }
+
+    static func isEmoji(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isEmojiPresentation
+            || (scalar.properties.isEmoji && scalar.value > 0x2000 && scalar.value != 0x20E3)
     }
 }
 
