@@ -34,8 +34,6 @@ struct JSONParser<Value: JSONTree> {
     @usableFromInline var depth = 0
     /// The members of the objects being parsed, innermost last (see ``object()``).
     @usableFromInline var pending: [(key: String, value: Value)] = []
-    /// The items of the arrays being parsed, innermost last (see ``array()``).
-    @usableFromInline var pendingItems: [Value] = []
 
     @inlinable init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -149,25 +147,22 @@ struct JSONParser<Value: JSONTree> {
         defer { depth -= 1 }
         guard depth <= Self.maximumDepth else { return nil }
         index += 1
+        var elements: [Value] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
-            return Value(node: .array([]))
+            return Value(node: .array(elements))
         }
-        // As with members: one stack for every level, each array made once at its size (a page of 200 items grew
-        // eight times).
-        let first = pendingItems.count
-        defer { pendingItems.removeSubrange(first...) }
         while true {
             guard let element = value() else { return nil }
-            pendingItems.append(element)
+            elements.append(element)
             skipWhitespace()
             guard index < bytes.count else { return nil }
             switch bytes[index] {
             case UInt8(ascii: ","): index += 1
             case UInt8(ascii: "]"):
                 index += 1
-                return Value(node: .array(Array(pendingItems[first...])))
+                return Value(node: .array(elements))
             default: return nil
             }
         }
