@@ -1,6 +1,12 @@
 import Foundation
 import JSONSyntax
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Loads a directory of manifests into a validated `ManifestSet`.
 public struct ManifestLoader: Sendable {
     /// Values for `${env.NAME}`.
@@ -112,8 +118,10 @@ struct FileContents: Sendable {
         do {
             // Refuse an oversized file by its size, before its bytes are read (a 4 GiB file would cost 4 GiB).
             let limit = YAMLLoader().maxFileBytes
-            let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? nil
-            if let size, size > limit {
+            // stat(2), not FileManager's attributes (which looks up the owner's user and group names: 1.5 % of
+            // validating 10,000 resources in 100 files).
+            var status = stat()
+            if stat(file, &status) == 0, case let size = Int(status.st_size), size > limit {
                 contents.diagnostics.append(
                     .error(
                         at: SourceLocation(file: file, line: 1, column: 1),
