@@ -27,6 +27,12 @@ import Testing
                 salt: "salt"))
     }
 
+    /// A spec's digest is SHA-256 of its canonical JSON, spelled `sha256:<hex>` (the prefix written with the digits).
+    @Test func specDigestIsSHA256OfTheCanonicalJSON() {
+        let value: JSONValue = ["a": 1]
+        #expect(value.digest == "sha256:015abd7f5cc57a2dd94b7590f04ad8084273905ee33ec5cebeae62276a97f862")
+    }
+
     @Test func legacyFormStillCompares() {
         let salt = "00112233445566778899aabbccddeeff"
         let legacy = Fingerprint.legacy("\"s3cret\"", salt: salt)
