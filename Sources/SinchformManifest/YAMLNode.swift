@@ -21,7 +21,8 @@ struct YAMLNode: Sendable {
         switch entry.shape {
         case .scalar: return .scalar(entry.text, plain: false)
         case .plainScalar: return .scalar(entry.text, plain: true)
-        case .mapping: return .mapping(Pairs(nodes: nodes, first: Int(entry.first), count: Int(entry.count) / 2))
+        case .mapping:
+            return .mapping(Pairs(children: Items(nodes: nodes, first: Int(entry.first), count: Int(entry.count))))
         case .sequence: return .sequence(Items(nodes: nodes, first: Int(entry.first), count: Int(entry.count)))
         }
     }
@@ -64,19 +65,14 @@ struct YAMLNode: Sendable {
 
     /// A mapping's pairs, in the order they were written (merged pairs last).
     struct Pairs: RandomAccessCollection {
-        let nodes: YAMLNodes
-        let first: Int
-        let count: Int
+        /// Keys and values, alternating.
+        let children: Items
 
         var startIndex: Int { 0 }
-        var endIndex: Int { count }
+        var endIndex: Int { children.count / 2 }
 
         subscript(position: Int) -> (key: YAMLNode, value: YAMLNode) {
-            let child = first + 2 * position
-            return (
-                YAMLNode(nodes: nodes, index: nodes.children[child]),
-                YAMLNode(nodes: nodes, index: nodes.children[child + 1])
-            )
+            (children[2 * position], children[2 * position + 1])
         }
     }
 
