@@ -337,7 +337,8 @@ private struct EventTreeBuilder {
         let entry = entries[Int(node)]
         let sources =
             entry.shape == .sequence ? children[Int(entry.first)..<Int(entry.first + entry.count)] : [node][...]
-        for source in sources {
+        // An empty list brings nothing and is refused at the list; anything not a mapping, where it is.
+        for source in sources.isEmpty ? [node][...] : sources {
             let mapping = entries[Int(source)]
             guard mapping.shape == .mapping else {
                 throw ManifestErrors([
@@ -347,13 +348,6 @@ private struct EventTreeBuilder {
                 ])
             }
             pairs.append(contentsOf: children[Int(mapping.first)..<Int(mapping.first + mapping.count)])
-        }
-        if sources.isEmpty {
-            throw ManifestErrors([
-                .error(
-                    at: at(Int(entry.line), Int(entry.column)), "a merge key (<<) takes a mapping or a list of mappings"
-                )
-            ])
         }
     }
 

@@ -74,6 +74,7 @@ import Testing
                 == ["2:11: duplicate key '<<' in one mapping; each key may appear once"])
         #expect(messages("c: {<<: 5}\n") == ["1:9: a merge key (<<) takes a mapping or a list of mappings"])
         #expect(messages("c: {<<: [1]}\n") == ["1:10: a merge key (<<) takes a mapping or a list of mappings"])
+        #expect(messages("c: {<<: []}\n") == ["1:9: a merge key (<<) takes a mapping or a list of mappings"])
         #expect(
             messages("a: [1\nb: 2\n") == [
                 "2:2: YAML syntax: did not find expected ',' or ']' (while parsing a flow sequence at line 1, column 4)"
