@@ -17,6 +17,17 @@ public protocol JSONTree {
     var node: JSONNode<Self> { get }
 }
 
+/// Which parts of a document to build: the rest is read as strictly (a document that is not JSON anywhere is refused)
+/// but skipped, not built. A list page names the members of its items that its caller reads: the API's server fields
+/// (ids, timestamps, credentials, per-country states) never become trees only to be dropped.
+public indirect enum JSONProjection: Sendable, Equatable {
+    /// The whole value.
+    case all
+    /// Of an object, the members named, each as its projection says (the others skipped); of an array, each element
+    /// the same way; any other value whole.
+    case members([String: JSONProjection])
+}
+
 /// A strict RFC 8259 parser straight from UTF-8 bytes to any ``JSONTree``.
 ///
 /// It replaces JSONSerialization (whose `Any` tree had to be bridged value by value) in the emulator and
@@ -41,10 +52,10 @@ struct JSONParser<Value: JSONTree> {
 
     /// The value `bytes` hold (any value at the top level, surrounding whitespace allowed), or nil when they are not
     /// exactly one JSON value.
-    @inlinable static func parse(_ bytes: [UInt8]) -> Value? {
+    @inlinable static func parse(_ bytes: [UInt8], keeping projection: JSONProjection = .all) -> Value? {
         bytes.withUnsafeBufferPointer { buffer in
             var parser = JSONParser(document: buffer)
-            guard let value = parser.value(), parser.isAtEnd() else { return nil }
+            guard let value = parser.value(projection), parser.isAtEnd() else { return nil }
             return value
         }
     }
@@ -68,6 +79,52 @@ struct JSONParser<Value: JSONTree> {
             default: return
             }
         }
+    }
+
+    /// The next value with only the parts `projection` names built (see ``JSONProjection``); nil when it is not JSON.
+    @inlinable mutating func value(_ projection: JSONProjection) -> Value? {
+        guard case let .members(wanted) = projection else { return value() }
+        skipWhitespace()
+        guard index < bytes.count else { return nil }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return object(keeping: wanted)
+        case UInt8(ascii: "["): return array(projection)
+        default: return value()
+        }
+    }
+
+    /// Reads the next value without building it: the grammar, the UTF-8 check and the depth limit of ``value()``,
+    /// with nothing allocated but the keys of the objects it passes. False when it is not JSON.
+    @inlinable mutating func skip() -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { return false }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return members { parser, _ in parser.skip() }
+        case UInt8(ascii: "["): return elements { $0.skip() }
+        case UInt8(ascii: "\""): return skipString()
+        // A literal or a number is no allocation.
+        default: return value() != nil
+        }
+    }
+
+    /// ``string()`` without the string: plain ASCII is scanned here, escapes and other bytes are read by ``string()``.
+    @inlinable mutating func skipString() -> Bool {
+        let start = index
+        index += 1
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return true
+            }
+            if byte == UInt8(ascii: "\\") || byte >= 0x80 {
+                index = start
+                return string() != nil
+            }
+            if byte < 0x20 { return false }
+            index += 1
+        }
+        return false
     }
 
     @inlinable mutating func value() -> Value? {
@@ -95,13 +152,22 @@ struct JSONParser<Value: JSONTree> {
         return Value(node: value)
     }
 
-    @inlinable mutating func object() -> Value? {
+    /// The object at `index`: every member, or (given `wanted`) only the members it names, each with its own
+    /// projection, the others skipped.
+    @inlinable mutating func object(keeping wanted: [String: JSONProjection]? = nil) -> Value? {
         // The members wait on one stack shared by every nesting level, so that each object's array is made once at
         // its final size instead of growing (1, 2, 4, 8…): a large answer has thousands of objects.
         let first = pending.count
         defer { pending.removeSubrange(first...) }
         let complete = members { parser, key in
-            guard let member = parser.value() else { return false }
+            let member: Value?
+            if let wanted {
+                guard let projection = wanted[key] else { return parser.skip() }
+                member = parser.value(projection)
+            } else {
+                member = parser.value()
+            }
+            guard let member else { return false }
             parser.pending.append((key, member))
             return true
         }
@@ -142,28 +208,39 @@ struct JSONParser<Value: JSONTree> {
         }
     }
 
-    @inlinable mutating func array() -> Value? {
+    /// The array at `index`, each element read with `projection`.
+    @inlinable mutating func array(_ projection: JSONProjection = .all) -> Value? {
+        var values: [Value] = []
+        let complete = elements { parser in
+            guard let element = parser.value(projection) else { return false }
+            values.append(element)
+            return true
+        }
+        return complete ? Value(node: .array(values)) : nil
+    }
+
+    /// Reads the array at `index` element by element: `element` is called with the parser at each element, which it
+    /// must read. False when the array is not JSON or `element` returns false.
+    @inlinable mutating func elements(_ element: (inout Self) -> Bool) -> Bool {
         depth += 1
         defer { depth -= 1 }
-        guard depth <= Self.maximumDepth else { return nil }
+        guard depth <= Self.maximumDepth else { return false }
         index += 1
-        var elements: [Value] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
-            return Value(node: .array(elements))
+            return true
         }
         while true {
-            guard let element = value() else { return nil }
-            elements.append(element)
+            guard element(&self) else { return false }
             skipWhitespace()
-            guard index < bytes.count else { return nil }
+            guard index < bytes.count else { return false }
             switch bytes[index] {
             case UInt8(ascii: ","): index += 1
             case UInt8(ascii: "]"):
                 index += 1
-                return Value(node: .array(elements))
-            default: return nil
+                return true
+            default: return false
             }
         }
     }

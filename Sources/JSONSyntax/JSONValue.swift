@@ -93,11 +93,12 @@ extension JSONValue: JSONTree {
         }
     }
 
-    /// Parses JSON bytes (a strict parser straight from the bytes, not `JSONDecoder`: list pages are large).
+    /// Parses JSON bytes (a strict parser straight from the bytes, not `JSONDecoder`: list pages are large), building
+    /// the parts `projection` names (the rest is checked, not built).
     ///
     /// - Throws: `DecodingError.dataCorrupted` when the bytes are not exactly one JSON value.
-    public init(bytes: [UInt8]) throws {
-        guard let value = JSONValue.parse(bytes) else {
+    public init(bytes: [UInt8], keeping projection: JSONProjection = .all) throws {
+        guard let value = JSONValue.parse(bytes, keeping: projection) else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "The data is not valid JSON."))
         }
         self = value

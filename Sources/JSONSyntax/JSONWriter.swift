@@ -90,9 +90,10 @@ enum JSONWriter {
 }
 
 extension JSONTree {
-    /// Parses UTF-8 bytes; nil when they are not exactly one JSON value (see ``JSONParser``).
-    @inlinable public static func parse(_ bytes: [UInt8]) -> Self? {
-        JSONParser<Self>.parse(bytes)
+    /// Parses UTF-8 bytes, building the parts `projection` names; nil when they are not exactly one JSON value (see
+    /// ``JSONParser``).
+    @inlinable public static func parse(_ bytes: [UInt8], keeping projection: JSONProjection = .all) -> Self? {
+        JSONParser<Self>.parse(bytes, keeping: projection)
     }
 
     /// The compact, deterministic encoding (see ``JSONWriter``).

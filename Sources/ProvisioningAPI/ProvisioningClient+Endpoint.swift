@@ -38,17 +38,18 @@ extension ProvisioningClient {
         /// The largest page the endpoint accepts.
         public static var maxPageSize: Int { Kind.maxPageSize }
 
-        /// Every item of the collection, each mapped by `item` as its page arrives (see
-        /// ``ProvisioningClient/listAll(path:itemsKey:pageSize:query:operation:label:identity:each:)``).
+        /// Every item of the collection, each mapped by `item` as its page arrives, of each item only `members` (see
+        /// ``ProvisioningClient/listAll(path:itemsKey:pageSize:query:operation:label:identity:members:each:)``).
         ///
         /// - Throws: ``APIError``.
         public func list<Item>(
-            in parent: Kind.Parent, label: String? = nil, each item: (JSONValue) throws -> Item
+            in parent: Kind.Parent, label: String? = nil, members: Set<String>? = nil,
+            each item: (JSONValue) throws -> Item
         ) async throws -> [Item] {
             try await client.listAll(
                 path: client.projectPath(Kind.collection(parent)), itemsKey: Kind.itemsKey,
                 pageSize: Kind.maxPageSize, operation: Kind.listOperation(parent), label: label,
-                identity: Kind.identity, each: item)
+                identity: Kind.identity, members: members, each: item)
         }
 
         /// One member.
@@ -115,11 +116,13 @@ extension ProvisioningClient.Endpoint where Kind.Parent == Void {
         try await list(in: (), label: label) { $0 }
     }
 
-    /// The same list, each item mapped by `item` as its page arrives.
+    /// The same list, each item mapped by `item` as its page arrives, of each item only `members` (nil: all).
     ///
     /// - Throws: ``APIError``.
-    public func list<Item>(label: String? = nil, each item: (JSONValue) throws -> Item) async throws -> [Item] {
-        try await list(in: (), label: label, each: item)
+    public func list<Item>(
+        label: String? = nil, members: Set<String>? = nil, each item: (JSONValue) throws -> Item
+    ) async throws -> [Item] {
+        try await list(in: (), label: label, members: members, each: item)
     }
 
     /// Creates a member (POST).

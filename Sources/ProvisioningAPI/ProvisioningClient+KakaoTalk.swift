@@ -102,13 +102,14 @@ extension ProvisioningClient.Endpoint where Kind == ProvisioningClient.KakaoTalk
         try await list(in: plusFriendId, label: label) { $0 }
     }
 
-    /// The same list, each item mapped by `item` as its page arrives.
+    /// The same list, each item mapped by `item` as its page arrives, of each item only `members` (nil: all).
     ///
     /// - Throws: ``APIError``.
     public func list<Item>(
-        plusFriendId: String, label: String? = nil, each item: (JSONValue) throws -> Item
+        plusFriendId: String, label: String? = nil, members: Set<String>? = nil,
+        each item: (JSONValue) throws -> Item
     ) async throws -> [Item] {
-        try await list(in: plusFriendId, label: label, each: item)
+        try await list(in: plusFriendId, label: label, members: members, each: item)
     }
 
     /// One template.

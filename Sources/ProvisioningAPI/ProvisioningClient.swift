@@ -70,11 +70,12 @@ public final class ProvisioningClient: Sendable {
     ///   - body: A JSON body, if any.
     ///   - operation: What the call does, for errors and logs (e.g. `create webhook`).
     ///   - label: The resource the call concerns (e.g. `webhook.ops-events`), for errors.
+    ///   - projection: The parts of the response body to build (the rest is checked as JSON, then skipped).
     /// - Returns: The successful (2xx) response.
     /// - Throws: ``APIError``; for a POST whose outcome is unknown, one of kind `outcomeUnknown`.
     public func send(
         _ method: APIMethod, path: String, query: [QueryItem] = [], body: JSONValue? = nil, operation: String,
-        label: String? = nil
+        label: String? = nil, keeping projection: JSONProjection = .all
     ) async throws -> APIResponse {
         var url = configuration.provisioningURL + path
         if !query.isEmpty {
@@ -94,7 +95,7 @@ public final class ProvisioningClient: Sendable {
             decoded = nil
         } else {
             do {
-                decoded = try JSONValue(bytes: raw.body)
+                decoded = try JSONValue(bytes: raw.body, keeping: projection)
             } catch {
                 let failure = APIError(
                     kind: .undecodableResponse, operation: operation, message: "the body is not JSON",
@@ -145,17 +146,22 @@ public final class ProvisioningClient: Sendable {
     ///   - pageSize: The page size to ask for: the endpoint's largest.
     ///   - query: Further query items (filters).
     ///   - identity: Members every item must carry as non-empty strings (e.g. `id`); none for activity lists.
+    ///   - members: The members of each item that `item` reads (with `identity`, always kept); the others are skipped
+    ///     as the page is parsed. Nil: every member.
     ///   - item: What to keep of each item, applied as its page arrives while the next page is already asked for: a
     ///     page's parsed body is let go once mapped, so a list of thousands keeps only what the caller needs of each.
     /// - Throws: ``APIError``.
     public func listAll<Item>(
         path: String, itemsKey: String, pageSize: Int, query: [QueryItem] = [], operation: String,
-        label: String? = nil, identity: [String] = [], each item: (JSONValue) throws -> Item
+        label: String? = nil, identity: [String] = [], members: Set<String>? = nil,
+        each item: (JSONValue) throws -> Item
     ) async throws -> [Item] {
+        let projection = members.map { Self.pageProjection(itemsKey: itemsKey, members: $0.union(identity)) }
         @Sendable func page(_ token: String?) async throws -> APIResponse {
             var pageQuery = query + [QueryItem("pageSize", String(pageSize))]
             if let token { pageQuery.append(QueryItem("pageToken", token)) }
-            return try await send(.get, path: path, query: pageQuery, operation: operation, label: label)
+            return try await send(
+                .get, path: path, query: pageQuery, operation: operation, label: label, keeping: projection ?? .all)
         }
         var pages = ListPages(
             itemsKey: itemsKey, identity: identity, maxPages: configuration.maxListPages, endpoint: "GET " + path)
@@ -177,6 +183,16 @@ public final class ProvisioningClient: Sendable {
             for element in elements { items.append(try item(element)) }
             response = try await next
         }
+    }
+}
+
+extension ProvisioningClient {
+    /// What is built of a list page whose callers read `members` of each item: those, and what ``ListPages`` checks.
+    public static func pageProjection(itemsKey: String, members: Set<String>) -> JSONProjection {
+        .members([
+            itemsKey: .members(Dictionary(uniqueKeysWithValues: members.map { ($0, .all) })),
+            "nextPageToken": .all, "totalSize": .all,
+        ])
     }
 }
 

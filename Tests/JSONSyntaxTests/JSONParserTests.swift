@@ -57,6 +57,91 @@ import Testing
         #expect(parse(String(repeating: "[", count: 100) + String(repeating: "]", count: 100)) != nil)
     }
 
+    /// The value with only what `projection` names (the projection applied to a whole tree).
+    private func projected(_ value: JSONValue, _ projection: JSONProjection) -> JSONValue {
+        guard case let .members(wanted) = projection else { return value }
+        switch value {
+        case let .object(members):
+            return .object(
+                JSONObject(
+                    uniqueKeysWithValues: members.compactMap { key, member in
+                        wanted[key].map { (key, projected(member, $0)) }
+                    }))
+        case let .array(elements): return .array(elements.map { projected($0, projection) })
+        default: return value
+        }
+    }
+
+    @Test func projectionBuildsOnlyTheNamedMembers() {
+        let text =
+            #"{"items":[{"id":"a","skip":{"deep":[1,{"x":"y"}]},"keep":{"in":1,"out":2}},"s",[{"id":"b"}]],"n":1}"#
+        let projection = JSONProjection.members([
+            "items": .members(["id": .all, "keep": .members(["in": .all])])
+        ])
+        #expect(
+            JSONValue.parse(Array(text.utf8), keeping: projection)
+                == ["items": [["id": "a", "keep": ["in": 1]], "s", [["id": "b"]]]])
+        #expect(JSONValue.parse(Array(text.utf8), keeping: .all) == parse(text))
+    }
+
+    /// A skipped member is read as strictly as a built one: a document that is not JSON anywhere is refused.
+    @Test func skippedPartsAreStillChecked() {
+        let keepOnly = JSONProjection.members(["keep": .all])
+        func inSkipped(_ bytes: [UInt8]) -> JSONValue? {
+            JSONValue.parse(Array(#"{"skip":"#.utf8) + bytes + Array(#","keep":1}"#.utf8), keeping: keepOnly)
+        }
+        for text in [
+            "", " ", "{", "[1,]", "{\"a\":1,}", "01", "1.", ".5", "-", "1e", "+1", "tru", "nul", "\"open",
+            "\"tab\there\"", #""\x""#, #""\ud83d""#, #""\u12""#, "{a:1}", "[1] 2", "1e999", "NaN", #"{"a":[1,}"#,
+            #"["a" "b"]"#,
+        ] {
+            #expect(inSkipped(Array(text.utf8)) == nil, "\(text)")
+        }
+        for bytes: [UInt8] in [[0x22, 0xFF, 0x22], [0x22, 0x61, 0xC3, 0x22], [0x22, 0x5C, 0x6E, 0xFF, 0x22]] {
+            #expect(inSkipped(bytes) == nil, "\(bytes)")
+        }
+        #expect(inSkipped(Array((String(repeating: "[", count: 600) + String(repeating: "]", count: 600)).utf8)) == nil)
+        #expect(
+            inSkipped(Array((String(repeating: "[", count: 100) + String(repeating: "]", count: 100)).utf8)) == [
+                "keep": 1
+            ])
+        #expect(inSkipped(Array(#"{"a":["é\n\u00e9",-1.5e3,true,null,{}]}"#.utf8)) == ["keep": 1])
+    }
+
+    /// Random documents and projections: parsing with a projection is parsing whole, then projecting.
+    @Test func projectedParseIsTheProjectedTree() {
+        var generator = SystemRandomNumberGenerator()
+        let keys = ["a", "b", "c", "id", "a-much-longer-key-than-fifteen-bytes"]
+        func value(_ depth: Int) -> JSONValue {
+            switch Int.random(in: 0..<(depth > 3 ? 4 : 6), using: &generator) {
+            case 0: return .number(Double(Int.random(in: -1000...1000)) / 4)
+            case 1: return .string(["", "x", "é€", "q\"\\\n", String(repeating: "long ", count: 5)].randomElement()!)
+            case 2: return [true, false, nil].randomElement()!
+            case 3: return .string("plain")
+            case 4: return .array((0..<Int.random(in: 0...3)).map { _ in value(depth + 1) })
+            default:
+                return .object(
+                    JSONObject(
+                        (0..<Int.random(in: 0...4)).map { _ in (keys.randomElement()!, value(depth + 1)) },
+                        uniquingKeysWith: { $1 }))
+            }
+        }
+        func projection(_ depth: Int) -> JSONProjection {
+            guard depth < 4, Bool.random(using: &generator) else { return .all }
+            return .members(
+                Dictionary(
+                    keys.filter { _ in Bool.random(using: &generator) }.map { ($0, projection(depth + 1)) },
+                    uniquingKeysWith: { $1 }))
+        }
+        for _ in 0..<500 {
+            let document = value(0)
+            let chosen = projection(0)
+            #expect(
+                JSONValue.parse(document.serialized(), keeping: chosen) == projected(document, chosen),
+                "\(document.serializedString()) \(chosen)")
+        }
+    }
+
     @Test func serialisesCompactlyWithSortedKeys() {
         let value: JSONValue = [
             "b": [.number(-42), .number(0.5), .number(1e15), .number(-0.0), .number(.infinity), 999_999_999_999_999],

@@ -5,6 +5,7 @@ import SinchformManifest
 /// `details.name` within the sender; reviewed.
 struct KakaoTalkTemplateAdapter: KindAdapter {
     let kind = ResourceKind.kakaotalkTemplate
+    let itemMembers: Set<String> = ["code"]
 
     /// One list per sender, at most as many at once as the client sends to a host: queuing all of them at once
     /// would put every next page of the other kinds' lists behind hundreds of these, and those page chains would
@@ -15,7 +16,7 @@ struct KakaoTalkTemplateAdapter: KindAdapter {
             func startNext() {
                 guard let plusFriendId = pending.popFirst() else { return }
                 group.addTask {
-                    try await client.kakaotalkTemplates.list(plusFriendId: plusFriendId) {
+                    try await client.kakaotalkTemplates.list(plusFriendId: plusFriendId, members: listedMembers) {
                         try live($0, parent: plusFriendId)
                     }
                 }

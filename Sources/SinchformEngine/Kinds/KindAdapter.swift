@@ -21,6 +21,9 @@ protocol KindAdapter: Sendable {
     /// Every live resource of this kind (one paginated pass), or for a kind with a parent those of the parents
     /// with these keys (KakaoTalk templates, listed per sender).
     func list(_ client: ProvisioningClient, parents: [String]) async throws -> [LiveResource]
+    /// The members of a listed item that ``live(_:parent:)`` reads besides those of ``listedMembers``' own (the
+    /// spec's fields, `details`, `changes`, `state`).
+    var itemMembers: Set<String> { get }
     /// One API body as a live resource (`parent`: the parent's key it was listed under). Throws when the body
     /// has no identity: such an item is never adopted or changed.
     func live(_ item: JSONValue, parent: String?) throws -> LiveResource
@@ -54,6 +57,15 @@ extension KindAdapter {
     func updateRefusal(_ review: ReviewStatus) -> String? { nil }
     func rejectionComment(_ identity: RemoteIdentity, client: ProvisioningClient) async -> String? { nil }
     func imported(_ spec: JSONValue) -> JSONValue { spec }
+    var itemMembers: Set<String> { [] }
+
+    /// The members of a listed item that ``live(_:parent:)`` reads: the spec's fields (a live view keeps no others),
+    /// `details` and `changes` (``detailsWithPendingChanges(_:)``), `state` (``ReviewStatus``) and the adapter's
+    /// ``itemMembers``. The rest of each item (ids, timestamps, credentials, per-country states) is skipped as its page
+    /// is parsed: about a third of a page's parse in the plan of 10,000 (docs/benchmarks.md).
+    var listedMembers: Set<String> {
+        Set(definition.resourceSpec.fields.map(\.name)).union(["details", "changes", "state"]).union(itemMembers)
+    }
 
     /// The item's identity, or an error naming the kind: a live item without one is refused, never adopted.
     func require(_ identity: RemoteIdentity?) throws(EngineError) -> RemoteIdentity {

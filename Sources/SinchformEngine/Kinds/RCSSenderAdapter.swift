@@ -4,11 +4,12 @@ import SinchformManifest
 /// RCS senders (part B §5): identified by a server id, matched by brand name; the API has no DELETE.
 struct RCSSenderAdapter: KindAdapter {
     let kind = ResourceKind.rcsSender
+    let itemMembers: Set<String> = ["id"]
     let canDelete = false
     let deleteConsequence: String? = "the API has no DELETE for RCS senders; it stays in the project"
 
     func list(_ client: ProvisioningClient, parents: [String]) async throws -> [LiveResource] {
-        try await client.rcsSenders.list { try live($0, parent: nil) }
+        try await client.rcsSenders.list(members: listedMembers) { try live($0, parent: nil) }
     }
 
     func live(_ item: JSONValue, parent: String?) throws -> LiveResource {

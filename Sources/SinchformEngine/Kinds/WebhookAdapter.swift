@@ -6,7 +6,7 @@ struct WebhookAdapter: KindAdapter {
     let kind = ResourceKind.webhook
 
     func list(_ client: ProvisioningClient, parents: [String]) async throws -> [LiveResource] {
-        try await client.webhooks.list { try live($0, parent: nil) }
+        try await client.webhooks.list(members: listedMembers) { try live($0, parent: nil) }
     }
 
     func live(_ item: JSONValue, parent: String?) throws -> LiveResource {

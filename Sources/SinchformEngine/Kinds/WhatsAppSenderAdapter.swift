@@ -4,10 +4,11 @@ import SinchformManifest
 /// WhatsApp senders (part A §4): identified by a server id, matched by phone number; reviewed.
 struct WhatsAppSenderAdapter: KindAdapter {
     let kind = ResourceKind.whatsappSender
+    let itemMembers: Set<String> = ["id", "metadata", "countryCode", "phoneNumber"]
     let deleteConsequence: String? = "the sender keeps working for 30 days after deletion, then it is removed"
 
     func list(_ client: ProvisioningClient, parents: [String]) async throws -> [LiveResource] {
-        try await client.whatsappSenders.list { try live($0, parent: nil) }
+        try await client.whatsappSenders.list(members: listedMembers) { try live($0, parent: nil) }
     }
 
     func live(_ item: JSONValue, parent: String?) throws -> LiveResource {

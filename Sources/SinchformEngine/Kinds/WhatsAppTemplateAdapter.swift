@@ -4,6 +4,7 @@ import SinchformManifest
 /// WhatsApp templates (part A §3): one resource per name and language, identified by both; reviewed.
 struct WhatsAppTemplateAdapter: KindAdapter {
     let kind = ResourceKind.whatsappTemplate
+    let itemMembers: Set<String> = ["name", "language", "rejectionCode"]
     let deleteConsequence: String? =
         "the template name and language are blocked for new templates for 30 days after deletion"
     let replaceConsequences = ["the create will be refused until the 30-day block ends; consider a new template name"]
@@ -11,7 +12,7 @@ struct WhatsAppTemplateAdapter: KindAdapter {
     let reuseBlock: Duration? = .seconds(30 * 86_400)
 
     func list(_ client: ProvisioningClient, parents: [String]) async throws -> [LiveResource] {
-        try await client.whatsappTemplates.list { try live($0, parent: nil) }
+        try await client.whatsappTemplates.list(members: listedMembers) { try live($0, parent: nil) }
     }
 
     func live(_ item: JSONValue, parent: String?) throws -> LiveResource {

@@ -1,6 +1,8 @@
 import Foundation
 import JSONSyntax
+import ProvisioningAPI
 import SinchformManifest
+import SinchformTestSupport
 import Testing
 
 @testable import SinchformEngine
@@ -238,6 +240,51 @@ import Testing
 
     /// Each kind has exactly one definition (in dependency order) and one adapter, a kind is its name in every
     /// encoding, and a name that is not a kind is refused.
+    /// The members of a listed item that `live` does not read are skipped as its page is parsed
+    /// (``KindAdapter/listedMembers``): the API's example list pages give the same live resources parsed whole and
+    /// parsed with the projection the list uses, both as they are and rejected (where a review's reason is read).
+    @Test func listedItemsKeepWhatTheAdapterReads() throws {
+        typealias Client = ProvisioningClient
+        let lists: [(ResourceKind, String, String, [String])] = [
+            (.webhook, "webhook", Client.Webhook.itemsKey, Client.Webhook.identity),
+            (
+                .whatsappTemplate, "whatsapp-template", Client.WhatsAppTemplate.itemsKey,
+                Client.WhatsAppTemplate.identity
+            ),
+            (.whatsappSender, "whatsapp-sender", Client.WhatsAppSender.itemsKey, Client.WhatsAppSender.identity),
+            (.kakaotalkSender, "kakaotalk-sender", Client.KakaoTalkSender.itemsKey, Client.KakaoTalkSender.identity),
+            (
+                .kakaotalkTemplate, "kakaotalk-template", Client.KakaoTalkTemplate.itemsKey,
+                Client.KakaoTalkTemplate.identity
+            ),
+            (.rcsSender, "rcs-sender", Client.RCSSender.itemsKey, Client.RCSSender.identity),
+        ]
+        let examples = EmulatorHarness.packageRoot.appendingPathComponent("Tests/Fixtures/api-examples")
+        for (kind, name, itemsKey, identity) in lists {
+            let adapter = KindAdapters.adapter(for: kind)
+            let page = try #require(
+                JSONValue.parse(
+                    Array(try Data(contentsOf: examples.appendingPathComponent("\(name).list.response.json")))))
+            let items = try #require(page[itemsKey]?.arrayValue)
+            #expect(!items.isEmpty, "\(name)")
+            let projection = Client.pageProjection(itemsKey: itemsKey, members: adapter.listedMembers.union(identity))
+            for item in items {
+                var rejected = try #require(item.objectValue)
+                rejected["state"] = "REJECTED"
+                for variant in [item, .object(rejected)] {
+                    let bytes = JSONValue.object([itemsKey: [variant]]).serialized()
+                    let kept = try #require(JSONValue.parse(bytes, keeping: projection)?[itemsKey]?.arrayValue?.first)
+                    #expect(kept != variant, "\(name): the example has members the list skips")
+                    let whole = try adapter.live(variant, parent: "sender")
+                    let listed = try adapter.live(kept, parent: "sender")
+                    #expect(listed.effective == whole.effective, "\(name)")
+                    #expect(listed.identity == whole.identity, "\(name)")
+                    #expect(listed.review == whole.review, "\(name)")
+                }
+            }
+        }
+    }
+
     @Test func everyKindHasItsDefinitionAndAdapterAndIsItsName() throws {
         #expect(ResourceKind.allCases.count == 7)
         #expect(Set(ResourceKind.allCases).count == ResourceKind.allCases.count)
