@@ -11,12 +11,13 @@ struct KakaoTalkTemplateAdapter: KindAdapter {
     /// would put every next page of the other kinds' lists behind hundreds of these, and those page chains would
     /// finish last.
     func list(_ client: ProvisioningClient, parents plusFriendIds: [String]) async throws -> [LiveResource] {
-        try await withThrowingTaskGroup(of: [LiveResource].self) { group in
+        let members = listedMembers
+        return try await withThrowingTaskGroup(of: [LiveResource].self) { group in
             var pending = plusFriendIds[...]
             func startNext() {
                 guard let plusFriendId = pending.popFirst() else { return }
                 group.addTask {
-                    try await client.kakaotalkTemplates.list(plusFriendId: plusFriendId, members: listedMembers) {
+                    try await client.kakaotalkTemplates.list(plusFriendId: plusFriendId, members: members) {
                         try live($0, parent: plusFriendId)
                     }
                 }

@@ -62,7 +62,7 @@ extension KindAdapter {
     /// The members of a listed item that ``live(_:parent:)`` reads: the spec's fields (a live view keeps no others),
     /// `details` and `changes` (``detailsWithPendingChanges(_:)``), `state` (``ReviewStatus``) and the adapter's
     /// ``itemMembers``. The rest of each item (ids, timestamps, credentials, per-country states) is skipped as its page
-    /// is parsed: about a third of a page's parse in the plan of 10,000 (docs/benchmarks.md).
+    /// is parsed (a sixth of the pages' parse in the plan of 10,000: docs/benchmarks.md, session 12).
     var listedMembers: Set<String> {
         Set(definition.resourceSpec.fields.map(\.name)).union(["details", "changes", "state"]).union(itemMembers)
     }
