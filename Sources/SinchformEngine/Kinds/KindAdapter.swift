@@ -21,8 +21,8 @@ protocol KindAdapter: Sendable {
     /// Every live resource of this kind (one paginated pass), or for a kind with a parent those of the parents
     /// with these keys (KakaoTalk templates, listed per sender).
     func list(_ client: ProvisioningClient, parents: [String]) async throws -> [LiveResource]
-    /// The members of a listed item that ``live(_:parent:)`` reads besides those of ``listedMembers``' own (the
-    /// spec's fields, `details`, `changes`, `state`).
+    /// The members of a listed item that ``live(_:parent:)`` reads beyond those every kind keeps (the spec's fields,
+    /// `details`, `changes`, `state`: see ``listedMembers``).
     var itemMembers: Set<String> { get }
     /// One API body as a live resource (`parent`: the parent's key it was listed under). Throws when the body
     /// has no identity: such an item is never adopted or changed.
