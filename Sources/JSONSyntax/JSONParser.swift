@@ -20,7 +20,7 @@ public protocol JSONTree {
 /// Which parts of a document to build: the rest is read as strictly (a document that is not JSON anywhere is refused)
 /// but skipped, not built. A list page names the members of its items that its caller reads: the API's server fields
 /// (ids, timestamps, credentials, per-country states) never become trees only to be dropped.
-public indirect enum JSONProjection: Sendable, Equatable {
+public indirect enum JSONProjection: Sendable {
     /// The whole value.
     case all
     /// Of an object, the members named, each as its projection says (the others skipped); of an array, each element
