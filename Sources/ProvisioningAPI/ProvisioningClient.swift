@@ -156,7 +156,7 @@ public final class ProvisioningClient: Sendable {
         label: String? = nil, identity: [String] = [], members: Set<String>? = nil,
         each item: (JSONValue) throws -> Item
     ) async throws -> [Item] {
-        let projection = members.map { Self.pageProjection(itemsKey: itemsKey, members: $0.union(identity)) }
+        let projection = members.map { Self.pageProjection(itemsKey: itemsKey, members: $0, identity: identity) }
         @Sendable func page(_ token: String?) async throws -> APIResponse {
             var pageQuery = query + [QueryItem("pageSize", String(pageSize))]
             if let token { pageQuery.append(QueryItem("pageToken", token)) }
@@ -187,10 +187,11 @@ public final class ProvisioningClient: Sendable {
 }
 
 extension ProvisioningClient {
-    /// What is built of a list page whose callers read `members` of each item: those, and what ``ListPages`` checks.
-    public static func pageProjection(itemsKey: String, members: Set<String>) -> JSONProjection {
+    /// What is built of a list page whose callers read `members` of each item: those, and what ``ListPages`` checks
+    /// (the items' `identity` members, the next page token, the total size).
+    public static func pageProjection(itemsKey: String, members: Set<String>, identity: [String]) -> JSONProjection {
         .members([
-            itemsKey: .members(Dictionary(uniqueKeysWithValues: members.map { ($0, .all) })),
+            itemsKey: .members(Dictionary(uniqueKeysWithValues: members.union(identity).map { ($0, .all) })),
             "nextPageToken": .all, "totalSize": .all,
         ])
     }

@@ -4,7 +4,6 @@ import SinchformManifest
 /// KakaoTalk senders (part B §2): identified by `plusFriendId`; reviewed, and editable only once verified.
 struct KakaoTalkSenderAdapter: KindAdapter {
     let kind = ResourceKind.kakaotalkSender
-    let itemMembers: Set<String> = ["plusFriendId"]
     let deleteConsequence: String? = "the sender keeps delivering for 60 days after deletion, then it is removed"
 
     func list(_ client: ProvisioningClient, parents: [String]) async throws -> [LiveResource] {
