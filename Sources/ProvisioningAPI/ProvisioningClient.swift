@@ -512,14 +512,12 @@ extension ProvisioningClient {
 
     /// One HTTP attempt, holding a permit of the host's limiter.
     private func sendOnce(_ exchange: Exchange, authorization: String, attempt: Int) async throws -> RawResponse {
-        var request = HTTPClientRequest(url: exchange.url)
-        request.method = exchange.method.nio
-        request.headers.add(name: "Authorization", value: authorization)
-        request.headers.add(name: "Accept", value: "application/json")
-        request.headers.add(name: "User-Agent", value: "sinchform")
-        if let body = exchange.body {
-            request.headers.add(name: "Content-Type", value: exchange.contentType ?? "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
+        var headers = HTTPHeaders()
+        headers.add(name: "Authorization", value: authorization)
+        headers.add(name: "Accept", value: "application/json")
+        headers.add(name: "User-Agent", value: "sinchform")
+        if exchange.body != nil {
+            headers.add(name: "Content-Type", value: exchange.contentType ?? "application/json")
         }
         let method = exchange.method.rawValue
         let url = exchange.url
@@ -543,22 +541,25 @@ extension ProvisioningClient {
         let clock = ContinuousClock()
         let start = clock.now
         let timeout = configuration.requestTimeout
-        let deadline = NIODeadline.now() + .nanoseconds(Self.nanoseconds(timeout))
         do {
-            let response = try await httpClient.execute(request, deadline: deadline)
-            let status = Int(response.status.code)
-            let headers = response.headers.map { (name: $0.name, value: $0.value) }
-            // The deadline given to `execute` covers only the response head: the body gets what is left of it, so
-            // a server that trickles its body cannot hold a request (and the apply) forever.
-            let buffer = try await Self.collect(
-                response.body, upTo: configuration.maxResponseBodyBytes, within: timeout - (clock.now - start))
-            let bytes = Array(buffer.readableBytesView)
-            let elapsed = Self.milliseconds(clock.now - start)
-            logger.debug("← \(status) \(method) \(url) in \(elapsed) ms (attempt \(attempt))")
-            if logger.logLevel <= .trace {
-                logger.trace("← body: \(Redaction.describeBody(bytes, hiding: sensitive))")
+            let request = try HTTPClient.Request(
+                url: url, method: exchange.method.nio, headers: headers, body: exchange.body.map { .bytes($0) })
+            // The response is gathered on the event loop, and the deadline covers all of it (head and body): a
+            // server that trickles its body cannot hold a request (and the apply) forever.
+            let task = httpClient.execute(
+                request: request, delegate: ResponseCollector(limit: configuration.maxResponseBodyBytes),
+                deadline: NIODeadline.now() + .nanoseconds(Self.nanoseconds(timeout)))
+            let response = try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
             }
-            return RawResponse(status: status, headers: headers, body: bytes)
+            let elapsed = Self.milliseconds(clock.now - start)
+            logger.debug("← \(response.status) \(method) \(url) in \(elapsed) ms (attempt \(attempt))")
+            if logger.logLevel <= .trace {
+                logger.trace("← body: \(Redaction.describeBody(response.body, hiding: sensitive))")
+            }
+            return response
         } catch {
             let elapsed = Self.milliseconds(clock.now - start)
             let failure = transportFailure(error, exchange: exchange, timeout: timeout)
@@ -568,19 +569,40 @@ extension ProvisioningClient {
         }
     }
 
-    /// The body, up to `limit` bytes, or `HTTPClientError.deadlineExceeded` when it takes longer than `remaining`.
-    private static func collect(
-        _ body: HTTPClientResponse.Body, upTo limit: Int, within remaining: Duration
-    ) async throws -> ByteBuffer {
-        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-            group.addTask { try await body.collect(upTo: limit) }
-            group.addTask {
-                try await Task.sleep(for: max(remaining, .zero))
-                return nil
+    /// Gathers one response as it arrives: its status, headers and body bytes, refusing a body over `limit` (by its
+    /// `Content-Length` before any of it is read, or as it grows) with `NIOTooManyBytesError`.
+    private final class ResponseCollector: HTTPClientResponseDelegate {
+        private let limit: Int
+        private let response = Mutex(RawResponse(status: 0, headers: [], body: []))
+
+        init(limit: Int) { self.limit = limit }
+
+        func didReceiveHead(task: HTTPClient.Task<RawResponse>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+            let length = head.headers.first(name: "Content-Length").flatMap { Int($0) }
+            if let length, length > limit {
+                return task.eventLoop.makeFailedFuture(NIOTooManyBytesError(maxBytes: limit))
             }
-            defer { group.cancelAll() }
-            guard case let buffer?? = try await group.next() else { throw HTTPClientError.deadlineExceeded }
-            return buffer
+            response.withLock { response in
+                response.status = Int(head.status.code)
+                response.headers = head.headers.map { (name: $0.name, value: $0.value) }
+                if let length { response.body.reserveCapacity(length) }
+            }
+            return task.eventLoop.makeSucceededVoidFuture()
+        }
+
+        func didReceiveBodyPart(task: HTTPClient.Task<RawResponse>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+            let fits = response.withLock { response in
+                guard response.body.count + buffer.readableBytes <= limit else { return false }
+                response.body.append(contentsOf: buffer.readableBytesView)
+                return true
+            }
+            return fits
+                ? task.eventLoop.makeSucceededVoidFuture()
+                : task.eventLoop.makeFailedFuture(NIOTooManyBytesError(maxBytes: limit))
+        }
+
+        func didFinishRequest(task: HTTPClient.Task<RawResponse>) throws -> RawResponse {
+            response.withLock { $0 }
         }
     }
 
