@@ -9,7 +9,7 @@ import Testing
 /// latency) until a plan shows no changes: one run, no duplicate, no delete, live state equal to the manifests.
 /// `sinchform-bench chaos` runs the same with 500 resources.
 @Suite struct ChaosApplyTests {
-    @Test(.timeLimit(.minutes(2))) func sixtyResourcesConvergeWithoutDuplicates() async throws {
+    @Test func sixtyResourcesConvergeWithoutDuplicates() async throws {
         let resources = ManyResources(count: 60, webhooks: 3)
         try await EmulatorHarness.run(
             keyId: "chaos-key", keySecret: "chaos-secret", environment: ["HOOK_SECRET": "h"]
