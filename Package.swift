@@ -1,12 +1,15 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// One set of settings for every target: Swift 6 language mode (strict concurrency) and the
-// upcoming features that keep imports and existentials explicit.
+// One set of settings for every target: Swift 6 language mode (strict concurrency), the upcoming features that keep
+// imports and existentials explicit, and cross-module optimization in release.
 let swiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    // Release builds let the optimizer see across our modules (JSON values built in JSONSyntax, walked in the engine),
+    // not only through what is marked @inlinable. Allowed here: the products are executables, not libraries.
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
 ]
 
 let package = Package(
