@@ -46,8 +46,9 @@ public final class ProvisioningClient: Sendable {
         httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(
             1, configuration.maxConcurrentRequestsPerHost)
         httpConfiguration.timeout = .init(connect: .seconds(10))
-        // No spans: sinchform bootstraps no tracer, and AsyncHTTPClient otherwise builds each request's span
-        // attributes (its URL taken apart again, the method as text) for the no-op tracer, 1–2 % of a plan's CPU.
+        // No spans: sinchform bootstraps no tracer, and AsyncHTTPClient otherwise builds each request's span and its
+        // attributes (the URL taken apart again, method and status as text) for the no-op tracer: 2 % of a plan's
+        // profile samples (docs/benchmarks.md, session 13).
         httpConfiguration.tracing.tracer = nil
         httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: httpConfiguration)
         tokens = TokenCache()
