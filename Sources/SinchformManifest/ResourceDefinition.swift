@@ -184,12 +184,17 @@ extension ObjectSchema {
 extension ResourceDefinition {
     // `all`, the definitions of every kind, is beside them in ResourceDefinition+Kinds.swift.
 
-    private static let byKind: [ResourceKind: ResourceDefinition] = Dictionary(
-        uniqueKeysWithValues: all.map { ($0.kind, $0) })
-
+    /// A switch, not a dictionary: each resource of a plan asks several times, and a lookup hashes the kind.
     public static func definition(for kind: ResourceKind) -> ResourceDefinition {
-        // Every kind has a definition in `all` (PlannerRulesTests.everyKindHasItsDefinitionAndAdapterAndIsItsName).
-        byKind[kind] ?? webhook
+        switch kind {
+        case .webhook: webhook
+        case .whatsappTemplate: whatsappTemplate
+        case .whatsappSender: whatsappSender
+        case .kakaotalkSender: kakaotalkSender
+        case .kakaotalkTemplate: kakaotalkTemplate
+        case .rcsSender: rcsSender
+        case .whatsappAccount: whatsappAccount
+        }
     }
 
     /// `lifecycle:`, accepted in every spec.

@@ -289,6 +289,7 @@ import Testing
     @Test func everyKindHasItsDefinitionAndAdapterAndIsItsName() throws {
         #expect(ResourceKind.allCases.count == 7)
         #expect(Set(ResourceKind.allCases).count == ResourceKind.allCases.count)
+        #expect(Set(ResourceKind.allCases.map(\.hashValue)).count == ResourceKind.allCases.count)
         for kind in ResourceKind.allCases {
             #expect(kind.definition.kind == kind)
             #expect(KindAdapters.adapter(for: kind).kind == kind, "\(kind) has no adapter")
