@@ -43,18 +43,23 @@ public struct SortedMembers<Value> {
     }
 
     /// Whether `key` is a member, and where it is or would be inserted.
+    ///
+    /// Through the buffer, not `members[i].key`: the array's subscript copies the whole member (retaining its value)
+    /// to read its key.
     @inlinable func search(_ key: String) -> (found: Bool, position: Int) {
-        var low = 0
-        var high = members.count
-        while low < high {
-            let middle = (low + high) / 2
-            if members[middle].key < key {
-                low = middle + 1
-            } else {
-                high = middle
+        members.withUnsafeBufferPointer { members in
+            var low = 0
+            var high = members.count
+            while low < high {
+                let middle = (low + high) / 2
+                if members[middle].key < key {
+                    low = middle + 1
+                } else {
+                    high = middle
+                }
             }
+            return (low < members.count && members[low].key == key, low)
         }
-        return (low < members.count && members[low].key == key, low)
     }
 
     /// The value of `key`, nil when it is not a member; setting nil removes it.
