@@ -184,7 +184,8 @@ extension ObjectSchema {
 extension ResourceDefinition {
     // `all`, the definitions of every kind, is beside them in ResourceDefinition+Kinds.swift.
 
-    /// A switch, not a dictionary: each resource of a plan asks several times, and a lookup hashes the kind.
+    /// A switch, not a dictionary: each resource of a plan asks several times, a lookup hashes the kind, and a new
+    /// kind does not compile without its definition.
     public static func definition(for kind: ResourceKind) -> ResourceDefinition {
         switch kind {
         case .webhook: webhook
