@@ -29,20 +29,10 @@ public enum ResourceKind: String, Sendable, Hashable, CaseIterable, Codable, Com
 
     public static func < (lhs: ResourceKind, rhs: ResourceKind) -> Bool { lhs.rank < rhs.rank }
 
-    /// Hashes the case, not its name. `RawRepresentable`'s default hashes the raw string, and kinds key the
+    /// Hashes the kind's rank, not its name. `RawRepresentable`'s default hashes the raw string, and kinds key the
     /// dictionaries and sets that a plan of 10,000 resources looks up several times per resource (the string hashing
     /// was 0.7 % of a plan's profile samples; docs/benchmarks.md, session 14).
-    public func hash(into hasher: inout Hasher) {
-        switch self {
-        case .webhook: hasher.combine(0 as UInt8)
-        case .whatsappTemplate: hasher.combine(1 as UInt8)
-        case .whatsappSender: hasher.combine(2 as UInt8)
-        case .kakaotalkSender: hasher.combine(3 as UInt8)
-        case .kakaotalkTemplate: hasher.combine(4 as UInt8)
-        case .rcsSender: hasher.combine(5 as UInt8)
-        case .whatsappAccount: hasher.combine(6 as UInt8)
-        }
-    }
+    public func hash(into hasher: inout Hasher) { hasher.combine(rank) }
 
     public init?(manifestKey: String) {
         guard let kind = ResourceKind.allCases.first(where: { $0.manifestKey == manifestKey }) else { return nil }
