@@ -6,21 +6,23 @@
     Benchmarks/perf-frames.py /tmp/samples.txt incl REGEX...           # samples with a frame matching each
     Benchmarks/perf-frames.py /tmp/samples.txt callers REGEX [N]       # our frame above the outermost match
 
-`own` gives each sample to its first frame that is not the Swift runtime, the standard library, libc's allocator or
-the kernel (a retain inside `Normalizer.rebuilt` counts for `Normalizer.rebuilt`): the cost of each function of
-ours with what it makes the runtime do. docs/benchmarks.md (session 14) used it.
+`own` gives each sample to its first frame that is not the kernel, the Swift runtime, the standard library or libc's
+allocator (a retain inside `Normalizer.rebuilt` counts for `Normalizer.rebuilt`; NIO's, AsyncHTTPClient's and
+libyaml's functions count as themselves): the cost of each function with what it makes the runtime do.
+docs/benchmarks.md (session 14) used it.
 """
 import collections
 import re
 import sys
 
 RUNTIME = re.compile(
-    # Names beginning with "_" are the standard library's and the runtime's internals; ours never do.
-    r"^(specialized )?(static )?(_|swift|malloc|cfree|free|unlink|tcache|tuple_|outlined|merged |value witness|"
+    # Names beginning with "_" are the standard library's and the runtime's internals; ours never do. Kernel frames
+    # are marked by `read`.
+    r"^(\[kernel\] |(specialized )?(static )?(_|swift|malloc|cfree|free|unlink|tcache|tuple_|outlined|merged |value witness|"
     r"type metadata|initializeWithCopy|initializeBufferWithCopyOfBuffer|destroy|assignWithCopy|\$s|\[unknown\]|"
     r"memcpy|memmove|(Array|ContiguousArray|Dictionary|String|Set|Hasher|Sequence|Collection|Substring|Character|"
     r"Unicode|UnsafeMutablePointer|UnsafeMutableBufferPointer|IndexingIterator|Slice|ArraySlice)[.<( ]|"
-    r"protocol witness for (Swift\.)?(Sequence|Collection|Hashable|Equatable|IteratorProtocol|Comparable))"
+    r"protocol witness for (Swift\.)?(Sequence|Collection|Hashable|Equatable|IteratorProtocol|Comparable)))"
 )
 
 
@@ -35,8 +37,9 @@ def read(path):
         elif not line[0].isspace():
             frames = []
         elif frames is not None:
-            parts = line.split(None, 1)
-            frames.append(re.sub(r"\s+\(\S+\)$", "", parts[1].strip()) if len(parts) > 1 else "?")
+            address, _, name = line.strip().partition(" ")
+            name = re.sub(r"\s+\(\S+\)$", "", name.strip()) or "?"
+            frames.append(("[kernel] " if address.startswith("ffffffff") else "") + name)
     if frames:
         samples.append(frames)
     return samples
