@@ -143,16 +143,19 @@ struct WorkloadRun: AsyncParsableCommand {
                 // Reviews complete so that the update phase edits approved resources, as it would in real life.
                 try await emulator.reviewAll(.approve)
                 var plan = try await child("plan", directory: directory, url: url, cell: cellName, label: "plan")
-                var cpu = [plan.cpuSeconds]
+                var runs = [plan]
                 for _ in 1..<max(1, planRuns) {
                     let run = try await child("plan", directory: directory, url: url, cell: cellName, label: "plan")
-                    cpu.append(run.cpuSeconds)
+                    runs.append(run)
                     if run.cpuSeconds < plan.cpuSeconds { plan = run }
                 }
-                if cpu.count > 1 {
+                if runs.count > 1 {
                     log(
-                        "  plan CPU of \(cpu.count) runs: "
-                            + cpu.map { String(format: "%.3f s", $0) }.joined(separator: ", "))
+                        "  plan CPU of \(runs.count) runs: "
+                            + runs.map { String(format: "%.3f s", $0.cpuSeconds) }.joined(separator: ", "))
+                    log(
+                        "  plan wall of \(runs.count) runs: "
+                            + runs.map { String(format: "%.3f s", $0.seconds) }.joined(separator: ", "))
                 }
                 cell.phases.append(plan)
                 if stageRuns > 0 {
