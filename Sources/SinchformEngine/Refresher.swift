@@ -18,9 +18,10 @@ public struct LiveState: Sendable {
 }
 
 /// Reads live state: one paginated list per kind at the largest page size, kinds in parallel. A kind listed under a
-/// parent (KakaoTalk templates under their sender) is listed as soon as the parent's list arrives, and only under
-/// the parents that `parents` names (the parents of managed resources); nil lists it under every live parent
-/// (import). Given `liveParents` (a parent list read before), it lists only the children, under those parents.
+/// parent (KakaoTalk templates under their sender) is listed only under the parents that `parents` names (the parents
+/// of managed resources), alongside the parent list, and kept for the parents that list shows; nil lists it under
+/// every live parent once the parent list has arrived (import). Given `liveParents` (a parent list read before), it
+/// lists only the children, under the parents of `parents` that that list shows.
 public struct Refresher: Sendable {
     public init() {}
 
