@@ -18,10 +18,9 @@ public struct LiveState: Sendable {
 }
 
 /// Reads live state: one paginated list per kind at the largest page size, kinds in parallel. A kind listed under a
-/// parent (KakaoTalk templates under their sender) is listed only under the parents that `parents` names (the parents
-/// of managed resources), alongside the parent list, and kept for the parents that list shows; nil lists it under
-/// every live parent once the parent list has arrived (import). Given `liveParents` (a parent list read before), it
-/// lists only the children, under the parents of `parents` that that list shows.
+/// parent (KakaoTalk templates under their sender) is listed as soon as the parent's list arrives, and only under
+/// the parents that `parents` names (the parents of managed resources); nil lists it under every live parent
+/// (import). Given `liveParents` (a parent list read before), it lists only the children, under those parents.
 public struct Refresher: Sendable {
     public init() {}
 
@@ -38,24 +37,20 @@ public struct Refresher: Sendable {
                 let children = kinds.filter { $0.definition.parent?.kind == parentKind }
                 guard kinds.contains(parentKind) || !children.isEmpty else { continue }
                 group.addTask {
+                    var result: [ResourceKind: [LiveResource]] = [:]
+                    let parentsLive: [LiveResource]
                     if let liveParents {
-                        return try await Self.children(children, client, parentsLive: liveParents, parents: parents)
-                    }
-                    guard let parents else {
-                        let parentsLive = try await KindAdapters.adapter(for: parentKind).list(client, parents: [])
-                        var result = try await Self.children(children, client, parentsLive: parentsLive, parents: nil)
+                        parentsLive = liveParents
+                    } else {
+                        parentsLive = try await KindAdapters.adapter(for: parentKind).list(client, parents: [])
                         result[parentKind] = parentsLive
-                        return result
                     }
-                    // The parents are named: their children are listed alongside the parent list rather than after
-                    // its last page (a parent deleted meanwhile has none), and kept for the parents that are live.
-                    async let listed = Self.children(children, client, parents: parents.sorted())
-                    let parentsLive = try await KindAdapters.adapter(for: parentKind).list(client, parents: [])
+                    // Children of parents that do not exist cannot exist either.
                     let live = Set(parentsLive.compactMap(\.naturalKey))
-                    var result = try await listed.mapValues { items in
-                        items.filter { $0.identity.parentKey.map(live.contains) ?? false }
+                    let wanted = (parents.map { live.intersection($0) } ?? live).sorted()
+                    for child in children {
+                        result[child] = try await KindAdapters.adapter(for: child).list(client, parents: wanted)
                     }
-                    result[parentKind] = parentsLive
                     return result
                 }
             }
@@ -65,24 +60,5 @@ public struct Refresher: Sendable {
             }
             return state
         }
-    }
-
-    /// The children of the live parents (of those in `parents`, when given): children of parents that do not exist
-    /// cannot exist either.
-    private static func children(
-        _ kinds: Set<ResourceKind>, _ client: ProvisioningClient, parentsLive: [LiveResource], parents: Set<String>?
-    ) async throws -> [ResourceKind: [LiveResource]] {
-        let live = Set(parentsLive.compactMap(\.naturalKey))
-        return try await children(kinds, client, parents: (parents.map { live.intersection($0) } ?? live).sorted())
-    }
-
-    private static func children(
-        _ kinds: Set<ResourceKind>, _ client: ProvisioningClient, parents: [String]
-    ) async throws -> [ResourceKind: [LiveResource]] {
-        var result: [ResourceKind: [LiveResource]] = [:]
-        for kind in kinds {
-            result[kind] = try await KindAdapters.adapter(for: kind).list(client, parents: parents)
-        }
-        return result
     }
 }

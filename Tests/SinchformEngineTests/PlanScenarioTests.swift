@@ -198,25 +198,6 @@ import Testing
         }
     }
 
-    /// The templates of the senders the lock file names are listed alongside the sender list: one whose sender is
-    /// gone answers 404 `sender_not_found`, which is no templates, and both are planned again (to be created).
-    @Test func aSenderGoneOutOfBandIsCreatedAgainWithItsTemplates() async throws {
-        try await Self.withHarness { harness in
-            try harness.write("kakao.yaml", Self.kakaoSenderAndTemplate)
-            #expect(try await harness.apply().succeeded)
-            try await harness.api(.delete, "/v1/projects/sinchform-project/kakaotalk/senders/@acme")
-            try await harness.control.advanceClock(seconds: 61 * 86_400)
-            try await harness.control.clearRequests()
-
-            let plan = try await harness.plan().plan
-            #expect(summary(plan) == "kakaotalkSender.main create drift []; kakaotalkTemplate.welcome create drift []")
-            let templateLists = try await harness.control.requests().filter {
-                $0.method == "GET" && $0.path.hasSuffix("/kakaotalk/senders/@acme/templates")
-            }
-            #expect(templateLists.map(\.status) == [404])
-        }
-    }
-
     @Test func aCreateWhoseAnswerIsLostIsNotRepeated() async throws {
         try await Self.withHarness { harness in
             try harness.write("webhooks.yaml", Self.webhooks)

@@ -17,13 +17,8 @@ struct KakaoTalkTemplateAdapter: KindAdapter {
             func startNext() {
                 guard let plusFriendId = pending.popFirst() else { return }
                 group.addTask {
-                    do {
-                        return try await client.kakaotalkTemplates.list(plusFriendId: plusFriendId, members: members) {
-                            try live($0, parent: plusFriendId)
-                        }
-                    } catch let error as APIError where error.status == 404 && error.errorCode == "sender_not_found" {
-                        // A sender deleted since it was listed (or named by the lock file and gone) has no templates.
-                        return []
+                    try await client.kakaotalkTemplates.list(plusFriendId: plusFriendId, members: members) {
+                        try live($0, parent: plusFriendId)
                     }
                 }
             }
