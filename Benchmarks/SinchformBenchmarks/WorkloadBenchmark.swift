@@ -149,13 +149,10 @@ struct WorkloadRun: AsyncParsableCommand {
                     runs.append(run)
                     if run.cpuSeconds < plan.cpuSeconds { plan = run }
                 }
-                if runs.count > 1 {
+                for (measure, seconds) in [("CPU", \PhaseReport.cpuSeconds), ("wall", \.seconds)] where runs.count > 1 {
                     log(
-                        "  plan CPU of \(runs.count) runs: "
-                            + runs.map { String(format: "%.3f s", $0.cpuSeconds) }.joined(separator: ", "))
-                    log(
-                        "  plan wall of \(runs.count) runs: "
-                            + runs.map { String(format: "%.3f s", $0.seconds) }.joined(separator: ", "))
+                        "  plan \(measure) of \(runs.count) runs: "
+                            + runs.map { String(format: "%.3f s", $0[keyPath: seconds]) }.joined(separator: ", "))
                 }
                 cell.phases.append(plan)
                 if stageRuns > 0 {
