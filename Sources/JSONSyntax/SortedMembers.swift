@@ -17,6 +17,13 @@ public struct SortedMembers<Value> {
         members = sortedMembers
     }
 
+    /// Members that the caller has put in key order, each key once (checked in debug builds only): for a builder
+    /// that knows the order without comparing keys.
+    @inlinable public init(keyOrdered members: [Element]) {
+        assert(zip(members, members.dropFirst()).allSatisfy { $0.key < $1.key }, "members out of key order")
+        self.init(sortedMembers: members)
+    }
+
     /// No members.
     @inlinable public init() {
         members = []

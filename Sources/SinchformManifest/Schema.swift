@@ -122,12 +122,20 @@ public struct Field: Sendable {
 }
 
 public struct ObjectSchema: Sendable {
-    public var fields: [Field]
-    public var description: String
+    public let fields: [Field]
+    public let description: String
+    /// The positions of ``fields`` in the order of their names (`String`'s `<`): the validator places each checked
+    /// field by its position and reads them out in this order, so a validated object is in key order without its keys
+    /// being compared.
+    let positionsByName: [Int]
+    /// How many of ``fields`` are required.
+    let requiredCount: Int
 
     public init(_ description: String, _ fields: [Field]) {
         self.fields = fields
         self.description = description
+        positionsByName = fields.indices.sorted { fields[$0].name < fields[$1].name }
+        requiredCount = fields.count(where: \.required)
     }
 
     public init(_ fields: [Field]) {
@@ -137,6 +145,11 @@ public struct ObjectSchema: Sendable {
     /// The field called `name`, compared in place (docs/CONTRIBUTING.md, "Large values in loops").
     public func field(_ name: String) -> Field? {
         fields.firstIndex { $0.name == name }.map { fields[$0] }
+    }
+
+    /// The position of the field called `name` in ``fields``.
+    func position(of name: String) -> Int? {
+        fields.firstIndex { $0.name == name }
     }
 }
 

@@ -156,8 +156,7 @@ struct SchemaValidator {
                 steps.removeLast()
                 return nil
             }
-            let tagField = Field(discriminator, .enumeration([tag]), required: true, "")
-            return checkObject(node, ObjectSchema(variant.schema.description, [tagField] + variant.schema.fields))
+            return checkObject(node, variant.schema, tag: Field(discriminator, .enumeration([tag]), required: true, ""))
         case .any:
             return untyped(node)
         }
@@ -209,48 +208,70 @@ struct SchemaValidator {
         return ManifestValue(.array(values), at: node.location)
     }
 
-    private mutating func checkObject(_ node: YAMLNode, _ object: ObjectSchema) -> ManifestValue? {
+    /// The mapping at `node` checked as `object`, with `tag` (a ``SchemaType/oneOf(discriminator:variants:)``'s
+    /// discriminator, its value known) as a field before the others.
+    private mutating func checkObject(_ node: YAMLNode, _ object: ObjectSchema, tag: Field? = nil) -> ManifestValue? {
         guard case let .mapping(pairs) = node.kind else {
             error(node.location, "expected a mapping, found \(node.kindDescription)")
             return nil
         }
-        var result = SortedMembers<ManifestValue>()
-        result.reserveCapacity(pairs.count)
-        var requiredFound = 0
-        for (key, value) in pairs {
-            guard let name = key.scalarText else {
-                error(key.location, "a key must be a plain value, found \(key.kindDescription)")
-                continue
-            }
-            guard let field = object.field(name) else {
-                var message = "unknown field '\(name)'"
-                let names = object.fields.map(\.name)
-                if let suggestion = Suggestion.closest(to: name, in: names) {
-                    message += "; did you mean '\(suggestion)'?"
-                } else if !names.isEmpty {
-                    message += "; known fields: \(names.joined(separator: ", "))"
-                }
-                error(key.location, message)
-                continue
-            }
-            if field.required { requiredFound += 1 }
-            // An explicit null for an optional field is the same as leaving it out.
-            if value.isNull, !field.required { continue }
-            if let checked = checked(value, field.type, at: .key(name)) { result[name] = checked }
-        }
-        // Keys are unique (the YAML loader refuses a repeated one), so when as many required fields were found as
-        // there are, none is missing; only otherwise are the keys scanned for each (required fields are few).
         let fields = object.fields
-        let required = fields.indices.count { fields[$0].required }
-        if requiredFound < required {
-            for index in fields.indices where fields[index].required {
-                let name = fields[index].name
-                if !pairs.contains(where: { $0.key.scalarText == name }) {
-                    error(node.location, "missing required field '\(name)'")
+        // Each checked value waits at its field's position (the tag's: after the last), and the object is made by
+        // reading them in the order of the fields' names: no key is compared with another, and no member inserted.
+        return withUnsafeTemporaryAllocation(of: ManifestValue?.self, capacity: fields.count + 1) { checkedFields in
+            checkedFields.initialize(repeating: nil)
+            defer { checkedFields.deinitialize() }
+            var requiredFound = 0
+            for (key, value) in pairs {
+                guard let name = key.scalarText else {
+                    error(key.location, "a key must be a plain value, found \(key.kindDescription)")
+                    continue
+                }
+                let field: Field
+                let position: Int
+                if let tag, tag.name == name {
+                    (field, position) = (tag, fields.count)
+                } else if let found = object.position(of: name) {
+                    (field, position) = (fields[found], found)
+                } else {
+                    var message = "unknown field '\(name)'"
+                    let names = (tag.map { [$0.name] } ?? []) + fields.map(\.name)
+                    if let suggestion = Suggestion.closest(to: name, in: names) {
+                        message += "; did you mean '\(suggestion)'?"
+                    } else if !names.isEmpty {
+                        message += "; known fields: \(names.joined(separator: ", "))"
+                    }
+                    error(key.location, message)
+                    continue
+                }
+                if field.required { requiredFound += 1 }
+                // An explicit null for an optional field is the same as leaving it out.
+                if value.isNull, !field.required { continue }
+                if let checked = checked(value, field.type, at: .key(name)) { checkedFields[position] = checked }
+            }
+            // Keys are unique (the YAML loader refuses a repeated one), so when as many required fields were found as
+            // there are, none is missing; only otherwise are the keys scanned for each (required fields are few).
+            if requiredFound < object.requiredCount + (tag == nil ? 0 : 1) {
+                for field in (tag.map { [$0] } ?? []) + fields
+                where field.required && !pairs.contains(where: { $0.key.scalarText == field.name }) {
+                    error(node.location, "missing required field '\(field.name)'")
                 }
             }
+            var members: [(key: String, value: ManifestValue)] = []
+            members.reserveCapacity(pairs.count)
+            var tagValue = checkedFields[fields.count]
+            for position in object.positionsByName {
+                guard let value = checkedFields[position] else { continue }
+                let name = fields[position].name
+                if let tag, let pending = tagValue, tag.name < name {
+                    members.append((tag.name, pending))
+                    tagValue = nil
+                }
+                members.append((name, value))
+            }
+            if let tag, let tagValue { members.append((tag.name, tagValue)) }
+            return ManifestValue(.object(SortedMembers(keyOrdered: members)), at: node.location)
         }
-        return ManifestValue(.object(result), at: node.location)
     }
 
     /// Messages name the value as `Scalar.shown` does: the text quoted, or the variables it came from (never their
