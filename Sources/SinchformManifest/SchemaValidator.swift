@@ -440,18 +440,24 @@ struct SchemaValidator {
 /// per file, the language codes' alternation among them, they were 2.6 % of loading 10,000 resources in 100 files).
 final class PatternCache {
     private final class Pattern {
+        /// The pattern matched without ICU, when it can be (``SimplePattern``); its answers are not kept.
+        let simple: SimplePattern?
         let expression: NSRegularExpression?
         /// Answers by text. Most texts checked against a pattern repeat (a language code under each of 3,000
         /// templates), and an answer looked up costs a fraction of a match.
         var answers: [String: Bool] = [:]
 
         init(_ pattern: String) {
-            expression = PatternCache.compiled.withLock { compiled in
-                if let known = compiled[pattern] { return known }
-                let expression = try? NSRegularExpression(pattern: pattern)
-                compiled[pattern] = expression
-                return expression
-            }
+            simple = SimplePattern(pattern)
+            expression =
+                simple != nil
+                ? nil
+                : PatternCache.compiled.withLock { compiled in
+                    if let known = compiled[pattern] { return known }
+                    let expression = try? NSRegularExpression(pattern: pattern)
+                    compiled[pattern] = expression
+                    return expression
+                }
         }
     }
 
@@ -471,6 +477,7 @@ final class PatternCache {
             entry = Pattern(pattern)
             patterns[pattern] = entry
         }
+        if let simple = entry.simple { return simple.matches(text) }
         if let answer = entry.answers[text] { return answer }
         guard let expression = entry.expression else { return false }
         let range = NSRange(text.startIndex..., in: text)
