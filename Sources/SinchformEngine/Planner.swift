@@ -61,11 +61,14 @@ public struct Planner: Sendable {
         var desiredAddresses = Set<Address>(minimumCapacity: manifests.resources.count)
         // Natural keys only matter for adoption: a desired resource with neither a lock entry nor an identity.
         var adopting = Set<ResourceKind>()
+        var unrecorded = 0
         // Resources and entries are read in place, here and below (docs/CONTRIBUTING.md, "Large values in loops").
         let resources = manifests.resources
         for index in resources.indices {
             desiredAddresses.insert(resources[index].address)
-            if entries.index(forKey: resources[index].address) == nil, !adopting.contains(resources[index].kind),
+            guard entries.index(forKey: resources[index].address) == nil else { continue }
+            unrecorded += 1
+            if !adopting.contains(resources[index].kind),
                 KindAdapters.adapter(for: resources[index].kind).identity(of: resources[index]) == nil
             {
                 adopting.insert(resources[index].kind)
@@ -74,7 +77,10 @@ public struct Planner: Sendable {
         // Entries whose address left the manifests: their resource may have moved to a new address. Found once, by
         // address: filtering the entries themselves copied all 10,000 of them (an unchanged plan has none leaving).
         let leaving = entries.keys.filter { !desiredAddresses.contains($0) }
-        let index = LiveIndex(live, owned: entries.values, movable: Set(leaving), naturalKeysFor: adopting)
+        // Only a resource the lock does not record asks who owns a live one (`match`): when every one is recorded,
+        // the owners of 10,000 entries are not indexed.
+        let owned = unrecorded == 0 ? [Address: LockFile.Entry]().values : entries.values
+        let index = LiveIndex(live, owned: owned, movable: Set(leaving), naturalKeysFor: adopting)
 
         var (changes, errors) = await self.changes(for: resources, entries: entries, lock: lock, index: index)
 
