@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads a JSON document member by member, for a caller that maps a large document straight into its own types:
 /// only the values it asks for become ``JSONValue`` trees. (The lock file of 10,000 entries, read as one tree and then
 /// mapped, cost a plan ~0.1 s before its refresh could start.) The same grammar and code as ``JSONValue/parse(_:)``.
@@ -10,11 +12,11 @@ public struct JSONReader {
 
     /// What `body` makes of the one value `bytes` hold (surrounding whitespace and a byte order mark allowed); nil
     /// when `body` returns nil or anything else follows the value it read.
-    @inlinable public static func read<Result>(
-        _ bytes: [UInt8], _ body: (inout JSONReader) throws -> Result?
+    @inlinable public static func read<Bytes: ContiguousBytes, Result>(
+        _ bytes: Bytes, _ body: (inout JSONReader) throws -> Result?
     ) rethrows -> Result? {
-        try bytes.withUnsafeBufferPointer { buffer in
-            var reader = JSONReader(JSONParser(document: buffer))
+        try bytes.withUnsafeBytes { raw in
+            var reader = JSONReader(JSONParser(document: raw.assumingMemoryBound(to: UInt8.self)))
             guard let result = try body(&reader), reader.parser.isAtEnd() else { return nil }
             return result
         }
