@@ -144,7 +144,7 @@ public struct ObjectSchema: Sendable {
 
     /// The field called `name`, compared in place (docs/CONTRIBUTING.md, "Large values in loops").
     public func field(_ name: String) -> Field? {
-        fields.firstIndex { $0.name == name }.map { fields[$0] }
+        position(of: name).map { fields[$0] }
     }
 
     /// The position of the field called `name` in ``fields``.
