@@ -45,6 +45,41 @@ import Testing
         }
     }
 
+    /// Strings are scanned eight bytes at a time until a byte that needs a look: each such byte, at every offset
+    /// of a long string, is read as it is alone (kept, or skipped by a projection), and a raw control byte refused.
+    @Test func everyByteThatEndsTheFastScanIsReadAtEveryOffset() {
+        // Each as written in JSON, and the text it reads as.
+        let specials: [(raw: [UInt8], text: String)] = [
+            ([0x5C, 0x22], "\""), ([0x5C, 0x5C], "\\"), ([0x5C, 0x6E], "\n"),
+            ([0x5C, 0x75, 0x30, 0x30, 0x65, 0x39], "é"),
+            (Array("é".utf8), "é"), (Array("😀".utf8), "😀"), ([0x7F], "\u{7F}"), ([0x20], " "), ([0x21], "!"),
+            ([0x5B], "["), ([0x5D], "]"),
+        ]
+        for (raw, text) in specials {
+            for offset in 0..<20 {
+                let before = String(repeating: "a", count: offset)
+                let after = String(repeating: "b", count: 23 - offset)
+                let string = Array(before.utf8) + raw + Array(after.utf8)
+                let document = Array(#"{"skip":""#.utf8) + string + Array(#"","keep":""#.utf8) + string + [0x22, 0x7D]
+                #expect(
+                    JSONValue.parse(document) == [
+                        "skip": .string(before + text + after), "keep": .string(before + text + after),
+                    ],
+                    "\(raw) at \(offset)")
+                let kept = try? JSONValue(bytes: document, keeping: .members(["keep": .all]))
+                #expect(kept == ["keep": .string(before + text + after)], "\(raw) at \(offset), the other skipped")
+            }
+        }
+        for offset in 0..<20 {
+            let string = Array(String(repeating: "a", count: offset).utf8) + [0x09] + Array("bbbbbbbbbbbb".utf8)
+            #expect(JSONValue.parse([0x22] + string + [0x22]) == nil, "a raw tab at \(offset)")
+            #expect(
+                (try? JSONValue(
+                    bytes: Array(#"{"k":""#.utf8) + string + Array(#"","x":1}"#.utf8), keeping: .members(["x": .all])))
+                    == nil, "a raw tab at \(offset), skipped")
+        }
+    }
+
     @Test func rejectsWhatIsNotJSON() {
         for text in [
             "", " ", "{", "[1,]", "{\"a\":1,}", "01", "1.", ".5", "-", "1e", "+1", "tru", "nul", "\"open",
