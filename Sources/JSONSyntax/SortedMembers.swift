@@ -12,16 +12,11 @@ public struct SortedMembers<Value> {
     /// Sorted by key (`String`'s `<`), no key twice.
     @usableFromInline var members: [Element]
 
-    /// Members already sorted by key with no key twice, as ``JSONNode/object(_:)`` holds them.
-    @inlinable init(sortedMembers: [Element]) {
+    /// Members already sorted by key with no key twice (checked in debug builds only), as ``JSONNode/object(_:)``
+    /// holds them, or as a builder that knows the order without comparing keys makes them (the manifest validator).
+    @inlinable public init(sortedMembers: [Element]) {
+        assert(zip(sortedMembers, sortedMembers.dropFirst()).allSatisfy { $0.key < $1.key }, "members out of key order")
         members = sortedMembers
-    }
-
-    /// Members that the caller has put in key order, each key once (checked in debug builds only): for a builder
-    /// that knows the order without comparing keys.
-    @inlinable public init(keyOrdered members: [Element]) {
-        assert(zip(members, members.dropFirst()).allSatisfy { $0.key < $1.key }, "members out of key order")
-        self.init(sortedMembers: members)
     }
 
     /// No members.

@@ -270,7 +270,7 @@ struct SchemaValidator {
                 members.append((name, value))
             }
             if let tag, let tagValue { members.append((tag.name, tagValue)) }
-            return ManifestValue(.object(SortedMembers(keyOrdered: members)), at: node.location)
+            return ManifestValue(.object(SortedMembers(sortedMembers: members)), at: node.location)
         }
     }
 
