@@ -29,7 +29,7 @@ public final class ProvisioningClient: Sendable {
     private let tokens: TokenCache
     /// What a server must not see echoed in clear: the key secret, tokens, secrets sent in request bodies.
     let sensitive = SensitiveValues()
-    private let limiters = Mutex<[String: AsyncSemaphore]>([:])
+    private let limiters = Mutex<[Substring: AsyncSemaphore]>([:])
 
     /// Creates a client. Call ``shutdown()`` before releasing it.
     ///
@@ -82,11 +82,11 @@ public final class ProvisioningClient: Sendable {
         label: String? = nil, keeping projection: JSONProjection = .all
     ) async throws -> APIResponse {
         var url = configuration.provisioningURL + path
-        if !query.isEmpty {
-            url +=
-                "?"
-                + query.map { "\(Self.encodeQuery($0.name))=\(Self.encodeQuery($0.value))" }
-                .joined(separator: "&")
+        for (index, item) in query.enumerated() {
+            url += index == 0 ? "?" : "&"
+            url += Self.encodeQuery(item.name)
+            url += "="
+            url += Self.encodeQuery(item.value)
         }
         if let body { sensitive.insert(sensitiveMembersOf: body) }
         let bodyBytes = body?.serialized()
@@ -133,7 +133,12 @@ public final class ProvisioningClient: Sendable {
     }
 
     func projectPath(_ segments: [String]) -> String {
-        (["v1", "projects", configuration.projectId] + segments).map { "/" + Self.encodePathSegment($0) }.joined()
+        var path = "/v1/projects/" + Self.encodePathSegment(configuration.projectId)
+        for segment in segments {
+            path += "/"
+            path += Self.encodePathSegment(segment)
+        }
+        return path
     }
 
     /// Every item of a paginated list: follows `nextPageToken` until it is absent.
@@ -610,15 +615,34 @@ extension ProvisioningClient {
         }
     }
 
+    /// The limiter of `url`'s origin (`scheme://authority`, as written): found without parsing the URL, on every
+    /// request.
     private func limiter(for url: String) -> AsyncSemaphore {
-        let key = URL(string: url).map { "\($0.scheme ?? "")://\($0.host ?? ""):\($0.port ?? 0)" } ?? url
+        let origin = Self.origin(of: url)
         let permits = configuration.maxConcurrentRequestsPerHost
         return limiters.withLock { limiters in
-            if let existing = limiters[key] { return existing }
+            if let existing = limiters[origin] { return existing }
             let created = AsyncSemaphore(permits: permits)
-            limiters[key] = created
+            limiters[origin] = created
             return created
         }
+    }
+
+    /// `scheme://authority` of a URL: up to the first `/`, `?` or `#` after its first `//` (all of `url` without one).
+    static func origin(of url: String) -> Substring {
+        let utf8 = url.utf8
+        var index = utf8.startIndex
+        var previous: UInt8 = 0
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            index = utf8.index(after: index)
+            if previous == UInt8(ascii: "/"), byte == UInt8(ascii: "/") { break }
+            previous = byte
+        }
+        let end =
+            utf8[index...].firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }
+            ?? utf8.endIndex
+        return url[..<end]
     }
 
     private func transportFailure(_ error: any Error, exchange: Exchange, timeout: Duration) -> TransportFailure {
@@ -702,28 +726,44 @@ extension ProvisioningClient {
 
     // MARK: - Encoding
 
-    private static let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
-
     /// Percent-encodes everything except unreserved characters and `@` (KakaoTalk ids start with it).
     static func encodePathSegment(_ segment: String) -> String {
-        percentEncode(segment, keeping: unreserved.union("@".utf8))
+        percentEncode(segment) { isUnreserved($0) || $0 == UInt8(ascii: "@") }
     }
 
     /// Percent-encodes everything except unreserved characters (`+` and spaces included).
     static func encodeQuery(_ value: String) -> String {
-        percentEncode(value, keeping: unreserved)
+        percentEncode(value, keeping: isUnreserved)
     }
 
-    private static func percentEncode(_ text: String, keeping allowed: Set<UInt8>) -> String {
-        var result = ""
+    /// RFC 3986 §2.3's unreserved characters: letters, digits, `-`, `.`, `_` and `~`.
+    private static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+            UInt8(ascii: "~"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// `text` with every byte that `kept` refuses written as `%XX`; `text` itself when it needs none (most paths and
+    /// page tokens of every request).
+    private static func percentEncode(_ text: String, keeping kept: (UInt8) -> Bool) -> String {
+        guard !text.utf8.allSatisfy(kept) else { return text }
+        let hex = Array("0123456789ABCDEF".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count * 3)
         for byte in text.utf8 {
-            if allowed.contains(byte) {
-                result.unicodeScalars.append(Unicode.Scalar(byte))
+            if kept(byte) {
+                bytes.append(byte)
             } else {
-                let hex = String(byte, radix: 16, uppercase: true)
-                result += "%" + (hex.count == 1 ? "0" + hex : hex)
+                bytes.append(UInt8(ascii: "%"))
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0x0F)])
             }
         }
-        return result
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -8,10 +8,26 @@ import Testing
         #expect(ProvisioningClient.encodePathSegment("@acme") == "@acme")
         #expect(ProvisioningClient.encodePathSegment("a b/c?d") == "a%20b%2Fc%3Fd")
         #expect(ProvisioningClient.encodePathSegment("ü") == "%C3%BC")
+        #expect(ProvisioningClient.encodePathSegment("Az09-._~") == "Az09-._~")
+        #expect(ProvisioningClient.encodePathSegment("\u{7F}\u{0}%") == "%7F%00%25")
     }
 
     @Test func queryValuesAreEncoded() {
         #expect(ProvisioningClient.encodeQuery("a+b c&d=e") == "a%2Bb%20c%26d%3De")
+        #expect(ProvisioningClient.encodeQuery("@x/y") == "%40x%2Fy")
+        #expect(ProvisioningClient.encodeQuery("CiQ0NTY3-._~") == "CiQ0NTY3-._~")
+    }
+
+    @Test(arguments: [
+        ("http://127.0.0.1:8080/v1/projects/p?pageSize=1", "http://127.0.0.1:8080"),
+        ("https://auth.sinch.com/oauth2/token", "https://auth.sinch.com"),
+        ("https://host?q=1", "https://host"),
+        ("https://host#part", "https://host"),
+        ("https://host", "https://host"),
+        ("no-scheme/path", "no-scheme/path"),
+    ])
+    func requestsShareALimiterByOrigin(url: String, origin: String) {
+        #expect(ProvisioningClient.origin(of: url) == origin)
     }
 
     @Test func projectPathEncodesEverySegment() async throws {
