@@ -13,9 +13,20 @@ public struct Address: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.kind = kind
         self.name = name
         self.language = language
-        description =
-            name.isEmpty && language == nil
-            ? kind.rawValue : kind.rawValue + "." + name + (language.map { "[" + $0 + "]" } ?? "")
+        var description = kind.rawValue
+        if !name.isEmpty || language != nil {
+            // Into one buffer of the final size: `+` made a string for each part (one address per resource loaded).
+            description.reserveCapacity(
+                description.utf8.count + 1 + name.utf8.count + (language.map { $0.utf8.count + 2 } ?? 0))
+            description += "."
+            description += name
+            if let language {
+                description += "["
+                description += language
+                description += "]"
+            }
+        }
+        self.description = description
     }
 
     /// Parses `KIND.NAME`, `KIND.NAME[LANG]`, or `KIND` for a kind without names.

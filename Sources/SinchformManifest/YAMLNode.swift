@@ -39,7 +39,13 @@ struct YAMLNode: Sendable {
         let entry = nodes.entries[Int(index)]
         guard entry.shape == .plainScalar else { return false }
         let text = entry.text
-        return text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
+        // By length first: nearly every scalar is checked, and few have the length of a null.
+        switch text.utf8.count {
+        case 0: return true
+        case 1: return text == "~"
+        case 4: return text == "null" || text == "Null" || text == "NULL"
+        default: return false
+        }
     }
 
     /// What a user would call this node in an error message ("a string", "a mapping").
