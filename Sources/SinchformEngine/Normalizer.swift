@@ -118,7 +118,8 @@ struct Normalizer: Sendable {
     private func rebuilt(
         _ members: JSONObject, _ outcome: (String, JSONValue) -> Outcome?
     ) -> JSONObject? {
-        var result: JSONObject?
+        // Members are read in key order and kept in it, so the result is appended to, never searched.
+        var result: [JSONObject.Element]?
         var index = members.startIndex
         while index != members.endIndex {
             defer { members.formIndex(after: &index) }
@@ -126,18 +127,18 @@ struct Normalizer: Sendable {
             let memberOutcome = outcome(name, value)
             if result == nil {
                 if case .same? = memberOutcome { continue }
-                var copy = JSONObject()
+                var copy: [JSONObject.Element] = []
                 copy.reserveCapacity(members.count)
-                for (name, value) in members[..<index] { copy[name] = value }
+                copy.append(contentsOf: members[..<index])
                 result = copy
             }
             switch memberOutcome {
-            case .same?: result?[name] = value
-            case let .changed(normalized)?: result?[name] = normalized
+            case .same?: result?.append((name, value))
+            case let .changed(normalized)?: result?.append((name, normalized))
             case nil: break
             }
         }
-        return result
+        return result.map(JSONObject.init(sortedMembers:))
     }
 
     /// Whether `restrict(live, to: desired) == desired`, without making the restricted copy.
