@@ -83,18 +83,21 @@ struct Normalizer: Sendable {
     }
 
     /// The members the schema knows (write-only ones left out), normalized, with the schema's defaults filled in; nil
-    /// when that is `members` as they are. Walks the members a value has, not every field the schema knows: a schema
-    /// has many optional fields and a value few, and finding a field by name in a short list is cheaper than hashing
-    /// each name to look it up. Fields are read in place, by index: a `Field` copied out of the array is four
-    /// retains and four releases, for every field of every object.
+    /// when that is `members` as they are. The members are in name order, and so are the fields by
+    /// ``ObjectSchema/positionsByName``: each member's field is found by walking on from the last one, not by a
+    /// search through the fields for every member. Fields are read in place, by index: a `Field` copied out of the
+    /// array is four retains and four releases, for every field of every object.
     private func normalizedFields(
         _ members: JSONObject, _ object: ObjectSchema, keeping kept: String? = nil
     ) -> JSONObject? {
         let fields = object.fields
+        let byName = object.positionsByName
+        var next = 0
         var defaultsPresent = 0
         var result = rebuilt(members) { name, value in
             if name == kept { return .same }
-            guard let index = fields.firstIndex(where: { $0.name == name }),
+            while next < byName.count, fields[byName[next]].name < name { next += 1 }
+            guard next < byName.count, case let index = byName[next], fields[index].name == name,
                 !fields[index].traits.contains(.writeOnly)
             else { return nil }
             if fields[index].hasDefault { defaultsPresent += 1 }

@@ -124,10 +124,10 @@ public struct Field: Sendable {
 public struct ObjectSchema: Sendable {
     public let fields: [Field]
     public let description: String
-    /// The positions of ``fields`` in the order of their names (`String`'s `<`): the validator places each checked
-    /// field by its position and reads them out in this order, so a validated object is in key order without its keys
-    /// being compared.
-    let positionsByName: [Int]
+    /// The positions of ``fields`` in the order of their names (`String`'s `<`, the order of an object's members): the
+    /// validator places each checked field by its position and reads them out in this order, so a validated object is
+    /// in key order without its keys being compared; the normalizer walks an object's members and these together.
+    public let positionsByName: [Int]
     /// How many of ``fields`` are required.
     let requiredCount: Int
 
