@@ -233,13 +233,15 @@ public struct LockFile: Codable, Sendable, Equatable {
     /// The first entry, in `entries` order, that records the same live resource as an earlier one, with the earlier
     /// one's address.
     private static func firstClash(_ entries: some Collection<Entry>, count: Int) -> (Address, Entry)? {
-        var owners = [Owner: Address](minimumCapacity: count)
-        // By position, members read in place (docs/CONTRIBUTING.md, "Large values in loops over every resource").
+        var owners = Set<Owner>(minimumCapacity: count)
+        // By position, members read in place (docs/CONTRIBUTING.md, "Large values in loops over every resource"); the
+        // earlier entry's address is looked for only once there is a clash.
         for index in entries.indices {
             let owner = Owner(kind: entries[index].kind, remoteId: entries[index].remoteId)
-            if let first = owners.updateValue(entries[index].address, forKey: owner) {
-                return (first, entries[index])
-            }
+            guard !owners.insert(owner).inserted,
+                let first = entries.first(where: { $0.kind == owner.kind && $0.remoteId == owner.remoteId })
+            else { continue }
+            return (first.address, entries[index])
         }
         return nil
     }
