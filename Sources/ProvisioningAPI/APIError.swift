@@ -161,8 +161,6 @@ public struct APIError: Error, CustomStringConvertible, Sendable {
 
     /// `https://host:port` of a URL string, for messages that should not repeat long paths.
     private static func origin(_ url: String) -> String {
-        let parts = url.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
-        guard parts.count >= 3, parts[0].hasSuffix(":"), parts[1].isEmpty else { return url }
-        return "\(parts[0])//\(parts[2].prefix { $0 != "?" })"
+        String(ProvisioningClient.origin(of: url))
     }
 }

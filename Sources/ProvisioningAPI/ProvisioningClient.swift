@@ -628,20 +628,20 @@ extension ProvisioningClient {
         }
     }
 
-    /// `scheme://authority` of a URL: up to the first `/`, `?` or `#` after its first `//` (all of `url` without one).
+    /// `scheme://authority` of a URL string: up to the path, query or fragment after `scheme://`; all of `url` when it
+    /// does not start so. By bytes: the limiter asks for it on every request, and error messages name the server by
+    /// it rather than repeat long paths.
     static func origin(of url: String) -> Substring {
         let utf8 = url.utf8
-        var index = utf8.startIndex
-        var previous: UInt8 = 0
-        while index != utf8.endIndex {
-            let byte = utf8[index]
-            index = utf8.index(after: index)
-            if previous == UInt8(ascii: "/"), byte == UInt8(ascii: "/") { break }
-            previous = byte
-        }
+        guard let slash = utf8.firstIndex(of: UInt8(ascii: "/")), slash != utf8.startIndex,
+            utf8[utf8.index(before: slash)] == UInt8(ascii: ":"),
+            case let second = utf8.index(after: slash), second != utf8.endIndex, utf8[second] == UInt8(ascii: "/")
+        else { return url[...] }
+        let authority = utf8.index(after: second)
         let end =
-            utf8[index...].firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }
-            ?? utf8.endIndex
+            utf8[authority...].firstIndex {
+                $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#")
+            } ?? utf8.endIndex
         return url[..<end]
     }
 

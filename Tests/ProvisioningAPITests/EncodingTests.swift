@@ -25,6 +25,9 @@ import Testing
         ("https://host#part", "https://host"),
         ("https://host", "https://host"),
         ("no-scheme/path", "no-scheme/path"),
+        ("relative//path", "relative//path"),
+        ("https://host/a//b", "https://host"),
+        ("http://user:pass@127.0.0.1:9/v1", "http://user:pass@127.0.0.1:9"),
     ])
     func requestsShareALimiterByOrigin(url: String, origin: String) {
         #expect(ProvisioningClient.origin(of: url) == origin)
