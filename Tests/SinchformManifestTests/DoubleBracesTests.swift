@@ -17,4 +17,21 @@ import Testing
             #expect(SchemaValidator.withoutDoubleBraces(text) == expected, "\(text)")
         }
     }
+
+    /// A URL names a host exactly when Foundation's decoded `host` is there and not empty, whether the host is read
+    /// as written or decoded.
+    @Test func hostAsFoundationDecodesIt() throws {
+        let urls = [
+            "https://x.example/a", "https://b\u{FC}cher.example/x", "https://xn--bcher-kva.example",
+            "https://xn--zz.com", "https://XN--zz.com", "https://a.xn--zz/", "https://%41.example",
+            "https://%FF.example", "https://%00x.com", "https://[::1]/x", "https://user@/x", "https:///p",
+            "http://example.com:8080", "https://a--b.example",
+        ]
+        for url in urls {
+            let components = try #require(URLComponents(string: url), "\(url)")
+            #expect(SchemaValidator.hasHost(components) == (components.host.map { !$0.isEmpty } ?? false), "\(url)")
+        }
+        #expect(!SchemaValidator.hasHost(try #require(URLComponents(string: "https://xn--zz.com"))))
+        #expect(SchemaValidator.hasHost(try #require(URLComponents(string: "https://b\u{FC}cher.example"))))
+    }
 }
