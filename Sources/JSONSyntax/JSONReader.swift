@@ -33,6 +33,23 @@ public struct JSONReader {
         parser.value()
     }
 
+    /// The next value, as a tree shared with the value read before from the same text, if any: a document that
+    /// writes one value many times (a lock file's field lists, the same for every resource of a kind) builds it once.
+    /// `seen` holds the trees read so far by their text; nil when the value is not JSON.
+    @inlinable public mutating func value(sharing seen: inout [String: JSONValue]) -> JSONValue? {
+        parser.skipWhitespace()
+        let start = parser.index
+        // Skipping checks the grammar without building anything but the keys of objects.
+        guard parser.skip() else { return nil }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: parser.bytes[start..<parser.index]), as: UTF8.self)
+        if let value = seen[text] { return value }
+        let end = parser.index
+        parser.index = start
+        guard let value = parser.value(), parser.index == end else { return nil }
+        seen[text] = value
+        return value
+    }
+
     /// Reads the next value, which must be an object (see ``nextIsObject()``), member by member: `member` is called
     /// with each key and the reader at the member's value, which it must read. False when the object is not JSON or
     /// `member` returns false.

@@ -52,14 +52,19 @@ public struct LockFile: Codable, Sendable, Equatable {
         }
 
         /// The entry the reader is at; nil when it is not JSON.
-        static func read(_ reader: inout JSONReader) -> Result<Entry, LockFormatError>? {
+        ///
+        /// `fieldLists`: the `managedFields` read so far, by their text (see ``JSONReader/value(sharing:)``): entries
+        /// of one kind mostly list the same fields, so their lists and paths are shared rather than read again.
+        static func read(
+            _ reader: inout JSONReader, fieldLists: inout [String: JSONValue]
+        ) -> Result<Entry, LockFormatError>? {
             guard reader.nextIsObject() else {
                 return reader.value().map { _ in .failure(LockFormatError("an entry is not an object")) }
             }
             // Each member into its field as it is read: not an object of the entry first (its members sorted, then
             // looked up one by one), 10,000 times.
             var members = Members()
-            guard reader.object({ reader, key in members.read(key, &reader) }) else { return nil }
+            guard reader.object({ reader, key in members.read(key, &reader, &fieldLists) }) else { return nil }
             return Result { () throws(LockFormatError) in try Entry(members) }
         }
 
@@ -69,8 +74,10 @@ public struct LockFile: Codable, Sendable, Equatable {
 
             /// Reads the member `key` (a later one replaces an earlier one, as in an object); false when it is not
             /// JSON.
-            mutating func read(_ key: String, _ reader: inout JSONReader) -> Bool {
-                guard let value = reader.value() else { return false }
+            mutating func read(_ key: String, _ reader: inout JSONReader, _ lists: inout [String: JSONValue]) -> Bool {
+                guard let value = key == "managedFields" ? reader.value(sharing: &lists) : reader.value() else {
+                    return false
+                }
                 switch key {
                 case "address": address = value
                 case "kind": kind = value
@@ -173,10 +180,11 @@ public struct LockFile: Codable, Sendable, Equatable {
                 // Room for them at once (an entry takes 400 to 700 bytes): growing 10,000 entries by doubling was
                 // 1 % of a plan in the profile.
                 var resources = [Address: Entry](minimumCapacity: bytes.count / 512)
+                var fieldLists: [String: JSONValue] = [:]
                 damaged = [:]
                 defer { entries = resources }
                 return reader.object { reader, key in
-                    guard let entry = Entry.read(&reader) else { return false }
+                    guard let entry = Entry.read(&reader, fieldLists: &fieldLists) else { return false }
                     do throws(LockFormatError) {
                         let entry = try entry.get()
                         resources[try Self.checked(entry, under: key)] = entry

@@ -8,11 +8,13 @@ import Testing
         read(Array(text.utf8))
     }
 
+    /// Values other than objects are read through ``JSONReader/value(sharing:)``: the same trees, or the same refusal.
     private func read(_ bytes: [UInt8]) -> JSONValue? {
+        var seen: [String: JSONValue] = [:]
         func object(_ reader: inout JSONReader) -> JSONValue? {
             var members: JSONObject = [:]
             let complete = reader.object { reader, key in
-                let value = reader.nextIsObject() ? object(&reader) : reader.value()
+                let value = reader.nextIsObject() ? object(&reader) : reader.value(sharing: &seen)
                 members[key] = value
                 return value != nil
             }
@@ -30,6 +32,22 @@ import Testing
     func readsWhatTheParserReads(_ text: String) throws {
         let tree = try #require(JSONValue.parse(Array(text.utf8)))
         #expect(read(text) == tree)
+    }
+
+    /// A value written twice with the same text is read once; other text (spacing too) is read on its own.
+    @Test func valueWrittenTwiceIsReadOnce() throws {
+        var seen: [String: JSONValue] = [:]
+        let document = #"{"x": ["a.b", "c"], "y": ["a.b", "c"], "z": ["a.b",  "c"], "w": ["a.b", "c"}"#
+        var values: [String: JSONValue] = [:]
+        let read = JSONReader.read(Array(document.utf8)) { reader in
+            reader.object { reader, key in
+                values[key] = reader.value(sharing: &seen)
+                return values[key] != nil
+            }
+        }
+        #expect(read == nil)
+        #expect(values["x"] == ["a.b", "c"] && values["y"] == values["x"] && values["z"] == values["x"])
+        #expect(Set(seen.keys) == [#"["a.b", "c"]"#, #"["a.b",  "c"]"#])
     }
 
     @Test(arguments: [
