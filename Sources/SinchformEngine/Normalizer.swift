@@ -62,7 +62,11 @@ struct Normalizer: Sendable {
             let outcome = normalized(elements[index], as: items)
             if result == nil {
                 if case .same = outcome { continue }
-                result = Array(elements[..<index])
+                // Room for all of them at once: grown by appending, a changed list was copied two or three times.
+                var copy: [JSONValue] = []
+                copy.reserveCapacity(elements.count)
+                copy.append(contentsOf: elements[..<index])
+                result = copy
             }
             switch outcome {
             case .same: result?.append(elements[index])
