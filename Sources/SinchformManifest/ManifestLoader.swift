@@ -237,8 +237,10 @@ struct FileContents: Sendable {
         else {
             return
         }
-        let lifecycle = readLifecycle(fields.removeValue(forKey: "lifecycle"), definition, path, &validator)
-        value.kind = .object(fields)
+        let written = fields.removeValue(forKey: "lifecycle")
+        let lifecycle = readLifecycle(written, definition, path, &validator)
+        // A new value only without a lifecycle to leave out: most resources have none.
+        if written != nil { value.kind = .object(fields) }
         let sensitive = validator.sensitiveValues > sensitiveBefore
 
         guard definition.expandsLanguages else {
