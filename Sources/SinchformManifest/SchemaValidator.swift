@@ -320,8 +320,8 @@ struct SchemaValidator {
     }
 
     /// Whether a URL names a host. `host` decodes the host first (percent escapes, then IDNA: 2.4 % of validating
-    /// 10,000 resources) and is nil when that fails; a host as written with neither escapes nor punycode labels
-    /// (`xn--`) decodes to itself, so it is read as written.
+    /// 10,000 resources) and is nil when that fails; a host written with neither a `%` nor a `--` (which every
+    /// punycode label, `xn--`, has) decodes to itself, so it is read as written and only the others are decoded.
     static func hasHost(_ components: URLComponents) -> Bool {
         guard let written = components.encodedHost, !written.isEmpty else { return false }
         var previous: UInt8 = 0
