@@ -16,34 +16,49 @@ struct YAMLNode: Sendable {
     let nodes: YAMLNodes
     let index: Int32
 
+    // Each accessor reads the fields it needs in place (`nodes.entries[i].shape`): a copy of the whole entry retains
+    // and releases its text, for every key and value the validator looks at.
+
     var kind: Kind {
-        let entry = nodes.entries[Int(index)]
-        switch entry.shape {
-        case .scalar: return .scalar(entry.text, plain: false)
-        case .plainScalar: return .scalar(entry.text, plain: true)
+        let i = Int(index)
+        switch nodes.entries[i].shape {
+        case .scalar: return .scalar(nodes.entries[i].text, plain: false)
+        case .plainScalar: return .scalar(nodes.entries[i].text, plain: true)
         case .mapping:
-            return .mapping(Pairs(children: Items(nodes: nodes, first: Int(entry.first), count: Int(entry.count))))
-        case .sequence: return .sequence(Items(nodes: nodes, first: Int(entry.first), count: Int(entry.count)))
+            return .mapping(
+                Pairs(
+                    children: Items(
+                        nodes: nodes, first: Int(nodes.entries[i].first), count: Int(nodes.entries[i].count))))
+        case .sequence:
+            return .sequence(
+                Items(nodes: nodes, first: Int(nodes.entries[i].first), count: Int(nodes.entries[i].count)))
         }
     }
 
     var location: SourceLocation {
-        let entry = nodes.entries[Int(index)]
-        return SourceLocation(file: nodes.file, line: Int(entry.line), column: Int(entry.column))
+        let i = Int(index)
+        return SourceLocation(file: nodes.file, line: Int(nodes.entries[i].line), column: Int(nodes.entries[i].column))
     }
 
-    var scalarText: String? { nodes.entries[Int(index)].scalarText }
+    var scalarText: String? {
+        let i = Int(index)
+        switch nodes.entries[i].shape {
+        case .scalar, .plainScalar: return nodes.entries[i].text
+        case .mapping, .sequence: return nil
+        }
+    }
 
     /// A plain scalar that YAML reads as null (`~`, `null`, or nothing at all).
     var isNull: Bool {
-        let entry = nodes.entries[Int(index)]
-        guard entry.shape == .plainScalar else { return false }
-        let text = entry.text
+        let i = Int(index)
+        guard nodes.entries[i].shape == .plainScalar else { return false }
         // By length first: nearly every scalar is checked, and few have the length of a null.
-        switch text.utf8.count {
+        switch nodes.entries[i].text.utf8.count {
         case 0: return true
-        case 1: return text == "~"
-        case 4: return text == "null" || text == "Null" || text == "NULL"
+        case 1: return nodes.entries[i].text == "~"
+        case 4:
+            let text = nodes.entries[i].text
+            return text == "null" || text == "Null" || text == "NULL"
         default: return false
         }
     }
