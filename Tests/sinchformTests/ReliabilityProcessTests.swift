@@ -55,7 +55,16 @@ import Testing
                     Reliability.binary, ["apply", "--auto-approve", "--parallelism", "4", directory.path],
                     environment: environment,
                     directory: scratch, scratch: scratch)
-                try await Task.sleep(for: .milliseconds(Int.random(in: 150...900, using: &generator)))
+                // Killed once a random number of its 30 creates are done, not after a random delay: on a busy machine
+                // a delay of 150-900 ms landed before the first create or after the last in every round of a CI run
+                // (creates at kill [30, 30, 30, 0, 0]). Polled every 5 ms, against ~30 creates a second.
+                let killAfter = Int.random(in: 1...20, using: &generator)
+                let giveUp = ContinuousClock.now + .seconds(60)
+                while child.process.isRunning, ContinuousClock.now < giveUp,
+                    try await emulator.control.successfulCreates() < killAfter
+                {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
                 kill(child.pid, SIGKILL)
                 _ = await child.wait(timeout: .seconds(30))
                 createsAtKill.append(try await emulator.control.successfulCreates())
