@@ -62,11 +62,7 @@ struct Normalizer: Sendable {
             let outcome = normalized(elements[index], as: items)
             if result == nil {
                 if case .same = outcome { continue }
-                // Room for all of them at once: grown by appending, a changed list was copied two or three times.
-                var copy: [JSONValue] = []
-                copy.reserveCapacity(elements.count)
-                copy.append(contentsOf: elements[..<index])
-                result = copy
+                result = Array(elements[..<index], capacity: elements.count)
             }
             switch outcome {
             case .same: result?.append(elements[index])
@@ -134,10 +130,7 @@ struct Normalizer: Sendable {
             let memberOutcome = outcome(name, value)
             if result == nil {
                 if case .same? = memberOutcome { continue }
-                var copy: [JSONObject.Element] = []
-                copy.reserveCapacity(members.count)
-                copy.append(contentsOf: members[..<index])
-                result = copy
+                result = [JSONObject.Element](members[..<index], capacity: members.count)
             }
             switch memberOutcome {
             case .same?: result?.append((name, value))
@@ -186,6 +179,16 @@ extension JSONValue {
     func leafPaths(prefix: String = "") -> [String] {
         guard case let .object(members) = self, !members.isEmpty else { return prefix.isEmpty ? [] : [prefix] }
         return members.flatMap { key, value in value.leafPaths(prefix: prefix.isEmpty ? key : prefix + "." + key) }
+    }
+}
+
+extension Array {
+    /// `prefix`'s elements with room for `capacity` in all: the start of a normalized copy, appended to next. Made at
+    /// its final size once; grown by appending, a changed list was copied two or three times.
+    fileprivate init(_ prefix: some Sequence<Element>, capacity: Int) {
+        self.init()
+        reserveCapacity(capacity)
+        append(contentsOf: prefix)
     }
 }
 
