@@ -173,14 +173,21 @@ struct JSONParser<Value: JSONTree> {
             return true
         }
         guard complete else { return nil }
+        // The members are moved off the stack, last first: a copy of them would retain each key and value, and the
+        // stack's removal release them again.
+        let count = pending.count - first
+        let moved = [(key: String, value: Value)](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for position in (0..<count).reversed() { buffer.initializeElement(at: position, to: pending.removeLast()) }
+            initialized = count
+        }
         // A repeated key keeps its last value, as before.
-        let members = SortedMembers<Value>.canonical(Array(pending[first...])) { _, last in last }
+        let members = SortedMembers<Value>.canonical(moved) { _, last in last }
         return Value(node: .object(members))
     }
 
     /// Reads the object at `index` key by key: `member` is called with each key and the parser at the member's value,
     /// which it must read. False when the object is not JSON or `member` returns false.
-    @inlinable mutating func members(_ member: (inout Self, String) throws -> Bool) rethrows -> Bool {
+    @inlinable mutating func members(_ member: (inout Self, consuming String) throws -> Bool) rethrows -> Bool {
         depth += 1
         defer { depth -= 1 }
         guard depth <= Self.maximumDepth else { return false }
