@@ -160,7 +160,7 @@ private struct EventTreeBuilder {
     }
 
     /// Adds a node at `event`'s place and gives its position.
-    private mutating func add(_ shape: YAMLNodes.Shape, _ text: String, at event: yaml_event_t) -> Int32 {
+    private mutating func add(_ shape: YAMLNodes.Shape, _ text: consuming String, at event: yaml_event_t) -> Int32 {
         entries.append(
             YAMLNodes.Entry(
                 text: text, line: Int32(event.start_mark.line + 1), column: Int32(event.start_mark.column + 1),
@@ -291,6 +291,10 @@ private struct EventTreeBuilder {
         }
         // Keys in the order they were read (merge keys, all `<<`, after the others).
         let explicit = (pending.count - start) / 2
+        guard hasRepeatedKey(explicit: explicit, from: start, mergeKeys: mergeKeys) else {
+            if !merged.isEmpty { merge(merged, explicit: explicit, from: start) }
+            return
+        }
         let (entries, pending) = (self.entries, self.pending)
         let keys = (0..<(explicit + mergeKeys.count)).lazy.map {
             Int($0 < explicit ? pending[start + 2 * $0] : mergeKeys[$0 - explicit])
@@ -305,13 +309,43 @@ private struct EventTreeBuilder {
                         + "appear once")
             ])
         }
-        if !merged.isEmpty {
-            var seen = Set(keys.prefix(explicit).compactMap { entries[$0].scalarText })
-            for pair in stride(from: 0, to: merged.count, by: 2) {
-                guard let key = entries[Int(merged[pair])].scalarText, seen.insert(key).inserted else { continue }
-                self.pending.append(merged[pair])
-                self.pending.append(merged[pair + 1])
+        if !merged.isEmpty { merge(merged, explicit: explicit, from: start) }
+    }
+
+    /// Whether a key of the mapping whose pairs are `pending` from `start` repeats (merge keys count as keys). A
+    /// mapping has a few keys: each is compared in place with the ones after it, with no array of their texts made
+    /// (a copy of the entries and of `pending`, and an array with every key's text retained, for every mapping).
+    private func hasRepeatedKey(explicit: Int, from start: Int, mergeKeys: [Int32]) -> Bool {
+        let count = explicit + mergeKeys.count
+        guard count <= 16 else { return true }
+        return entries.withUnsafeBufferPointer { entries in
+            func key(_ index: Int) -> Int {
+                Int(index < explicit ? pending[start + 2 * index] : mergeKeys[index - explicit])
             }
+            for first in 0..<count {
+                let a = key(first)
+                guard entries[a].shape == .scalar || entries[a].shape == .plainScalar else { continue }
+                for second in (first + 1)..<count {
+                    let b = key(second)
+                    if entries[b].shape == .scalar || entries[b].shape == .plainScalar,
+                        entries[a].text == entries[b].text
+                    {
+                        return true
+                    }
+                }
+            }
+            return false
+        }
+    }
+
+    /// Adds the `merged` pairs whose keys the mapping (its `explicit` pairs in `pending` from `start`) does not have,
+    /// earlier sources first.
+    private mutating func merge(_ merged: [Int32], explicit: Int, from start: Int) {
+        var seen = Set((0..<explicit).compactMap { entries[Int(pending[start + 2 * $0])].scalarText })
+        for pair in stride(from: 0, to: merged.count, by: 2) {
+            guard let key = entries[Int(merged[pair])].scalarText, seen.insert(key).inserted else { continue }
+            pending.append(merged[pair])
+            pending.append(merged[pair + 1])
         }
     }
 

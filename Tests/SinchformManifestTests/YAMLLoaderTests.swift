@@ -55,6 +55,13 @@ import Testing
         // A key is text; the anchored or aliased node stays a plain scalar where it is a value.
         #expect(try shapes("&k 5: a\nb: *k\n") == [#"{"5":a,"b":5}"#])
         #expect(try shapes("a: &k 5\n*k : b\n") == [#"{"a":5,"5":b}"#])
+        // Past 16 keys the keys are compared another way; the merge still applies.
+        let keys = (1...20).map { "k\($0): \($0)" }
+        #expect(
+            try shapes("b: &b {k1: 0, z: 1}\nc: {\(keys.joined(separator: ", ")), <<: *b}\n") == [
+                #"{"b":{"k1":0,"z":1},"c":{"# + (1...20).map { #""k\#($0)":\#($0)"# }.joined(separator: ",")
+                    + #","z":1}}"#
+            ])
         // A quoted << is an ordinary key.
         #expect(try shapes("c: {'<<': 1}\n") == [#"{"c":{"<<":1}}"#])
     }
