@@ -124,7 +124,8 @@ public struct Planner: Sendable {
                 group.addTask {
                     (
                         chunk,
-                        resources[range].map { desired in
+                        // Last first: the results are popped off the end when gathered.
+                        resources[range].reversed().map { desired in
                             let recorded = entries[desired.address]
                             let (live, movedFrom) = match(desired, entry: recorded, index: index)
                             let entry = movedFrom.map { entries[$0] } ?? recorded
@@ -142,15 +143,16 @@ public struct Planner: Sendable {
             var changes: [Change] = []
             var errors: [String] = []
             changes.reserveCapacity(resources.count)
-            // Each chunk's results are let go once gathered: all changes are not held twice at the plan's peak.
+            // Each chunk's results are moved out (popped off the end, where the first is), not copied: a copy of a
+            // change retains each of its values, and letting the chunk go releases them again. All changes are never
+            // held twice.
             for chunk in parts.indices {
-                for result in parts[chunk] {
-                    switch result {
+                while let result = parts[chunk].popLast() {
+                    switch consume result {
                     case let .success(change): changes.append(change)
                     case let .failure(error): errors.append(error.message)
                     }
                 }
-                parts[chunk] = []
             }
             return (changes, errors)
         }
