@@ -229,7 +229,8 @@ struct SchemaValidator {
                 }
                 // The field is read in place, not copied (a `Field` copied is four retains and four releases).
                 let (position, required, type): (Int, Bool, SchemaType)
-                if let tag, tag.name == name {
+                // `tag?.name` reads the name in place; binding the tag first copied the whole field for every key.
+                if tag?.name == name, let tag {
                     (position, required, type) = (fields.count, tag.required, tag.type)
                 } else if let found = object.position(of: name) {
                     (position, required, type) = (found, fields[found].required, fields[found].type)
