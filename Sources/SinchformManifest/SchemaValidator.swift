@@ -227,9 +227,9 @@ struct SchemaValidator {
                     error(key.location, "a key must be a plain value, found \(key.kindDescription)")
                     continue
                 }
-                // The field is read in place, not copied (a `Field` copied is four retains and four releases).
+                // Fields are read in place, not copied (a `Field` copied is four retains and four releases): the tag
+                // is bound only once its name matched.
                 let (position, required, type): (Int, Bool, SchemaType)
-                // `tag?.name` reads the name in place; binding the tag first copied the whole field for every key.
                 if tag?.name == name, let tag {
                     (position, required, type) = (fields.count, tag.required, tag.type)
                 } else if let found = object.position(of: name) {

@@ -289,13 +289,16 @@ private struct EventTreeBuilder {
             pending.append(key)
             pending.append(value)
         }
-        // Keys in the order they were read (merge keys, all `<<`, after the others).
         let explicit = (pending.count - start) / 2
-        guard hasRepeatedKey(explicit: explicit, from: start, mergeKeys: mergeKeys) else {
-            if !merged.isEmpty { merge(merged, explicit: explicit, from: start) }
-            return
+        if keysMayRepeat(explicit: explicit, from: start, mergeKeys: mergeKeys) {
+            try refuseRepeatedKeys(explicit: explicit, from: start, mergeKeys: mergeKeys)
         }
-        let (entries, pending) = (self.entries, self.pending)
+        if !merged.isEmpty { merge(merged, explicit: explicit, from: start) }
+    }
+
+    /// Refuses the mapping whose pairs are `pending` from `start` when a key repeats, naming every one.
+    private func refuseRepeatedKeys(explicit: Int, from start: Int, mergeKeys: [Int32]) throws {
+        // Keys in the order they were read (merge keys, all `<<`, after the others).
         let keys = (0..<(explicit + mergeKeys.count)).lazy.map {
             Int($0 < explicit ? pending[start + 2 * $0] : mergeKeys[$0 - explicit])
         }
@@ -309,13 +312,13 @@ private struct EventTreeBuilder {
                         + "appear once")
             ])
         }
-        if !merged.isEmpty { merge(merged, explicit: explicit, from: start) }
     }
 
-    /// Whether a key of the mapping whose pairs are `pending` from `start` repeats (merge keys count as keys). A
-    /// mapping has a few keys: each is compared in place with the ones after it, with no array of their texts made
-    /// (a copy of the entries and of `pending`, and an array with every key's text retained, for every mapping).
-    private func hasRepeatedKey(explicit: Int, from start: Int, mergeKeys: [Int32]) -> Bool {
+    /// Whether a key of the mapping whose pairs are `pending` from `start` may repeat (merge keys count as keys): of
+    /// up to 16 keys, each is compared in place with the ones after it; a longer mapping is left to
+    /// ``refuseRepeatedKeys(explicit:from:mergeKeys:)``. Nearly every mapping is short and has no repeat, and the
+    /// refusal's arrays (a copy of the entries and of `pending`, every key's text retained) were made for each.
+    private func keysMayRepeat(explicit: Int, from start: Int, mergeKeys: [Int32]) -> Bool {
         let count = explicit + mergeKeys.count
         guard count <= 16 else { return true }
         return entries.withUnsafeBufferPointer { entries in
