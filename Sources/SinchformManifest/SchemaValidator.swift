@@ -156,7 +156,9 @@ struct SchemaValidator {
                 steps.removeLast()
                 return nil
             }
-            return checkObject(node, variant.schema, tag: Field(discriminator, .enumeration([tag]), required: true, ""))
+            // The tag is one of the variants' values (none has a `$` or reads as null): its value is the text.
+            return checkObject(
+                node, variant.schema, tag: (discriminator, ManifestValue(.string(tag), at: tagNode.location)))
         case .any:
             return untyped(node)
         }
@@ -209,16 +211,18 @@ struct SchemaValidator {
     }
 
     /// The mapping at `node` checked as `object`, with `tag` (a ``SchemaType/oneOf(discriminator:variants:)``'s
-    /// discriminator, its value known) as a field before the others.
-    private mutating func checkObject(_ node: YAMLNode, _ object: ObjectSchema, tag: Field? = nil) -> ManifestValue? {
+    /// discriminator and its value, already checked) as a member besides the fields.
+    private mutating func checkObject(
+        _ node: YAMLNode, _ object: ObjectSchema, tag: consuming (key: String, value: ManifestValue)? = nil
+    ) -> ManifestValue? {
         guard case let .mapping(pairs) = node.kind else {
             error(node.location, "expected a mapping, found \(node.kindDescription)")
             return nil
         }
         let fields = object.fields
-        // Each checked value waits at its field's position (the tag's: after the last), and the object is made by
-        // reading them in the order of the fields' names: no key is compared with another, and no member inserted.
-        return withUnsafeTemporaryAllocation(of: ManifestValue?.self, capacity: fields.count + 1) { checkedFields in
+        // Each checked value waits at its field's position, and the object is made by reading them in the order of the
+        // fields' names: no key is compared with another, and no member inserted.
+        return withUnsafeTemporaryAllocation(of: ManifestValue?.self, capacity: fields.count) { checkedFields in
             checkedFields.initialize(repeating: nil)
             defer { checkedFields.deinitialize() }
             var requiredFound = 0
@@ -227,16 +231,11 @@ struct SchemaValidator {
                     error(key.location, "a key must be a plain value, found \(key.kindDescription)")
                     continue
                 }
-                // Fields are read in place, not copied (a `Field` copied is four retains and four releases): the tag
-                // is bound only once its name matched.
-                let (position, required, type): (Int, Bool, SchemaType)
-                if tag?.name == name, let tag {
-                    (position, required, type) = (fields.count, tag.required, tag.type)
-                } else if let found = object.position(of: name) {
-                    (position, required, type) = (found, fields[found].required, fields[found].type)
-                } else {
+                if tag?.key == name { continue }
+                // Fields are read in place, not copied (a `Field` copied is four retains and four releases).
+                guard let position = object.position(of: name) else {
                     var message = "unknown field '\(name)'"
-                    let names = (tag.map { [$0.name] } ?? []) + fields.map(\.name)
+                    let names = (tag.map { [$0.key] } ?? []) + fields.map(\.name)
                     if let suggestion = Suggestion.closest(to: name, in: names) {
                         message += "; did you mean '\(suggestion)'?"
                     } else if !names.isEmpty {
@@ -245,32 +244,32 @@ struct SchemaValidator {
                     error(key.location, message)
                     continue
                 }
+                let required = fields[position].required
                 if required { requiredFound += 1 }
                 // An explicit null for an optional field is the same as leaving it out.
                 if value.isNull, !required { continue }
-                if let checked = checked(value, type, at: .key(name)) { checkedFields[position] = checked }
+                if let checked = checked(value, fields[position].type, at: .key(name)) {
+                    checkedFields[position] = checked
+                }
             }
             // Keys are unique (the YAML loader refuses a repeated one), so when as many required fields were found as
             // there are, none is missing; only otherwise are the keys scanned for each (required fields are few).
-            if requiredFound < object.requiredCount + (tag == nil ? 0 : 1) {
-                for field in (tag.map { [$0] } ?? []) + fields
+            if requiredFound < object.requiredCount {
+                for field in fields
                 where field.required && !pairs.contains(where: { $0.key.scalarText == field.name }) {
                     error(node.location, "missing required field '\(field.name)'")
                 }
             }
             var members: [(key: String, value: ManifestValue)] = []
             members.reserveCapacity(pairs.count)
-            var tagValue = checkedFields[fields.count]
             for position in object.positionsByName {
-                guard let value = checkedFields[position] else { continue }
+                // Moved out, not copied: a copy retained and released each member's value and location.
+                guard let value = checkedFields[position].take() else { continue }
                 let name = fields[position].name
-                if let tag, let pending = tagValue, tag.name < name {
-                    members.append((tag.name, pending))
-                    tagValue = nil
-                }
+                if tag.map({ $0.key < name }) == true, let pending = tag.take() { members.append(pending) }
                 members.append((name, value))
             }
-            if let tag, let tagValue { members.append((tag.name, tagValue)) }
+            if let pending = tag.take() { members.append(pending) }
             return ManifestValue(.object(SortedMembers(sortedMembers: members)), at: node.location)
         }
     }

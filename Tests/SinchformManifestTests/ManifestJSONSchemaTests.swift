@@ -36,6 +36,25 @@ import Testing
             "run: swift run sinchform schema manifest > schemas/manifest.schema.json")
     }
 
+    /// The validator takes a oneOf's tag as its text (no interpolation, no null): it relies on every variant's value
+    /// being a word without `$` that YAML does not read as null.
+    @Test func discriminatorValuesAreUpperCaseWords() throws {
+        var values: [String] = []
+        func walk(_ value: Any) {
+            if let object = value as? [String: Any] {
+                if let constant = object["const"] as? String { values.append(constant) }
+                object.values.forEach(walk)
+            } else if let array = value as? [Any] {
+                array.forEach(walk)
+            }
+        }
+        walk(try document())
+        #expect(values.count > 10)
+        for value in values {
+            #expect(!value.isEmpty && value.allSatisfy { $0.isUppercase || $0 == "_" }, "\(value)")
+        }
+    }
+
     @Test func generationIsDeterministic() throws {
         #expect(try ManifestJSONSchema.document() == (try ManifestJSONSchema.document()))
     }
