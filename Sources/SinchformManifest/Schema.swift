@@ -16,7 +16,10 @@ public indirect enum SchemaType: Sendable {
 }
 
 /// Limits of a string value, taken from the API facts.
-public struct StringRules: Sendable {
+///
+/// A class: the validator reads a string field's rules out of its schema for every string it checks, and a copy of a
+/// struct retained and released each of its texts, where a reference is one retain.
+public final class StringRules: Sendable {
     public enum Format: String, Sendable {
         /// An http(s) URL with a host: where the API posts, downloads or links (webhook targets, media, web links).
         case url
@@ -25,13 +28,13 @@ public struct StringRules: Sendable {
         case email
     }
 
-    public var minLength: Int?
-    public var maxLength: Int?
+    public let minLength: Int?
+    public let maxLength: Int?
     /// A regular expression the whole value must match.
-    public var pattern: String?
+    public let pattern: String?
     /// Says in words what the pattern means, for error messages.
-    public var patternHint: String?
-    public var format: Format?
+    public let patternHint: String?
+    public let format: Format?
 
     public init(
         minLength: Int? = nil, maxLength: Int? = nil, pattern: String? = nil, patternHint: String? = nil,

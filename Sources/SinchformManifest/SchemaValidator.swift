@@ -248,9 +248,7 @@ struct SchemaValidator {
                 if required { requiredFound += 1 }
                 // An explicit null for an optional field is the same as leaving it out.
                 if value.isNull, !required { continue }
-                if let checked = checked(value, fields[position].type, at: .key(name)) {
-                    checkedFields[position] = checked
-                }
+                checkedFields[position] = checked(value, fields[position].type, at: .key(name))
             }
             // Keys are unique (the YAML loader refuses a repeated one), so when as many required fields were found as
             // there are, none is missing; only otherwise are the keys scanned for each (required fields are few).
