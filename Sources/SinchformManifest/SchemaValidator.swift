@@ -20,7 +20,16 @@ struct SchemaValidator {
     /// text only for a message (`path`), since nearly every value passes: building the text for every field and item
     /// was most of the validator's string work.
     private var root = ""
-    private var steps: [ValuePath.Step] = []
+    private var steps: [Step] = []
+    /// The nodes of the value being checked, whose keys the steps name.
+    private var nodes: YAMLNodes?
+
+    /// A step below `root`: a member, by its key's node (its text is read only for a message: holding the text
+    /// retained and released it for every field checked), or an item.
+    private enum Step {
+        case key(Int32)
+        case index(Int)
+    }
 
     init(environment: [String: String], source: SourceText = SourceText([])) {
         self.environment = environment
@@ -37,6 +46,7 @@ struct SchemaValidator {
     mutating func check(_ node: YAMLNode, _ type: SchemaType, path: String) -> ManifestValue? {
         root = path
         steps.removeAll(keepingCapacity: true)
+        nodes = node.nodes
         return checked(node, type)
     }
 
@@ -53,7 +63,7 @@ struct SchemaValidator {
         var text = root
         for step in steps {
             switch step {
-            case let .key(key): text += "." + key
+            case let .key(key): text += "." + (nodes?.entries[Int(key)].text ?? "")
             case let .index(index): text += "[\(index)]"
             }
         }
@@ -66,7 +76,7 @@ struct SchemaValidator {
     }
 
     /// `node` checked as the member or item `step` of the value being checked.
-    private mutating func checked(_ node: YAMLNode, _ type: SchemaType, at step: ValuePath.Step) -> ManifestValue? {
+    private mutating func checked(_ node: YAMLNode, _ type: SchemaType, at step: Step) -> ManifestValue? {
         steps.append(step)
         defer { steps.removeLast() }
         return checked(node, type)
@@ -133,10 +143,10 @@ struct SchemaValidator {
                     error(key.location, "a key must be a plain value, found \(key.kindDescription)")
                     continue
                 }
-                steps.append(.key(name))
+                steps.append(.key(key.index))
                 checkString(name, keys, at: key.location)
                 steps.removeLast()
-                if let checked = checked(value, values, at: .key(name)) { result[name] = checked }
+                if let checked = checked(value, values, at: .key(key.index)) { result[name] = checked }
             }
             return ManifestValue(.object(result), at: node.location)
         case let .oneOf(discriminator, variants):
@@ -151,7 +161,7 @@ struct SchemaValidator {
                 return nil
             }
             guard let variant = variants.firstIndex(where: { $0.value == tag }).map({ variants[$0] }) else {
-                steps.append(.key(discriminator))
+                steps.append(.key(pairs[tagIndex].key.index))
                 error(tagNode.location, Suggestion.notAllowed(tag, variants.map(\.value)))
                 steps.removeLast()
                 return nil
@@ -248,7 +258,7 @@ struct SchemaValidator {
                 if required { requiredFound += 1 }
                 // An explicit null for an optional field is the same as leaving it out.
                 if value.isNull, !required { continue }
-                checkedFields[position] = checked(value, fields[position].type, at: .key(name))
+                checkedFields[position] = checked(value, fields[position].type, at: .key(key.index))
             }
             // Keys are unique (the YAML loader refuses a repeated one), so when as many required fields were found as
             // there are, none is missing; only otherwise are the keys scanned for each (required fields are few).

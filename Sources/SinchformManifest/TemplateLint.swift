@@ -295,12 +295,13 @@ private struct Lint {
             (nil, 10, "ten buttons"), ("URL", 2, "two URL buttons"), ("PHONE_NUMBER", 1, "one phone-number button"),
         ]
         for (type, limit, name) in limits where !inCard {
-            let count = type.map { t in buttons.filter { $0["type"]?.string == t }.count } ?? buttons.count
+            let count = type.map { t in buttons.count { $0["type"]?.string == t } } ?? buttons.count
             if count > limit { error(value, path, "a template may have at most \(name) (found \(count))") }
         }
         var seen: [String: Int] = [:]
         for (index, button) in buttons.enumerated() {
-            let buttonPath = path + "[\(index)]"
+            // Made only for a message: nearly every button passes.
+            var buttonPath: String { path + "[\(index)]" }
             let type = button["type"]?.string ?? ""
             if inCard, !["URL", "QUICK_REPLY", "PHONE_NUMBER"].contains(type) {
                 // part A §3.3, carousel card buttons.
