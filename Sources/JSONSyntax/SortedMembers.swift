@@ -45,23 +45,39 @@ public struct SortedMembers<Value> {
     }
 
     /// Whether `key` is a member, and where it is or would be inserted.
-    ///
-    /// Through the buffer, not `members[i].key`: the array's subscript copies the whole member (retaining its value)
-    /// to read its key.
     @inlinable func search(_ key: String) -> (found: Bool, position: Int) {
         members.withUnsafeBufferPointer { members in
             var low = 0
             var high = members.count
             while low < high {
                 let middle = (low + high) / 2
-                if members[middle].key < key {
+                if Self.key(members, middle).pointee < key {
                     low = middle + 1
                 } else {
                     high = middle
                 }
             }
-            return (low < members.count && members[low].key == key, low)
+            return (low < members.count && Self.key(members, low).pointee == key, low)
         }
+    }
+
+    /// The key of the member at `position` (a member's first element), to be read in place: reading `.key` of a
+    /// member, from the array or from its buffer, copied the whole member (retaining its key, its value and what the
+    /// value holds) and destroyed the copy, at every step of every search.
+    @inlinable static func key(_ members: UnsafeBufferPointer<Element>, _ position: Int) -> UnsafePointer<String> {
+        UnsafeRawPointer(members.baseAddress.unsafelyUnwrapped + position).assumingMemoryBound(to: String.self)
+    }
+
+    /// The value of the member at `position`, to be read in place (see ``key(_:_:)``).
+    @inlinable static func value(_ members: UnsafeBufferPointer<Element>, _ position: Int) -> UnsafePointer<Value> {
+        (UnsafeRawPointer(members.baseAddress.unsafelyUnwrapped + position) + valueOffset).assumingMemoryBound(
+            to: Value.self)
+    }
+
+    /// Where a member's value starts, after its key.
+    @inlinable static var valueOffset: Int {
+        let alignment = MemoryLayout<Value>.alignment
+        return (MemoryLayout<String>.size + alignment - 1) / alignment * alignment
     }
 
     /// The value of `key`, nil when it is not a member; setting nil removes it.
@@ -74,7 +90,9 @@ public struct SortedMembers<Value> {
         }
         set {
             // Objects are mostly built in key order: then a member is appended after one comparison.
-            if let value = newValue, members.isEmpty || members[members.count - 1].key < key {
+            if let value = newValue,
+                members.withUnsafeBufferPointer({ $0.isEmpty || Self.key($0, $0.count - 1).pointee < key })
+            {
                 members.append((key, value))
                 return
             }
@@ -210,9 +228,17 @@ extension SortedMembers: RandomAccessCollection {
 }
 
 extension SortedMembers: Equatable where Value: Equatable {
+    /// Keys and values compared in place (see ``key(_:_:)``): zipping the members copied each pair of them.
     @inlinable public static func == (left: Self, right: Self) -> Bool {
-        left.members.count == right.members.count
-            && zip(left.members, right.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        guard left.members.count == right.members.count else { return false }
+        return left.members.withUnsafeBufferPointer { left in
+            right.members.withUnsafeBufferPointer { right in
+                left.indices.allSatisfy {
+                    key(left, $0).pointee == key(right, $0).pointee
+                        && value(left, $0).pointee == value(right, $0).pointee
+                }
+            }
+        }
     }
 }
 

@@ -51,6 +51,37 @@ import Testing
     }
 
     /// A missing key is nil, not JSON `null` (the value type takes a nil literal), and setting nil removes.
+    /// Keys and values are read in place through pointers into the members: for values of other sizes and
+    /// alignments than JSON's, a search finds every key and equality compares every value.
+    @Test func membersReadInPlaceForAnyValueLayout() {
+        func check<Value: Equatable>(_ values: [Value], changed: (Value) -> Value) {
+            let keys = (0..<values.count).map { "key\($0 * 7 % values.count)" }
+            var members = SortedMembers<Value>()
+            for (key, value) in zip(keys, values) { members[key] = value }
+            for (key, value) in zip(keys, values) { #expect(members[key] == value) }
+            #expect(members["key"] == nil && members["zzz"] == nil)
+            let same = SortedMembers(uniqueKeysWithValues: zip(keys, values).reversed())
+            #expect(members == same)
+            for key in keys {
+                var other = same
+                other[key] = changed(members[key] ?? values[0])
+                #expect(members != other, "\(key)")
+                other.removeValue(forKey: key)
+                #expect(members != other && other[key] == nil)
+            }
+        }
+        check((0..<20).map { UInt8($0) }) { $0 &+ 1 }
+        check((0..<20).map { Pair(number: Int32($0), text: "text \($0)") }) {
+            Pair(number: $0.number + 1, text: $0.text)
+        }
+        check((0..<20).map { JSONValue.string("value \($0)") }) { _ in .array([]) }
+    }
+
+    private struct Pair: Equatable {
+        var number: Int32
+        var text: String
+    }
+
     @Test func missingIsNilAndNullIsAValue() {
         var object: JSONObject = ["a": nil, "b": 1]
         #expect(object["a"] == .some(.null))
