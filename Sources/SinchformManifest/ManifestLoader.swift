@@ -268,7 +268,7 @@ struct FileContents: Sendable {
     /// Keeps a resource, after the rules within it that the schema cannot say (the kind's
     /// ``ResourceDefinition/checks``), which need its spec's source locations (the resource keeps only its key's).
     private mutating func add(
-        _ resource: DesiredResource, _ definition: ResourceDefinition, located spec: ManifestValue
+        _ resource: consuming DesiredResource, _ definition: ResourceDefinition, located spec: ManifestValue
     ) {
         var found = definition.checks.flatMap { $0(resource.address.description, spec) }
         for index in found.indices { found[index].address = resource.address.description }
