@@ -171,7 +171,7 @@ private struct EventTreeBuilder {
     /// Ends the mapping or list at `container`: its children are `pending` from `start`.
     private mutating func close(_ container: Int32, from start: Int) {
         let first = children.count
-        children.append(contentsOf: pending[start...])
+        pending.withUnsafeBufferPointer { children.append(contentsOf: $0[start...]) }
         entries[Int(container)].first = Int32(first)
         entries[Int(container)].count = Int32(pending.count - start)
         pending.removeSubrange(start...)
@@ -194,7 +194,9 @@ private struct EventTreeBuilder {
         switch event.type {
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar
-            tag = scalar.quoted_implicit == 1 ? YAMLLoader.stringTag : Self.string(scalar.tag)
+            // A quoted scalar without a tag (libyaml's `quoted_implicit`) has none here: it is text by its style, and
+            // giving it `!!str` made every quoted scalar look its tag up among the core tags.
+            tag = Self.string(scalar.tag)
             anchor = Self.string(scalar.anchor)
         case YAML_SEQUENCE_START_EVENT:
             tag = event.data.sequence_start.implicit != 0 ? nil : Self.string(event.data.sequence_start.tag)
