@@ -50,7 +50,6 @@ import Testing
         }
     }
 
-    /// A missing key is nil, not JSON `null` (the value type takes a nil literal), and setting nil removes.
     /// Keys and values are read in place through pointers into the members: for values of other sizes and
     /// alignments than JSON's, a search finds every key and equality compares every value.
     @Test func membersReadInPlaceForAnyValueLayout() {
@@ -82,6 +81,7 @@ import Testing
         var text: String
     }
 
+    /// A missing key is nil, not JSON `null` (the value type takes a nil literal), and setting nil removes.
     @Test func missingIsNilAndNullIsAValue() {
         var object: JSONObject = ["a": nil, "b": 1]
         #expect(object["a"] == .some(.null))
