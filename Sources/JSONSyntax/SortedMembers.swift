@@ -80,6 +80,13 @@ public struct SortedMembers<Value> {
         return (MemoryLayout<String>.size + alignment - 1) / alignment * alignment
     }
 
+    /// What `body` makes of the value of `key`, read in place; nil when `key` is not a member.
+    @inlinable public func withValue<R>(forKey key: String, _ body: (Value) throws -> R?) rethrows -> R? {
+        let (found, position) = search(key)
+        guard found else { return nil }
+        return try members.withUnsafeBufferPointer { try body(Self.value($0, position).pointee) }
+    }
+
     /// The value of `key`, nil when it is not a member; setting nil removes it.
     @inlinable public subscript(key: String) -> Value? {
         get {

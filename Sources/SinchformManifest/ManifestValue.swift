@@ -54,6 +54,12 @@ public struct ManifestValue: Sendable, Hashable {
         object?[key]
     }
 
+    /// The text of the member `key`: `self[key]?.string` without copying the member.
+    public func string(_ key: String) -> String? {
+        guard case let .object(members) = kind else { return nil }
+        return members.withValue(forKey: key) { $0.string }
+    }
+
     /// The paths of the sensitive leaves below this value.
     public var sensitivePaths: [ValuePath] {
         var paths: [ValuePath] = []

@@ -594,14 +594,14 @@ private let whatsappTTLRanges: [(category: String, seconds: ClosedRange<Double>)
     guard let details = spec["details"] else { return [] }
     var diagnostics: [Diagnostic] = []
     let components = details["components"]?.array ?? []
-    if !components.isEmpty, !components.contains(where: { $0["type"]?.string == "BODY" }) {
+    if !components.isEmpty, !components.contains(where: { $0.string("type") == "BODY" }) {
         diagnostics.append(
             .error(
                 at: details["components"]?.location ?? details.location,
                 "\(address).details.components: a template needs a BODY component"))
     }
     if let ttl = details["messageSendTtlSeconds"], let seconds = ttl.number,
-        let category = spec["category"]?.string,
+        let category = spec.string("category"),
         let range = whatsappTTLRanges.first(where: { $0.category == category })?.seconds,
         !range.contains(seconds)
     {

@@ -207,7 +207,7 @@ struct SchemaValidator {
         if let field = rules.uniqueBy {
             var seen: [String: SourceLocation] = [:]
             for value in values {
-                guard let key = value[field]?.string else { continue }
+                guard let key = value.string(field) else { continue }
                 if let first = seen[key] {
                     error(
                         value.location,

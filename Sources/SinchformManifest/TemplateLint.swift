@@ -132,7 +132,7 @@ private struct Lint {
     // MARK: WhatsApp
 
     mutating func component(_ component: ManifestValue, path: String, inCard: Bool) {
-        let type = component["type"]?.string ?? ""
+        let type = component.string("type") ?? ""
         let text = component["text"]
         switch type {
         case "BODY":
@@ -141,7 +141,7 @@ private struct Lint {
             let count = variables(text, placeholders, path + ".text")
             examples(component["examples"], count: count, of: component, path: path, what: "the text")
             bodyShape(text, body, placeholders, path + ".text", count: count)
-        case "HEADER" where component["format"]?.string == "TEXT":
+        case "HEADER" where component.string("format") == "TEXT":
             guard let text, let header = text.string else { return }
             let count = variables(text, TemplateLint.whatsappPlaceholders(header), path + ".text")
             // part A §3.3: a text header "may hold one variable".
@@ -295,19 +295,19 @@ private struct Lint {
             (nil, 10, "ten buttons"), ("URL", 2, "two URL buttons"), ("PHONE_NUMBER", 1, "one phone-number button"),
         ]
         for (type, limit, name) in limits where !inCard {
-            let count = type.map { t in buttons.count { $0["type"]?.string == t } } ?? buttons.count
+            let count = type.map { t in buttons.count { $0.string("type") == t } } ?? buttons.count
             if count > limit { error(value, path, "a template may have at most \(name) (found \(count))") }
         }
         var seen: [String: Int] = [:]
         for (index, button) in buttons.enumerated() {
             // Made only for a message: nearly every button passes.
             var buttonPath: String { path + "[\(index)]" }
-            let type = button["type"]?.string ?? ""
+            let type = button.string("type") ?? ""
             if inCard, !["URL", "QUICK_REPLY", "PHONE_NUMBER"].contains(type) {
                 // part A §3.3, carousel card buttons.
                 error(button, buttonPath, "a carousel card takes URL, QUICK_REPLY or PHONE_NUMBER buttons, not \(type)")
             }
-            if let text = button["text"]?.string {
+            if let text = button.string("text") {
                 // part A §3.3: the (type, text) pairs of the buttons are unique.
                 let key = type + "\u{0}" + text
                 if let first = seen[key] {
@@ -357,7 +357,7 @@ private struct Lint {
         var firstTypes: [String]?
         for (index, card) in cards.enumerated() {
             let components = card["components"]?.array ?? []
-            let types = components.compactMap { $0["type"]?.string }.sorted()
+            let types = components.compactMap { $0.string("type") }.sorted()
             if let firstTypes, types != firstTypes {
                 error(
                     card, path + "[\(index)]",
@@ -407,14 +407,14 @@ private struct Lint {
     /// Kakao AlimTalk review guide (part B §3.2 lists these as Kakao's rules, unconfirmed on Sinch's pages): the
     /// fields each message and emphasis type needs.
     private mutating func kakaotalkTypes(_ details: ManifestValue) {
-        let messageType = details["messageType"]?.string ?? "BASIC"
-        let emphasis = details["emphasizeType"]?.string ?? "EMPHASIZE_TYPE_NONE"
+        let messageType = details.string("messageType") ?? "BASIC"
+        let emphasis = details.string("emphasizeType") ?? "EMPHASIZE_TYPE_NONE"
         let buttons = details["buttons"]?.array ?? []
         if ["EXTRA_INFORMATION", "MIXED"].contains(messageType), details["extra"] == nil {
             warning(details, "", "messageType \(messageType) needs extra (the additional information block)")
         }
         if ["AD_INCLUDED", "MIXED"].contains(messageType),
-            !buttons.contains(where: { $0["type"]?.string == "CHANNEL_ID_ADDED" })
+            !buttons.contains(where: { $0.string("type") == "CHANNEL_ID_ADDED" })
         {
             warning(details, "", "messageType \(messageType) needs a CHANNEL_ID_ADDED button")
         }

@@ -51,14 +51,17 @@ import Testing
     }
 
     /// Keys and values are read in place through pointers into the members: for values of other sizes and
-    /// alignments than JSON's, a search finds every key and equality compares every value.
+    /// alignments than JSON's, a search finds every key, `withValue` reads its value, and equality compares every
+    /// value.
     @Test func membersReadInPlaceForAnyValueLayout() {
         func check<Value: Equatable>(_ values: [Value], changed: (Value) -> Value) {
             let keys = (0..<values.count).map { "key\($0 * 7 % values.count)" }
             var members = SortedMembers<Value>()
             for (key, value) in zip(keys, values) { members[key] = value }
-            for (key, value) in zip(keys, values) { #expect(members[key] == value) }
-            #expect(members["key"] == nil && members["zzz"] == nil)
+            for (key, value) in zip(keys, values) {
+                #expect(members[key] == value && members.withValue(forKey: key) { $0 } == value)
+            }
+            #expect(members["key"] == nil && members["zzz"] == nil && members.withValue(forKey: "zzz") { $0 } == nil)
             let same = SortedMembers(uniqueKeysWithValues: zip(keys, values).reversed())
             #expect(members == same)
             for key in keys {
