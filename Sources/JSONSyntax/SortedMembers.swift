@@ -89,12 +89,7 @@ public struct SortedMembers<Value> {
 
     /// The value of `key`, nil when it is not a member; setting nil removes it.
     @inlinable public subscript(key: String) -> Value? {
-        get {
-            // Not `found ? … : nil`: `JSONValue` takes a nil literal, so that `nil` would be JSON `null`.
-            let (found, position) = search(key)
-            guard found else { return .none }
-            return members[position].value
-        }
+        get { withValue(forKey: key) { $0 } }
         set {
             // Objects are mostly built in key order: then a member is appended after one comparison.
             if let value = newValue,
