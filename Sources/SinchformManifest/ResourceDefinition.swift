@@ -18,6 +18,8 @@ public final class ResourceDefinition: Sendable {
     /// The spec of one resource as the planner sees it. It differs from `manifestSpec` only for WhatsApp
     /// templates, whose manifest entry expands to one resource per language.
     public let resourceSpec: ObjectSchema
+    /// `resourceSpec` as a schema type, made once: every live resource listed is normalized against it.
+    public let resourceType: SchemaType
     /// How two resources of this kind are known to be the same one, whatever their manifest names.
     public let naturalKey: NaturalKey
     /// The resource of another kind this one belongs to, named by one of its fields (a KakaoTalk template's
@@ -54,6 +56,7 @@ public final class ResourceDefinition: Sendable {
         self.manifestSpec = manifestSpec
         manifestEntry = ObjectSchema(manifestSpec.description, manifestSpec.fields + [ResourceDefinition.lifecycle])
         self.resourceSpec = resourceSpec
+        resourceType = .object(resourceSpec)
         var naturalKey = naturalKey
         naturalKey.paths = resourceSpec.paths(with: .identity)
         self.naturalKey = naturalKey
@@ -68,8 +71,6 @@ public final class ResourceDefinition: Sendable {
         }
         hasSensitiveFields = !resourceSpec.paths(with: .sensitive).isEmpty
     }
-
-    public var resourceType: SchemaType { .object(resourceSpec) }
 
     /// A manifest entry declares one resource per member of its `languages:` map (WhatsApp templates), each
     /// addressed `KIND.NAME[LANG]`.
@@ -87,7 +88,16 @@ public final class ResourceDefinition: Sendable {
     /// `.identity` (webhook `target`, a WhatsApp sender's country code and number, …), or the name and language
     /// for kinds identified by name. Nil when a value is missing.
     public func naturalKey(of spec: JSONValue, name: String, language: String?) -> String? {
-        if naturalKey.byName { return name + "[" + (language ?? "") + "]" }
+        if naturalKey.byName {
+            // Into one string of its final size: `+` made one per part (a key per template loaded and listed).
+            var key = ""
+            key.reserveCapacity(name.utf8.count + (language?.utf8.count ?? 0) + 2)
+            key += name
+            key += "["
+            key += language ?? ""
+            key += "]"
+            return key
+        }
         guard !naturalKey.paths.isEmpty else { return nil }
         var key = ""
         for (index, path) in naturalKey.paths.enumerated() {
