@@ -16,7 +16,9 @@ struct WhatsAppTemplateAdapter: KindAdapter {
     }
 
     func live(_ item: JSONValue, parent: String?) throws -> LiveResource {
-        var effective: JSONObject = [:]
+        // At most three members: made at that size, not grown from empty one member at a time.
+        var effective = JSONObject()
+        effective.reserveCapacity(3)
         effective["category"] = item["category"]
         if let allow = item.at(["changes", "allowCategoryChange"]) { effective["allowCategoryChange"] = allow }
         if let details = detailsWithPendingChanges(item) { effective["details"] = Self.readable(details) }
