@@ -45,6 +45,8 @@ struct JSONParser<Value: JSONTree> {
     @usableFromInline var depth = 0
     /// The members of the objects being parsed, innermost last (see ``object()``).
     @usableFromInline var pending: [(key: String, value: Value)] = []
+    /// The elements of the arrays being parsed, innermost last (see ``array(_:)``).
+    @usableFromInline var pendingElements: [Value] = []
 
     @inlinable init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -218,13 +220,25 @@ struct JSONParser<Value: JSONTree> {
 
     /// The array at `index`, each element read with `projection`.
     @inlinable mutating func array(_ projection: JSONProjection = .all) -> Value? {
-        var values: [Value] = []
+        // The elements wait on a stack shared by every nesting level, as an object's members do (see ``object()``):
+        // each array is made once at its final size, where one grown by appending was made again at 1, 2, 4, 8…
+        // elements (a list page's hundreds of items, and every short list within them).
+        let first = pendingElements.count
+        defer { pendingElements.removeSubrange(first...) }
         let complete = elements { parser in
             guard let element = parser.value(projection) else { return false }
-            values.append(element)
+            parser.pendingElements.append(element)
             return true
         }
-        return complete ? Value(node: .array(values)) : nil
+        guard complete else { return nil }
+        let count = pendingElements.count - first
+        let moved = [Value](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for position in (0..<count).reversed() {
+                buffer.initializeElement(at: position, to: pendingElements.removeLast())
+            }
+            initialized = count
+        }
+        return Value(node: .array(moved))
     }
 
     /// Reads the array at `index` element by element: `element` is called with the parser at each element, which it

@@ -21,6 +21,11 @@ import Testing
         #expect(
             parse(#"{"a":{"b":1,"c":{"d":2,"e":[{"f":3},{}]}},"g":4,"a2":{"b":5}}"#)
                 == ["a": ["b": 1, "c": ["d": 2, "e": [["f": 3], .object([:])]]], "g": 4, "a2": ["b": 5]])
+        // So do the elements of nested arrays, through objects too.
+        #expect(
+            parse(#"[[1,[2,3],[]],4,{"a":[5,[6]],"b":[]},[7]]"#)
+                == [[1, [2, 3], .array([])], 4, ["a": [5, [6]], "b": .array([])], [7]])
+        #expect(parse("[1,[2,]]") == nil)
     }
 
     @Test func stringEscapes() {
