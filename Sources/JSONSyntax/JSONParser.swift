@@ -175,15 +175,8 @@ struct JSONParser<Value: JSONTree> {
             return true
         }
         guard complete else { return nil }
-        // The members are moved off the stack, last first: a copy of them would retain each key and value, and the
-        // stack's removal release them again.
-        let count = pending.count - first
-        let moved = [(key: String, value: Value)](unsafeUninitializedCapacity: count) { buffer, initialized in
-            for position in (0..<count).reversed() { buffer.initializeElement(at: position, to: pending.removeLast()) }
-            initialized = count
-        }
         // A repeated key keeps its last value, as before.
-        let members = SortedMembers<Value>.canonical(moved) { _, last in last }
+        let members = SortedMembers<Value>.canonical(Self.moveTop(of: &pending, from: first)) { _, last in last }
         return Value(node: .object(members))
     }
 
@@ -231,14 +224,17 @@ struct JSONParser<Value: JSONTree> {
             return true
         }
         guard complete else { return nil }
-        let count = pendingElements.count - first
-        let moved = [Value](unsafeUninitializedCapacity: count) { buffer, initialized in
-            for position in (0..<count).reversed() {
-                buffer.initializeElement(at: position, to: pendingElements.removeLast())
-            }
+        return Value(node: .array(Self.moveTop(of: &pendingElements, from: first)))
+    }
+
+    /// The elements of `stack` from `first` on, moved off it (last first) into an array of their own, in order: a
+    /// copy of them would retain each one, and the stack's removal release them again.
+    @inlinable static func moveTop<Element>(of stack: inout [Element], from first: Int) -> [Element] {
+        let count = stack.count - first
+        return [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for position in (0..<count).reversed() { buffer.initializeElement(at: position, to: stack.removeLast()) }
             initialized = count
         }
-        return Value(node: .array(moved))
     }
 
     /// Reads the array at `index` element by element: `element` is called with the parser at each element, which it
