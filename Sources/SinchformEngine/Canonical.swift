@@ -53,12 +53,17 @@ enum Fingerprint {
     static func matches(_ fingerprint: String, value: String, salt: String) -> Bool {
         if fingerprint.hasPrefix(legacyPrefix) { return fingerprint == legacy(value, salt: salt) }
         guard fingerprint.hasPrefix(prefix) else { return false }
-        let parts = fingerprint.dropFirst(prefix.count).split(separator: ":", omittingEmptySubsequences: false)
+        // `ROUNDS:HEX`, read by UTF-8 bytes: a plan compares a fingerprint for each write-only value of every resource
+        // (each WhatsApp sender's `phoneNumberProvider`), and splitting by Characters cost more than the cached
+        // derivation it leads to.
+        let rest = fingerprint.utf8.dropFirst(prefix.utf8.count)
+        guard let colon = rest.firstIndex(of: UInt8(ascii: ":")) else { return false }
+        let hex = rest[rest.index(after: colon)...]
         // The round count comes from the lock file: bounded before it is used.
-        guard parts.count == 2, let rounds = Int(parts[0]), (1...maximumIterations).contains(rounds) else {
+        guard let rounds = Int(Substring(rest[..<colon])), (1...maximumIterations).contains(rounds) else {
             return false
         }
-        return (try? derived(value, salt: salt, iterations: rounds)).map { parts[1] == $0[...] } ?? false
+        return (try? derived(value, salt: salt, iterations: rounds)).map { hex.elementsEqual($0.utf8) } ?? false
     }
 
     /// The form written before December 2026: one HMAC keyed with the salt, fast to guess.
