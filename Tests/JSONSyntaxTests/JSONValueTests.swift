@@ -8,6 +8,14 @@ import Testing
         #expect(value.jsonString == #"{"alpha":2.5,"list":[1,"x"],"mid":{"a":null,"b":true},"zeta":5}"#)
     }
 
+    /// Keys and texts, short (inline) and long (heap), written from their bytes in place; escaped only where needed.
+    @Test func writesStringsInPlaceAndEscaped() throws {
+        let long = String(repeating: "é plain text ", count: 3)
+        let value: JSONValue = ["k\"ey": "a\"b\\c\n\t\u{1}", "plain": .string(long), "s": "x"]
+        #expect(value.jsonString == #"{"k\"ey":"a\"b\\c\n\t\u0001","plain":""# + long + #"","s":"x"}"#)
+        #expect(try JSONValue(bytes: value.serialized()) == value)
+    }
+
     @Test func roundTripsEveryCase() throws {
         let text = #"{"a":[1,true,false,null,"s",{"n":-3.25}],"b":1e3,"url":"https://x/y"}"#
         let value = try JSONValue(json: text)
