@@ -55,19 +55,13 @@ enum JSONWriter {
 
     @inlinable static func writeString(_ value: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        // The bytes in place, checked and copied as a buffer, not index by index; read without a copy of the string
-        // (`withUTF8` needs a `var`: a retain and a release for every key and text written). A string that is not
-        // native and contiguous (bridged) is made so first.
-        func write(_ utf8: UnsafeBufferPointer<UInt8>) {
+        // The bytes in place (``Swift/String/withUTF8Bytes(_:)``), checked and copied as a buffer, not index by index.
+        value.withUTF8Bytes { utf8 in
             if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
                 out.append(contentsOf: utf8)
             } else {
                 writeEscaped(utf8, into: &out)
             }
-        }
-        if value.utf8.withContiguousStorageIfAvailable(write) == nil {
-            var contiguous = value
-            contiguous.withUTF8(write)
         }
         out.append(UInt8(ascii: "\""))
     }

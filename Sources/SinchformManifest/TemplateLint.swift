@@ -1,3 +1,5 @@
+import JSONSyntax
+
 /// Offline checks of template text: what the platforms refuse, caught before a plan submits it.
 ///
 /// An error where the request itself is refused (a Sinch `400`/`409`, or Meta's synchronous refusal that Sinch passes
@@ -70,8 +72,7 @@ enum TemplateLint {
         let second = open[1]
         let closing = close[0]
         let closeCount = close.count
-        var text = text
-        return text.withUTF8 { bytes in
+        return text.withUTF8Bytes { bytes in
             var result: [Placeholder] = []
             var index = 0
             let count = bytes.count
