@@ -124,7 +124,9 @@ public struct Field: Sendable {
     }
 }
 
-public struct ObjectSchema: Sendable {
+/// A class, immutable, as ``StringRules`` is: every value of an object type checked or normalized binds its schema out
+/// of the ``SchemaType``, and a struct of three arrays and a text was four retains and four releases each time.
+public final class ObjectSchema: Sendable {
     public let fields: [Field]
     public let description: String
     /// The positions of ``fields`` in the order of their names (`String`'s `<`, the order of an object's members): the
@@ -141,7 +143,7 @@ public struct ObjectSchema: Sendable {
         requiredCount = fields.count(where: \.required)
     }
 
-    public init(_ fields: [Field]) {
+    public convenience init(_ fields: [Field]) {
         self.init("", fields)
     }
 
