@@ -77,7 +77,7 @@ struct FieldDisplay: Equatable, Sendable {
 
     /// The changed leaves of a change (see ``fields(of:)``).
     static func leaves(of change: Change) -> [Leaf] {
-        let schema = SchemaType.object(ResourceDefinition.definition(for: change.kind).resourceSpec)
+        let schema = change.kind.definition.resourceType
         var result: [Leaf] = []
         if change.fields.isEmpty {
             switch change.action {
